@@ -123,12 +123,23 @@ public final class WavDecoder {
         }
         if (!Bytes.idEquals(wav, 0, "RIFF")) {
             throw new AudioFormatException(source, "not a WAV file: it starts with " + Bytes.fourCc(wav, 0)
-                    + " instead of 'RIFF'; " + AudioFormatException.CONVERT_HINT);
+                    + " instead of 'RIFF'" + guessContainer(wav) + "; " + AudioFormatException.CONVERT_HINT);
         }
         if (!Bytes.idEquals(wav, 8, "WAVE")) {
             throw new AudioFormatException(source, "a RIFF file of type " + Bytes.fourCc(wav, 8)
                     + ", not 'WAVE'; " + AudioFormatException.CONVERT_HINT);
         }
+    }
+
+    /** Names the common non-WAV containers by their magic bytes, so the message says what the file is. */
+    private static String guessContainer(byte[] b) {
+        String kind = null;
+        if (Bytes.idEquals(b, 0, "fLaC")) kind = "FLAC";
+        else if (Bytes.idEquals(b, 0, "OggS")) kind = "Ogg";
+        else if (Bytes.idEquals(b, 0, "FORM")) kind = "AIFF";
+        else if (Bytes.idEquals(b, 4, "ftyp")) kind = "MP4/M4A";
+        else if (b[0] == 'I' && b[1] == 'D' && b[2] == '3' || (b[0] & 0xFF) == 0xFF && (b[1] & 0xE0) == 0xE0) kind = "MP3";
+        return kind == null ? "" : " (it looks like " + kind + ")";
     }
 
     private static boolean isStreamingPlaceholder(long size) {
