@@ -103,10 +103,13 @@ public final class Resampler {
         return halfTaps;
     }
 
-    /** Output length for an input of {@code inputLength} samples: every output instant inside the input. */
+    /**
+     * Output length for an input of {@code inputLength} samples: the input duration times the output
+     * rate, rounded to nearest as sox does (so lengths match sox's), and at least one for any input.
+     */
     public int outputLength(int inputLength) {
-        // Outputs n with n * step / phases < inputLength, i.e. ceil(inputLength * phases / step).
-        long n = (inputLength * phases + step - 1) / step;
+        long n = (inputLength * phases + step / 2) / step;
+        if (n == 0 && inputLength > 0) n = 1;
         if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("output of " + n + " samples is too long");
         return (int) n;
     }
