@@ -56,11 +56,17 @@ public record WavFormat(Encoding encoding, int channels, int sampleRate, int blo
 
     public WavFormat {
         if (encoding == null) throw new IllegalArgumentException("encoding must not be null");
-        if (channels < 1 || channels > MAX_CHANNELS) throw new IllegalArgumentException("channels " + channels);
-        if (sampleRate < Audio.MIN_SAMPLE_RATE || sampleRate > Audio.MAX_SAMPLE_RATE) {
-            throw new IllegalArgumentException("sample rate " + sampleRate);
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            throw new IllegalArgumentException("channels " + channels + " is outside [1, " + MAX_CHANNELS + "]");
         }
-        if (blockAlign != channels * encoding.bytes()) throw new IllegalArgumentException("block align " + blockAlign);
+        if (sampleRate < Audio.MIN_SAMPLE_RATE || sampleRate > Audio.MAX_SAMPLE_RATE) {
+            throw new IllegalArgumentException("sample rate " + sampleRate + " Hz is outside [" + Audio.MIN_SAMPLE_RATE
+                    + ", " + Audio.MAX_SAMPLE_RATE + "] Hz");
+        }
+        if (blockAlign != channels * encoding.bytes()) {
+            throw new IllegalArgumentException("block align " + blockAlign + " must be channels * bytes per sample = "
+                    + channels * encoding.bytes());
+        }
     }
 
     /**
