@@ -29,13 +29,14 @@ class ResamplerTest {
     }
 
     @ParameterizedTest(name = "{1} Hz tone from {0} Hz")
-    @CsvSource({"44100, 9000", "44100, 12000", "44100, 8200", "48000, 9000", "48000, 12000", "48000, 20000",
+    @CsvSource({"44100, 9000", "44100, 12000", "44100, 8200", "44100, 8050", "48000, 9000", "48000, 12000", "48000, 20000",
         "22050, 10000", "44101, 9000"})
     void tonesAboveTheNewNyquistAreRejected(int inRate, double frequency) {
         float[] out = Resampler.of(inRate, 16000).resample(tone(frequency, 0.9, 0, inRate, 1.0));
         double attenuationDb = -db(rms(out, EDGE) / (0.9 / Math.sqrt(2)));
         System.out.printf("resample %d -> 16000 Hz: %.0f Hz tone attenuated %.1f dB%n", inRate, frequency, attenuationDb);
-        assertTrue(attenuationDb >= 60, frequency + " Hz attenuated by only " + attenuationDb + " dB");
+        // The product needs 60 dB; the default design promises 90 at the stopband edge, so 85 catches a regression.
+        assertTrue(attenuationDb >= 85, frequency + " Hz attenuated by only " + attenuationDb + " dB");
     }
 
     @Test

@@ -117,6 +117,16 @@ class WavDecoderTest {
     }
 
     @Test
+    void boundaryRatesAndChannelCountsAreAccepted() throws Exception {
+        assertEquals(1000, WavDecoder.decode(pcm16Wav(1000, 1, (short) 1)).sampleRate());
+        assertEquals(768000, WavDecoder.decode(pcm16Wav(768000, 1, (short) 1)).sampleRate());
+        short[] frame = new short[64];
+        java.util.Arrays.fill(frame, (short) 8192);
+        frame[63] = (short) (8192 + 64 * 128); // mean = 0.25 + 128/32768
+        assertSamples(new float[] {0.25f + 128f / 32768f}, WavDecoder.decode(pcm16Wav(16000, 64, frame)));
+    }
+
+    @Test
     void pathAndStreamInputsDecodeLikeBytes(@TempDir Path dir) throws Exception {
         byte[] wav = pcm16Wav(8000, 1, (short) 100, (short) -100, (short) 3000);
         Path file = dir.resolve("clip.wav");
