@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread-safe; {@link #of} caches them per rate pair.
  */
 public final class Resampler {
-    /** Kernel samples per input sample on the interpolated path: interpolation error stays below -120 dB. */
+    /** Kernel samples per input sample on the interpolated path: it agrees with the exact table to about -110 dB. */
     private static final int DENSE_SAMPLES_PER_UNIT = 512;
     private static final int MAX_CACHED = 64;
     private static final Map<Key, Resampler> CACHE = new ConcurrentHashMap<>();
