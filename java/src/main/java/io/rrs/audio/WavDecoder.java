@@ -11,7 +11,8 @@ import java.util.List;
  * Decodes RIFF/WAVE audio into mono {@link Audio} at the file's own sample rate. Reads integer PCM
  * (8-bit unsigned, 16/24/32-bit signed), IEEE float (32/64-bit) and WAVE_FORMAT_EXTENSIBLE
  * wrapping either; any channel count is downmixed to mono by averaging. Unknown chunks (LIST,
- * fact, bext, ...) are skipped, honouring the RIFF pad byte after odd-sized chunks.
+ * fact, bext, ...) are skipped, honouring the RIFF pad byte after odd-sized chunks (and coping with
+ * writers that omit it).
  *
  * <p>Decisions on damaged input, all of which throw {@link AudioFormatException} naming the source:
  * <ul>
@@ -97,7 +98,11 @@ public final class WavDecoder {
                 }
             }
             // RIFF pads odd-sized chunks to an even length; the pad byte is not counted in the size.
-            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
+            // Some writers omit it: when the byte after the chunk starts a plausible chunk id and the
+            // padded position does not, follow the writer rather than misread the next header.
+            int unpadded = (int) Math.min(Integer.MAX_VALUE, body + size);
+            pos = unpadded + (int) (size & 1);
+            if (pos != unpadded && pos + 4 <= end && !isChunkId(wav, pos) && isChunkId(wav, unpadded)) pos = unpadded;
         }
         boolean truncatedHeader = pos < end;
         if (format == null || dataOffset < 0) {
@@ -140,6 +145,15 @@ public final class WavDecoder {
         else if (Bytes.idEquals(b, 4, "ftyp")) kind = "MP4/M4A";
         else if (b[0] == 'I' && b[1] == 'D' && b[2] == '3' || (b[0] & 0xFF) == 0xFF && (b[1] & 0xE0) == 0xE0) kind = "MP3";
         return kind == null ? "" : " (it looks like " + kind + ")";
+    }
+
+    /** Chunk ids are four printable ASCII characters (letters, digits, space). */
+    private static boolean isChunkId(byte[] b, int i) {
+        for (int k = 0; k < 4; k++) {
+            int c = b[i + k];
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ')) return false;
+        }
+        return true;
     }
 
     private static boolean isStreamingPlaceholder(long size) {

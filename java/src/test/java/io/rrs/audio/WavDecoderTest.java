@@ -83,6 +83,13 @@ class WavDecoderTest {
     }
 
     @Test
+    void oddChunkWithoutItsPadByteIsStillFollowed() throws Exception {
+        byte[] unpaddedList = concat(ascii("LIST"), le32(5), ascii("INFOx")); // non-compliant: no pad byte
+        byte[] wav = riff(unpaddedList, fmt(1, 1, 16000, 2, 16), chunk("data", le16((short) 16384)));
+        assertSamples(new float[] {0.5f}, WavDecoder.decode(wav));
+    }
+
+    @Test
     void fmtAfterDataIsAccepted() throws Exception {
         byte[] wav = riff(chunk("data", le16((short) 16384)), fmt(1, 1, 16000, 2, 16));
         assertSamples(new float[] {0.5f}, WavDecoder.decode(wav));
