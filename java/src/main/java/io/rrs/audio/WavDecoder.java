@@ -74,7 +74,9 @@ public final class WavDecoder {
             long size = Bytes.u32(wav, pos + 4);
             int body = pos + 8;
             long remaining = wav.length - (long) body;
-            seen.add(id);
+            // Only the first few ids go into messages: a hostile file may hold millions of empty chunks.
+            if (seen.size() < 16) seen.add(id);
+            else if (seen.size() == 16) seen.add("...");
             if (Bytes.idEquals(wav, pos, "data")) {
                 if (size > remaining) {
                     if (!isStreamingPlaceholder(size)) {
