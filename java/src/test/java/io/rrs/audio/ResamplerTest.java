@@ -104,6 +104,21 @@ class ResamplerTest {
     }
 
     @Test
+    void oneSharedInstanceGivesIdenticalResultsOnConcurrentThreads() throws Exception {
+        Resampler shared = Resampler.of(48000, 16000);
+        float[] in = tone(700, 0.6, 0.2, 48000, 0.25);
+        float[] expected = shared.resample(in);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) results.add(pool.submit(() -> shared.resample(in)));
+            for (java.util.concurrent.Future<float[]> f : results) assertArrayEquals(expected, f.get(), 0f);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void invalidArgumentsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> Resampler.of(999, 16000));
         assertThrows(IllegalArgumentException.class, () -> Resampler.of(16000, 800_000));
