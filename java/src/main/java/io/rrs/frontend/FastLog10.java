@@ -1,18 +1,30 @@
 package io.rrs.frontend;
 
 /**
- * log10 for positive, finite, normal doubles, accurate to about 1e-15 relative to the exponent
- * term: exponent from the bits, mantissa reduced to [sqrt(1/2), sqrt(2)) and
- * {@code ln m = 2 atanh((m-1)/(m+1))} by its odd series (|s| <= 0.172, truncation below 2e-11 in
- * log10). Exists because {@link Math#log10} costs ~7 ns and the Whisper front-end takes 384000
- * logs per 30 s chunk, a third of its time; this costs about a third of that.
+ * log10 for positive, finite, normal doubles, within about 1e-12 of {@link Math#log10}: exponent
+ * from the bits, the mantissa's top 8 bits pick a table cell with centre c (ln c tabulated), and
+ * ln(m / c) = ln(1 + r), |r| < 2e-3, comes from a 4-term series. Branch-free. Exists because
+ * {@link Math#log10} costs ~7 ns and the Whisper front-end takes 384000 logs per 30 s chunk.
  */
 final class FastLog10 {
-    private static final double LN2_OVER_LN10 = Math.log(2) / Math.log(10);
-    private static final double TWO_OVER_LN10 = 2 / Math.log(10);
-    private static final double SQRT2 = Math.sqrt(2);
+    private static final int TABLE_BITS = 8;
+    private static final int CELLS = 1 << TABLE_BITS;
+    private static final double LN2 = Math.log(2);
+    private static final double INV_LN10 = 1 / Math.log(10);
     private static final long MANTISSA_BITS = 0x000F_FFFF_FFFF_FFFFL;
     private static final long EXPONENT_OF_ONE = 0x3FF0_0000_0000_0000L;
+    private static final double[] CELL_CENTRE = new double[CELLS];
+    private static final double[] INV_CELL_CENTRE = new double[CELLS];
+    private static final double[] LN_CELL_CENTRE = new double[CELLS];
+
+    static {
+        for (int i = 0; i < CELLS; i++) {
+            double centre = 1 + (i + 0.5) / CELLS;
+            CELL_CENTRE[i] = centre;
+            INV_CELL_CENTRE[i] = 1 / centre;
+            LN_CELL_CENTRE[i] = Math.log(centre);
+        }
+    }
 
     private FastLog10() {}
 
@@ -20,14 +32,11 @@ final class FastLog10 {
     static double log10(double x) {
         long bits = Double.doubleToRawLongBits(x);
         int exponent = (int) (bits >>> 52) - 1023;
+        int cell = (int) ((bits & MANTISSA_BITS) >>> (52 - TABLE_BITS));
         double m = Double.longBitsToDouble((bits & MANTISSA_BITS) | EXPONENT_OF_ONE); // [1, 2)
-        if (m > SQRT2) { // centre the range on 1 so the series converges fast
-            m *= 0.5;
-            exponent++;
-        }
-        double s = (m - 1) / (m + 1);
-        double s2 = s * s;
-        double series = s * (1 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11))))));
-        return exponent * LN2_OVER_LN10 + series * TWO_OVER_LN10;
+        double r = (m - CELL_CENTRE[cell]) * INV_CELL_CENTRE[cell]; // m / c - 1, |r| <= 1/513
+        // ln(1 + r) = r - r^2/2 + r^3/3 - r^4/4 + ...; the r^5 term is below 6e-15.
+        double lnRatio = r * (1 - r * (0.5 - r * (1.0 / 3 - r * 0.25)));
+        return (exponent * LN2 + LN_CELL_CENTRE[cell] + lnRatio) * INV_LN10;
     }
 }

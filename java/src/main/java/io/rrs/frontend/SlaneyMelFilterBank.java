@@ -10,9 +10,10 @@ import java.util.Arrays;
  * 1 kHz (200/3 Hz per mel) and logarithmic above (27 mels per factor 6.4); each filter is scaled
  * by {@code 2 / (upper edge - lower edge)} so that every band holds about the same energy.
  *
- * <p>Stored sparsely: each filter is non-zero over a short run of FFT bins (at most a few dozen
- * of the 201), so applying the bank costs about two multiply-adds per FFT bin instead of
- * {@code numMels} per bin. Immutable and thread-safe.
+ * <p>Stored sparsely, bin-major: adjacent triangles overlap only pairwise, so every FFT bin feeds
+ * at most two filters (the one whose falling edge and the one whose rising edge it lies on).
+ * {@link #applyAll} therefore costs two multiply-adds per bin, with no per-filter loop (short,
+ * variable-length loops cost more in branches than in arithmetic here). Immutable, thread-safe.
  */
 public final class SlaneyMelFilterBank {
     private static final double LINEAR_HZ_PER_MEL = 200.0 / 3.0;
@@ -24,6 +25,10 @@ public final class SlaneyMelFilterBank {
     private final int numFrequencyBins;
     private final int[] firstBin;
     private final double[][] weights;
+    /** Per FFT bin: the lower of the (at most two, adjacent) filters it feeds; numMels if none. */
+    private final int[] lowerMel;
+    private final double[] lowerWeight;
+    private final double[] upperWeight;
 
     /**
      * Filters for a one-sided spectrum of {@code numFrequencyBins} bins spanning 0 .. sampleRate/2
@@ -72,6 +77,21 @@ public final class SlaneyMelFilterBank {
                 weights[m] = Arrays.copyOfRange(dense, first, last + 1);
             }
         }
+        this.lowerMel = new int[numFrequencyBins];
+        this.lowerWeight = new double[numFrequencyBins];
+        this.upperWeight = new double[numFrequencyBins];
+        double[][] full = toDense();
+        for (int k = 0; k < numFrequencyBins; k++) {
+            int lower = -1;
+            for (int m = 0; m < numMels; m++) {
+                if (full[m][k] == 0) continue;
+                if (lower < 0) lower = m;
+                else if (m != lower + 1) throw new IllegalStateException("bin " + k + " feeds non-adjacent filters " + lower + " and " + m);
+            }
+            lowerMel[k] = lower < 0 ? numMels : lower;
+            lowerWeight[k] = lower < 0 ? 0 : full[lower][k];
+            upperWeight[k] = lower < 0 || lower + 1 >= numMels ? 0 : full[lower + 1][k];
+        }
     }
 
     /** The filters Whisper uses: 0 .. 8 kHz for an {@code options.fftSize()}-point spectrum. */
@@ -106,6 +126,25 @@ public final class SlaneyMelFilterBank {
         double sum = 0;
         for (int i = 0; i < w.length; i++) sum += w[i] * power[offset + i];
         return sum;
+    }
+
+    /**
+     * All mel energies of one power spectrum: {@code mel[m] = sum_k W[m][k] power[k]}.
+     *
+     * @param power one-sided power spectrum, {@link #numFrequencyBins} values
+     * @param mel   output with room for {@code numMels + 2} values: the last two are scratch slots
+     *              that absorb the (zero-weight) writes of bins outside every filter, so the loop
+     *              needs no branch
+     */
+    public void applyAll(double[] power, double[] mel) {
+        if (mel.length < numMels + 2) throw new IllegalArgumentException("mel buffer has " + mel.length + " slots; needs numMels + 2 = " + (numMels + 2));
+        Arrays.fill(mel, 0.0);
+        for (int k = 0; k < numFrequencyBins; k++) {
+            double p = power[k];
+            int m = lowerMel[k];
+            mel[m] += lowerWeight[k] * p;
+            mel[m + 1] += upperWeight[k] * p;
+        }
     }
 
     /** The filters as a dense [numMels][numFrequencyBins] matrix (for tests and export). */

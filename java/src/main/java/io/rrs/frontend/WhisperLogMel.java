@@ -22,10 +22,12 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * fewer); shorter input is rejected with an exception rather than silently zero-padded, since
  * zero-padding would give features that no reference produces.
  *
- * <p>Speed: window, sparse filters and the FFT plan are built once; the FFT is JTransforms'
- * mixed-radix real transform in double precision (400 = 2^4 * 5^2 has no power-of-two route;
- * double costs the same as float here and keeps the low-energy bins exact), and frames are
- * written straight into the output rows. One instance owns scratch buffers: use one per thread.
+ * <p>Speed (about 3x the work of the FFT alone): window, twiddles, bin-major sparse filters and the
+ * FFT plan are built once; the real 400-point FFT runs as JTransforms' complex 200-point FFT
+ * plus one twiddle pass (400 = 2^4 * 5^2 has no power-of-two route, and JTransforms' own
+ * mixed-radix real path is ~1.6x slower); double precision costs about the same as float here
+ * and keeps low-energy bins exact; logs use a branch-free table {@link FastLog10}; frames go
+ * straight into the output rows. One instance owns scratch buffers: use one per thread.
  */
 public final class WhisperLogMel implements FeatureComputer {
     /** Whisper's clamp before the log: log10(1e-10) = -10 is the value of digital silence. */
@@ -40,9 +42,12 @@ public final class WhisperLogMel implements FeatureComputer {
     private final int numMels;
     private final double[] window;
     private final SlaneyMelFilterBank filters;
-    private final DoubleFFT_1D fft;
+    private final DoubleFFT_1D halfSizeFft;
+    private final double[] twiddleCos;
+    private final double[] twiddleSin;
     private final double[] frame;
     private final double[] power;
+    private final double[] melEnergy;
 
     public WhisperLogMel(WhisperOptions options) {
         if (options == null) throw new IllegalArgumentException("options is null; use WhisperOptions.QWEN2_AUDIO for Qwen2-Audio");
@@ -55,9 +60,18 @@ public final class WhisperLogMel implements FeatureComputer {
         // Periodic Hann (torch.hann_window default): the window of an fftSize+1 symmetric Hann minus its last point.
         for (int i = 0; i < fftSize; i++) window[i] = 0.5 - 0.5 * Math.cos(2.0 * Math.PI * i / fftSize);
         this.filters = SlaneyMelFilterBank.forWhisper(options);
-        this.fft = new DoubleFFT_1D(fftSize);
+        // A real FFT of N through a complex FFT of N/2 plus one twiddle pass: JTransforms'
+        // complexForward(200) is ~1.6x faster than its realForward(400) (mixed-radix real path copies).
+        this.halfSizeFft = new DoubleFFT_1D(halfWindow);
+        this.twiddleCos = new double[halfWindow];
+        this.twiddleSin = new double[halfWindow];
+        for (int k = 0; k < halfWindow; k++) {
+            twiddleCos[k] = Math.cos(2.0 * Math.PI * k / fftSize);
+            twiddleSin[k] = Math.sin(2.0 * Math.PI * k / fftSize);
+        }
         this.frame = new double[fftSize];
         this.power = new double[options.numFrequencyBins()];
+        this.melEnergy = new double[numMels + 2]; // + 2 scratch slots, see SlaneyMelFilterBank.applyAll
     }
 
     public WhisperOptions options() {
@@ -106,11 +120,12 @@ public final class WhisperLogMel implements FeatureComputer {
         double maxLog = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < numFrames; t++) {
             windowedFrame(samples, realLength, signalLength, t * hop - halfWindow);
-            fft.realForward(frame);
+            halfSizeFft.complexForward(frame);
             powerSpectrum();
+            filters.applyAll(power, melEnergy);
             float[] row = out[t];
             for (int m = 0; m < numMels; m++) {
-                double e = filters.apply(m, power);
+                double e = melEnergy[m];
                 // NaN fails this test too; Math.max below would turn it into silence unnoticed.
                 if (!(e <= Double.MAX_VALUE))
                     throw new IllegalArgumentException("samples around index " + Math.max(0, t * hop) + " contain NaN or infinity; clean the audio first");
@@ -148,13 +163,27 @@ public final class WhisperLogMel implements FeatureComputer {
         }
     }
 
-    /** |X_k|^2 from JTransforms' packed real-FFT layout (Re0, Re(n/2), Re1, Im1, Re2, Im2, ...). */
+    /**
+     * |X_k|^2 for k = 0 .. fftSize/2 from {@code Z}, the half-size complex FFT of the frame read as
+     * z[n] = x[2n] + i x[2n+1] (interleaved, so the windowed frame needs no reordering). With
+     * E and O the spectra of the even and odd samples, E[k] = (Z[k] + conj Z[M-k]) / 2,
+     * O[k] = (Z[k] - conj Z[M-k]) / 2i and X[k] = E[k] + e^{-2 pi i k / N} O[k].
+     */
     private void powerSpectrum() {
-        power[0] = frame[0] * frame[0];
-        power[halfWindow] = frame[1] * frame[1];
-        for (int k = 1; k < halfWindow; k++) {
-            double re = frame[2 * k], im = frame[2 * k + 1];
-            power[k] = re * re + im * im;
+        int half = halfWindow; // M
+        double re0 = frame[0], im0 = frame[1];
+        power[0] = (re0 + im0) * (re0 + im0); // E[0] + O[0]
+        power[half] = (re0 - im0) * (re0 - im0); // E[0] - O[0]: the Nyquist bin
+        for (int k = 1; k < half; k++) {
+            double zr = frame[2 * k], zi = frame[2 * k + 1];
+            double cr = frame[2 * (half - k)], ci = -frame[2 * (half - k) + 1]; // conj Z[M-k]
+            double er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
+            double dr = zr - cr, di = zi - ci; // O[k] = (dr + i di) / 2i = (di - i dr) / 2
+            double or = 0.5 * di, oi = -0.5 * dr;
+            double wr = twiddleCos[k], wi = twiddleSin[k]; // e^{-2 pi i k / N} = wr - i wi
+            double xr = er + or * wr + oi * wi;
+            double xi = ei + oi * wr - or * wi;
+            power[k] = xr * xr + xi * xi;
         }
     }
 }

@@ -45,6 +45,23 @@ class SlaneyMelFilterBankTest {
     }
 
     @Test
+    void binMajorApplyAllEqualsTheDenseProduct() {
+        SlaneyMelFilterBank bank = SlaneyMelFilterBank.forWhisper(WhisperOptions.ofMels(128));
+        double[][] dense = bank.toDense();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        double[] power = new double[201];
+        for (int k = 0; k < power.length; k++) power[k] = random.nextDouble() * 100;
+        double[] mel = new double[130];
+        bank.applyAll(power, mel);
+        for (int m = 0; m < 128; m++) {
+            double expected = 0;
+            for (int k = 0; k < 201; k++) expected += dense[m][k] * power[k];
+            assertEquals(expected, mel[m], 1e-12 * expected, "mel " + m);
+        }
+        assertThrows(IllegalArgumentException.class, () -> bank.applyAll(power, new double[128]));
+    }
+
+    @Test
     void invalidBandsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new SlaneyMelFilterBank(80, 201, 16000, 0, 9000));
         assertThrows(IllegalArgumentException.class, () -> new SlaneyMelFilterBank(0, 201, 16000, 0, 8000));
