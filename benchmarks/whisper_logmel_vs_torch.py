@@ -71,35 +71,42 @@ def time_java(audio_path, build):
     if build:
         subprocess.run(["mvn", "-B", "-q", "-o", "-pl", "benchmarks", "-am", "package", "dependency:build-classpath",
                         "-DskipTests", "-Dmdep.outputFile=target/classpath.txt"], cwd=ROOT, check=True)
-    with open(os.path.join(ROOT, "benchmarks", "target", "classpath.txt")) as f:
-        classpath = os.path.join(ROOT, "benchmarks", "target", "classes") + os.pathsep + f.read().strip()
+    classpath = os.environ.get("RRS_BENCH_CP")  # e.g. on a machine without ~/.m2: classes plus copied jars
+    if not classpath:
+        with open(os.path.join(ROOT, "benchmarks", "target", "classpath.txt")) as f:
+            classpath = os.path.join(ROOT, "benchmarks", "target", "classes") + os.pathsep + f.read().strip()
     result = audio_path + ".jmh.json"
+    # Sample mode: the median per-call time resists the load spikes of a shared machine better than a mean.
     subprocess.run(["java", "-cp", classpath, "org.openjdk.jmh.Main", "WhisperLogMelBench", "-p", "audioFile=" + audio_path,
-                    "-p", "mels=128", "-rf", "json", "-rff", result], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                    "-p", "mels=128", "-bm", "sample", "-tu", "ms", "-rf", "json", "-rff", result],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with open(result) as f:
         metric = json.load(f)[0]["primaryMetric"]
-    return metric["score"], metric["scoreError"], metric["scoreUnit"]
+    percentiles = metric["scorePercentiles"]
+    return percentiles["50.0"], percentiles["0.0"], metric["scoreUnit"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-build", action="store_true", help="reuse benchmarks/target (built before)")
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--audio", help="a float32 16 kHz .npy to use instead of fresh espeak-ng speech")
     args = parser.parse_args()
-    audio = speech_audio(args.seconds)
+    audio = np.load(args.audio).astype(np.float32) if args.audio else speech_audio(args.seconds)
+    args.seconds = len(audio) / 16000
     frames = len(audio) // 160
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "audio.npy")
         np.save(path, audio)
         torch_median, torch_min = time_torch(audio)
-        java_ms, java_error, unit = time_java(path, not args.no_build)
+        java_ms, java_min, unit = time_java(path, not args.no_build)
         torch_again, _ = time_torch(audio)  # again after JMH, to expose load changes on a shared machine
-    assert unit == "ms/op", unit
-    print(f"audio: {args.seconds} s espeak-ng speech + noise, {frames} frames, 128 mels, one thread")
+    assert unit == "ms/op", unit  # sample mode reports ms/op percentiles
+    print(f"audio: {args.seconds:g} s {'from ' + args.audio if args.audio else 'espeak-ng speech + noise'}, {frames} frames, 128 mels, one thread")
     print(f"torch {torch.__version__} float32 reference: median {torch_median:.2f} ms (min {torch_min:.2f}; "
           f"after JMH {torch_again:.2f}) = {1e3 * torch_median / frames:.2f} us/frame")
-    print(f"Java WhisperLogMel (JMH avg):  {java_ms:.2f} +- {java_error:.2f} ms = {1e3 * java_ms / frames:.2f} us/frame")
-    print(f"speed-up (torch median / Java): {torch_median / java_ms:.1f}x")
+    print(f"Java WhisperLogMel (JMH sample): median {java_ms:.2f} ms (min {java_min:.2f}) = {1e3 * java_ms / frames:.2f} us/frame")
+    print(f"speed-up: median/median {torch_median / java_ms:.1f}x, min/min {torch_min / java_min:.1f}x")
 
 
 if __name__ == "__main__":
