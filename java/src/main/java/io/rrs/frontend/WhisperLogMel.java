@@ -22,12 +22,13 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * fewer); shorter input is rejected with an exception rather than silently zero-padded, since
  * zero-padding would give features that no reference produces.
  *
- * <p>Speed (about 3x the work of the FFT alone): window, twiddles, bin-major sparse filters and the
- * FFT plan are built once; the real 400-point FFT runs as JTransforms' complex 200-point FFT
- * plus one twiddle pass (400 = 2^4 * 5^2 has no power-of-two route, and JTransforms' own
- * mixed-radix real path is ~1.6x slower); double precision costs about the same as float here
- * and keeps low-energy bins exact; logs use a branch-free table {@link FastLog10}; frames go
- * straight into the output rows. One instance owns scratch buffers: use one per thread.
+ * <p>Speed: window, twiddles, bin-major sparse filters ({@link SlaneyMelFilterBank#applyAll}) and
+ * FFT tables are built once. Whisper's 400-point real FFT is hard-coded ({@link WhisperFft400}:
+ * prime-factor 8 x 25 over 200 complex points, ~1.3x JTransforms, which has no power-of-two
+ * route for 400 = 2^4 * 5^2); other sizes run JTransforms' complex FFT of half the size plus one
+ * twiddle pass (its mixed-radix real path is ~1.6x slower). Double precision costs about the same
+ * as float here and keeps low-energy bins exact. Logs use a branch-free table ({@link FastLog10});
+ * frames go straight into the output rows. One instance owns scratch buffers: one per thread.
  */
 public final class WhisperLogMel implements FeatureComputer {
     /** Whisper's clamp before the log: log10(1e-10) = -10 is the value of digital silence. */
@@ -42,6 +43,8 @@ public final class WhisperLogMel implements FeatureComputer {
     private final int numMels;
     private final double[] window;
     private final SlaneyMelFilterBank filters;
+    /** Hard-coded FFT for Whisper's 400 samples; null for other sizes, which use halfSizeFft. */
+    private final WhisperFft400 fft400;
     private final DoubleFFT_1D halfSizeFft;
     private final double[] twiddleCos;
     private final double[] twiddleSin;
@@ -62,6 +65,7 @@ public final class WhisperLogMel implements FeatureComputer {
         this.filters = SlaneyMelFilterBank.forWhisper(options);
         // A real FFT of N through a complex FFT of N/2 plus one twiddle pass: JTransforms'
         // complexForward(200) is ~1.6x faster than its realForward(400) (mixed-radix real path copies).
+        this.fft400 = fftSize == WhisperFft400.SIZE ? new WhisperFft400() : null;
         this.halfSizeFft = new DoubleFFT_1D(halfWindow);
         this.twiddleCos = new double[halfWindow];
         this.twiddleSin = new double[halfWindow];
@@ -120,8 +124,12 @@ public final class WhisperLogMel implements FeatureComputer {
         double maxLog = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < numFrames; t++) {
             windowedFrame(samples, realLength, signalLength, t * hop - halfWindow);
-            halfSizeFft.complexForward(frame);
-            powerSpectrum();
+            if (fft400 != null) {
+                fft400.powerSpectrum(frame, power);
+            } else {
+                halfSizeFft.complexForward(frame);
+                powerSpectrum();
+            }
             filters.applyAll(power, melEnergy);
             float[] row = out[t];
             for (int m = 0; m < numMels; m++) {

@@ -137,6 +137,38 @@ class WhisperLogMelTest {
         for (int t = 0; t < first.length; t++) assertArrayEquals(first[t], again[t], "frame " + t);
     }
 
+    @Test
+    void otherFftSizesUseTheGenericPathAndMatchABruteForceDft() throws IOException {
+        // 512-point frames take the JTransforms half-size route instead of WhisperFft400.
+        WhisperOptions options = new WhisperOptions(80, 512, 160, 16000, 30, false);
+        float[] speech = java.util.Arrays.copyOf(speech(), 8000);
+        float[][] actual = new WhisperLogMel(options).compute(speech);
+        SlaneyMelFilterBank bank = SlaneyMelFilterBank.forWhisper(options);
+        double[][] logs = new double[actual.length][80];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < actual.length; t++) {
+            double[] power = new double[257];
+            for (int k = 0; k <= 256; k++) {
+                double re = 0, im = 0;
+                for (int i = 0; i < 512; i++) {
+                    int j = t * 160 - 256 + i;
+                    j = j < 0 ? -j : j >= speech.length ? 2 * (speech.length - 1) - j : j; // reflect
+                    double x = speech[j] * (0.5 - 0.5 * Math.cos(2 * Math.PI * i / 512));
+                    re += x * Math.cos(2 * Math.PI * k * i / 512);
+                    im -= x * Math.sin(2 * Math.PI * k * i / 512);
+                }
+                power[k] = re * re + im * im;
+            }
+            double[] mel = new double[82];
+            bank.applyAll(power, mel);
+            for (int m = 0; m < 80; m++) max = Math.max(max, logs[t][m] = Math.log10(Math.max(mel[m], 1e-10)));
+        }
+        float[][] expected = new float[actual.length][80];
+        for (int t = 0; t < actual.length; t++)
+            for (int m = 0; m < 80; m++) expected[t][m] = (float) ((Math.max(logs[t][m], max - 8) + 4) / 4);
+        assertClose("nfft512 vs brute-force DFT", expected, actual, 1);
+    }
+
     // ---- helpers shared with the live test ----
 
     /** Compares every {@code stride}-th frame of {@code actual} with {@code expected}; prints the diffs. */
