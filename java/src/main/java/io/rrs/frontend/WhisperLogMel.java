@@ -27,7 +27,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * prime-factor 8 x 25 over 200 complex points, ~1.3x JTransforms, which has no power-of-two
  * route for 400 = 2^4 * 5^2); other sizes run JTransforms' complex FFT of half the size plus one
  * twiddle pass (its mixed-radix real path is ~1.6x slower). Double precision costs about the same
- * as float here and keeps low-energy bins exact. Logs use a branch-free table ({@link FastLog10});
+ * as float here and keeps low-energy bins exact. Logs use a branch-free table ({@link WhisperFastLog10});
  * frames go straight into the output rows. One instance owns scratch buffers: one per thread.
  */
 public final class WhisperLogMel implements FeatureComputer {
@@ -43,7 +43,7 @@ public final class WhisperLogMel implements FeatureComputer {
     private final int numMels;
     private final double[] window;
     private final SlaneyMelFilterBank filters;
-    /** Hard-coded FFT for Whisper's 400 samples; null for other sizes, which use halfSizeFft. */
+    /** Hard-coded FFT for Whisper's 400 samples; null for other sizes, which use halfSizeFft (else null). */
     private final WhisperFft400 fft400;
     private final DoubleFFT_1D halfSizeFft;
     private final double[] twiddleCos;
@@ -66,7 +66,7 @@ public final class WhisperLogMel implements FeatureComputer {
         // A real FFT of N through a complex FFT of N/2 plus one twiddle pass: JTransforms'
         // complexForward(200) is ~1.6x faster than its realForward(400) (mixed-radix real path copies).
         this.fft400 = fftSize == WhisperFft400.SIZE ? new WhisperFft400() : null;
-        this.halfSizeFft = new DoubleFFT_1D(halfWindow);
+        this.halfSizeFft = fft400 == null ? new DoubleFFT_1D(halfWindow) : null;
         this.twiddleCos = new double[halfWindow];
         this.twiddleSin = new double[halfWindow];
         for (int k = 0; k < halfWindow; k++) {
@@ -137,7 +137,7 @@ public final class WhisperLogMel implements FeatureComputer {
                 // NaN fails this test too; Math.max below would turn it into silence unnoticed.
                 if (!(e <= Double.MAX_VALUE))
                     throw new IllegalArgumentException("samples around index " + Math.max(0, t * hop) + " contain NaN or infinity; clean the audio first");
-                double logE = FastLog10.log10(e > MIN_MEL_ENERGY ? e : MIN_MEL_ENERGY);
+                double logE = WhisperFastLog10.log10(e > MIN_MEL_ENERGY ? e : MIN_MEL_ENERGY);
                 row[m] = (float) logE;
                 if (logE > maxLog) maxLog = logE;
             }

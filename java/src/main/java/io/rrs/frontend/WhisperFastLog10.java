@@ -6,7 +6,7 @@ package io.rrs.frontend;
  * ln(m / c) = ln(1 + r), |r| < 2e-3, comes from a 4-term series. Branch-free. Exists because
  * {@link Math#log10} costs ~7 ns and the Whisper front-end takes 384000 logs per 30 s chunk.
  */
-final class FastLog10 {
+final class WhisperFastLog10 {
     private static final int TABLE_BITS = 8;
     private static final int CELLS = 1 << TABLE_BITS;
     private static final double LN2 = Math.log(2);
@@ -26,7 +26,7 @@ final class FastLog10 {
         }
     }
 
-    private FastLog10() {}
+    private WhisperFastLog10() {}
 
     /** log10(x) for x a positive normal double (callers clamp to >= 1e-10 first). */
     static double log10(double x) {
