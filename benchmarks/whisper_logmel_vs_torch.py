@@ -78,7 +78,7 @@ def time_java(audio_path, build):
     result = audio_path + ".jmh.json"
     # Sample mode: the median per-call time resists the load spikes of a shared machine better than a mean.
     # jmh.ignoreLock: /tmp/jmh.lock is machine-wide; another user's JMH run must not abort this one.
-    subprocess.run(["java", "-Djmh.ignoreLock=true", "-cp", classpath, "org.openjdk.jmh.Main", "WhisperLogMelBench", "-p", "audioFile=" + audio_path,
+    subprocess.run(["java", "-Djmh.ignoreLock=true", "-cp", classpath, "org.openjdk.jmh.Main", "WhisperLogMelBench.logMel30s", "-p", "audioFile=" + audio_path,
                     "-p", "mels=128", "-bm", "sample", "-tu", "ms", "-rf", "json", "-rff", result],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with open(result) as f:

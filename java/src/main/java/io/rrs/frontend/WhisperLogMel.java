@@ -1,5 +1,6 @@
 package io.rrs.frontend;
 
+import java.util.Arrays;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -35,6 +36,7 @@ public final class WhisperLogMel implements FeatureComputer {
     private static final double MIN_MEL_ENERGY = 1e-10;
     /** Whisper keeps 8 decades (80 dB) below the loudest value of the signal. */
     private static final double DYNAMIC_RANGE_LOG10 = 8.0;
+    private static final float SILENCE_LOG10 = -10f;
 
     private final WhisperOptions options;
     private final int fftSize;
@@ -43,7 +45,7 @@ public final class WhisperLogMel implements FeatureComputer {
     private final int numMels;
     private final double[] window;
     private final SlaneyMelFilterBank filters;
-    /** Hard-coded FFT for Whisper's 400 samples; null for other sizes, which use halfSizeFft (else null). */
+    /** Hard-coded FFT for Whisper's 400 samples; null for other sizes, which use halfSizeFft (then non-null). */
     private final WhisperFft400 fft400;
     private final DoubleFFT_1D halfSizeFft;
     private final double[] twiddleCos;
@@ -63,9 +65,9 @@ public final class WhisperLogMel implements FeatureComputer {
         // Periodic Hann (torch.hann_window default): the window of an fftSize+1 symmetric Hann minus its last point.
         for (int i = 0; i < fftSize; i++) window[i] = 0.5 - 0.5 * Math.cos(2.0 * Math.PI * i / fftSize);
         this.filters = SlaneyMelFilterBank.forWhisper(options);
-        // A real FFT of N through a complex FFT of N/2 plus one twiddle pass: JTransforms'
-        // complexForward(200) is ~1.6x faster than its realForward(400) (mixed-radix real path copies).
         this.fft400 = fftSize == WhisperFft400.SIZE ? new WhisperFft400() : null;
+        // Other sizes: a real FFT of N as a complex FFT of N/2 plus one twiddle pass; JTransforms'
+        // complexForward(200) is ~1.6x faster than its realForward(400) (its mixed-radix real path copies).
         this.halfSizeFft = fft400 == null ? new DoubleFFT_1D(halfWindow) : null;
         this.twiddleCos = new double[halfWindow];
         this.twiddleSin = new double[halfWindow];
@@ -115,7 +117,7 @@ public final class WhisperLogMel implements FeatureComputer {
         if (samples == null) throw new IllegalArgumentException("samples is null");
         int signalLength = options.padOrTrim() ? options.chunkSamples() : samples.length;
         int realLength = Math.min(samples.length, signalLength);
-        if (signalLength <= halfWindow)
+        if (signalLength <= halfWindow) // only without pad/trim: WhisperOptions keeps chunks longer
             throw new IllegalArgumentException(samples.length + " samples is too short for Whisper log-mel without pad/trim: the centred STFT reflect-pads "
                     + halfWindow + " samples at each end and needs more than " + halfWindow + " (" + (1000.0 * (halfWindow + 1) / options.sampleRate())
                     + " ms); enable WhisperOptions.padOrTrim or pass longer audio");
@@ -123,7 +125,14 @@ public final class WhisperLogMel implements FeatureComputer {
         float[][] out = new float[numFrames][numMels];
         double maxLog = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < numFrames; t++) {
-            windowedFrame(samples, realLength, signalLength, t * hop - halfWindow);
+            int start = t * hop - halfWindow;
+            if (isPaddingOnly(start, realLength, signalLength)) {
+                // Zero-padding frames (most of a short clip padded to 30 s) have zero energy: skip the FFT.
+                Arrays.fill(out[t], SILENCE_LOG10);
+                maxLog = Math.max(maxLog, SILENCE_LOG10);
+                continue;
+            }
+            windowedFrame(samples, realLength, signalLength, start);
             if (fft400 != null) {
                 fft400.powerSpectrum(frame, power);
             } else {
@@ -151,6 +160,13 @@ public final class WhisperLogMel implements FeatureComputer {
             }
         }
         return new WhisperFeatures(out, validFrames(samples.length));
+    }
+
+    /** True when every sample of the frame, after reflection at the signal's end, is zero padding. */
+    private boolean isPaddingOnly(int start, int realLength, int signalLength) {
+        if (start < realLength) return false;
+        int last = start + fftSize - 1;
+        return last < signalLength || 2 * (signalLength - 1) - last >= realLength;
     }
 
     /**

@@ -36,6 +36,8 @@ public record WhisperOptions(int numMels, int fftSize, int hopLength, int sample
             throw new IllegalArgumentException("chunkSeconds = " + chunkSeconds + ": must be >= 1 (Whisper uses 30)");
         if ((long) chunkSeconds * sampleRate > Integer.MAX_VALUE / 2)
             throw new IllegalArgumentException("chunkSeconds * sampleRate = " + (long) chunkSeconds * sampleRate + " samples: too long for one chunk");
+        if ((long) chunkSeconds * sampleRate <= fftSize / 2)
+            throw new IllegalArgumentException("a " + chunkSeconds + " s chunk has no more than fftSize/2 = " + fftSize / 2 + " samples; the centred STFT's reflect padding needs more");
         // Slaney filters stop at sampleRate/2; fewer FFT bins than mels would leave empty filters.
         if (fftSize / 2 + 1 < numMels)
             throw new IllegalArgumentException("fftSize = " + fftSize + " gives " + (fftSize / 2 + 1) + " frequency bins, fewer than numMels = " + numMels + "; use a larger fftSize");
