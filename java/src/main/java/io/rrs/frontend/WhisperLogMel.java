@@ -29,7 +29,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * route for 400 = 2^4 * 5^2); other sizes run JTransforms' complex FFT of half the size plus one
  * twiddle pass (its mixed-radix real path is ~1.6x slower). Double precision costs about the same
  * as float here and keeps low-energy bins exact. Logs use a branch-free table ({@link WhisperFastLog10});
- * frames go straight into the output rows. One instance owns scratch buffers: one per thread.
+ * {@link #extractMelMajor} writes the encoder's layout into a caller-owned buffer without
+ * allocating. One instance owns scratch buffers: use one per thread.
  */
 public final class WhisperLogMel implements FeatureComputer {
     /** Whisper's clamp before the log: log10(1e-10) = -10 is the value of digital silence. */
@@ -53,6 +54,10 @@ public final class WhisperLogMel implements FeatureComputer {
     private final double[] frame;
     private final double[] power;
     private final double[] melEnergy;
+    /** log10 mel energies of the last input, time-major; grows to the longest input seen. */
+    private float[] logScratch = new float[0];
+    /** Global max - 8 of the last input (set by logMelToScratch). */
+    private float floorValue;
 
     public WhisperLogMel(WhisperOptions options) {
         if (options == null) throw new IllegalArgumentException("options is null; use WhisperOptions.QWEN2_AUDIO for Qwen2-Audio");
@@ -114,6 +119,51 @@ public final class WhisperLogMel implements FeatureComputer {
 
     /** The features and the number of frames from real audio (HF's attention mask). */
     public WhisperFeatures extract(float[] samples) {
+        int numFrames = logMelToScratch(samples);
+        float floor = floorValue;
+        float[][] out = new float[numFrames][numMels];
+        for (int t = 0; t < numFrames; t++) {
+            float[] row = out[t];
+            int at = t * numMels;
+            for (int m = 0; m < numMels; m++) row[m] = scaled(logScratch[at + m], floor);
+        }
+        return new WhisperFeatures(out, validFrames(samples.length));
+    }
+
+    /**
+     * The features in the encoder's [numMels][numFrames] layout, flattened row by row into
+     * {@code melMajor} (an ONNX [1, numMels, numFrames] buffer that the caller reuses): no
+     * per-call allocation once this instance has seen the longest input.
+     *
+     * @return the number of valid frames (HF's attention-mask sum)
+     */
+    public int extractMelMajor(float[] samples, float[] melMajor) {
+        if (samples == null) throw new IllegalArgumentException("samples is null");
+        if (melMajor == null) throw new IllegalArgumentException("melMajor buffer is null");
+        int numFrames = numFrames(samples.length);
+        if (melMajor.length < numMels * numFrames)
+            throw new IllegalArgumentException("melMajor buffer holds " + melMajor.length + " floats; " + numFrames + " frames x " + numMels + " mels need " + numMels * numFrames);
+        logMelToScratch(samples);
+        float floor = floorValue;
+        for (int m = 0; m < numMels; m++) {
+            int row = m * numFrames;
+            for (int t = 0; t < numFrames; t++) melMajor[row + t] = scaled(logScratch[t * numMels + m], floor);
+        }
+        return validFrames(samples.length);
+    }
+
+    /** Whisper's final mapping of one log10 value: floor at (global max - 8), then (x + 4) / 4. */
+    private static float scaled(float log10, float floor) {
+        float v = log10 > floor ? log10 : floor;
+        return (v + 4.0f) * 0.25f;
+    }
+
+    /**
+     * First pass: log10 mel energies of every frame into {@link #logScratch} (time-major) and the
+     * floor (global max - 8) into {@link #floorValue}; returns the frame count. The floor needs
+     * the maximum over the whole signal, hence two passes.
+     */
+    private int logMelToScratch(float[] samples) {
         if (samples == null) throw new IllegalArgumentException("samples is null");
         int signalLength = options.padOrTrim() ? options.chunkSamples() : samples.length;
         int realLength = Math.min(samples.length, signalLength);
@@ -122,13 +172,14 @@ public final class WhisperLogMel implements FeatureComputer {
                     + halfWindow + " samples at each end and needs more than " + halfWindow + " (" + (1000.0 * (halfWindow + 1) / options.sampleRate())
                     + " ms); enable WhisperOptions.padOrTrim or pass longer audio");
         int numFrames = numFrames(samples.length);
-        float[][] out = new float[numFrames][numMels];
+        if (logScratch.length < numFrames * numMels) logScratch = new float[numFrames * numMels];
         double maxLog = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < numFrames; t++) {
             int start = t * hop - halfWindow;
+            int at = t * numMels;
             if (isPaddingOnly(start, realLength, signalLength)) {
                 // Zero-padding frames (most of a short clip padded to 30 s) have zero energy: skip the FFT.
-                Arrays.fill(out[t], SILENCE_LOG10);
+                Arrays.fill(logScratch, at, at + numMels, SILENCE_LOG10);
                 maxLog = Math.max(maxLog, SILENCE_LOG10);
                 continue;
             }
@@ -140,26 +191,18 @@ public final class WhisperLogMel implements FeatureComputer {
                 powerSpectrum();
             }
             filters.applyAll(power, melEnergy);
-            float[] row = out[t];
             for (int m = 0; m < numMels; m++) {
                 double e = melEnergy[m];
-                // NaN fails this test too; Math.max below would turn it into silence unnoticed.
+                // NaN fails this test too; the clamp below would turn it into silence unnoticed.
                 if (!(e <= Double.MAX_VALUE))
                     throw new IllegalArgumentException("samples around index " + Math.max(0, t * hop) + " contain NaN or infinity; clean the audio first");
                 double logE = WhisperFastLog10.log10(e > MIN_MEL_ENERGY ? e : MIN_MEL_ENERGY);
-                row[m] = (float) logE;
+                logScratch[at + m] = (float) logE;
                 if (logE > maxLog) maxLog = logE;
             }
         }
-        // Second pass: the floor depends on the maximum over the whole signal.
-        float floor = (float) (maxLog - DYNAMIC_RANGE_LOG10);
-        for (float[] row : out) {
-            for (int m = 0; m < numMels; m++) {
-                float v = row[m] > floor ? row[m] : floor;
-                row[m] = (v + 4.0f) * 0.25f;
-            }
-        }
-        return new WhisperFeatures(out, validFrames(samples.length));
+        floorValue = (float) (maxLog - DYNAMIC_RANGE_LOG10);
+        return numFrames;
     }
 
     /** True when every sample of the frame, after reflection at the signal's end, is zero padding. */

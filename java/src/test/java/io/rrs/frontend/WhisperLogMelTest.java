@@ -120,6 +120,19 @@ class WhisperLogMelTest {
     }
 
     @Test
+    void melMajorBufferEqualsTheTransposedFeatures() throws IOException {
+        WhisperLogMel logMel = new WhisperLogMel(WhisperOptions.QWEN2_AUDIO);
+        float[] speech = speech();
+        WhisperFeatures features = logMel.extract(speech);
+        float[] buffer = new float[128 * 3000];
+        java.util.Arrays.fill(buffer, Float.NaN);
+        assertEquals(features.validFrames(), logMel.extractMelMajor(speech, buffer));
+        assertArrayEquals(features.melMajorFlat(), buffer);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> logMel.extractMelMajor(speech, new float[1000]));
+        assertTrue(e.getMessage().contains("384000"), e.getMessage());
+    }
+
+    @Test
     void nanInputIsRejected() {
         float[] x = new float[4000];
         x[1234] = Float.NaN;
