@@ -25,10 +25,11 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *
  * <p>Speed: window, twiddles, bin-major sparse filters ({@link SlaneyMelFilterBank#applyAll}) and
  * FFT tables are built once. Whisper's 400-point real FFT is hard-coded ({@link WhisperFft400}:
- * prime-factor 8 x 25 over 200 complex points, ~1.3x JTransforms, which has no power-of-two
+ * prime-factor 8 x 25 over 200 complex points, ~1.2x JTransforms, which has no power-of-two
  * route for 400 = 2^4 * 5^2); other sizes run JTransforms' complex FFT of half the size plus one
  * twiddle pass (its mixed-radix real path is ~1.6x slower). Double precision costs about the same
- * as float here and keeps low-energy bins exact. Logs use a branch-free table ({@link WhisperFastLog10});
+ * as float here and keeps low-energy bins exact. Logs use a branch-free table ({@link WhisperFastLog10}).
+ * Frames made only of zero padding skip the FFT (a 5 s query padded to 30 s costs ~1/6 of a chunk).
  * {@link #extractMelMajor} writes the encoder's layout into a caller-owned buffer without
  * allocating. One instance owns scratch buffers: use one per thread.
  */
