@@ -296,7 +296,7 @@ public final class TokenizerBuilder {
         String json = buildJson(corpus);
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "tokenizer", ".json.tmp");
+        Path tmp = dir.resolve(out.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, json, StandardCharsets.UTF_8);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
