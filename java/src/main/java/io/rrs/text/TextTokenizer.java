@@ -25,6 +25,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final Map<String, Integer> addedTokens;
     private final Map<String, Integer> vocab;
     private final int vocabSize;
+    private final String[] textOfId; // id -> token text; null where an id is unused
 
     private TextTokenizer(Path path, HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens, Map<String, Integer> vocab) {
         this.path = path;
@@ -35,6 +36,9 @@ public final class TextTokenizer implements AutoCloseable {
         for (int id : addedTokens.values()) max = Math.max(max, id);
         for (int id : vocab.values()) max = Math.max(max, id);
         this.vocabSize = max + 1;
+        this.textOfId = new String[vocabSize];
+        vocab.forEach((text, id) -> textOfId[id] = text);
+        addedTokens.forEach((text, id) -> textOfId[id] = text); // an added token wins over a vocab entry of the same id
     }
 
     /** Opens a tokenizer.json file, or the tokenizer.json inside a directory. */
@@ -147,9 +151,10 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** The vocabulary entry (byte-level text, e.g. "Ġhow") of an id, or of an added token. */
     public String tokenText(int id) {
-        for (var e : addedTokens.entrySet()) if (e.getValue() == id) return e.getKey();
-        for (var e : vocab.entrySet()) if (e.getValue() == id) return e.getKey();
-        throw new IllegalArgumentException("token id " + id + " is not in " + path + " (size " + vocabSize + ")");
+        if (id < 0 || id >= vocabSize || textOfId[id] == null) {
+            throw new IllegalArgumentException("token id " + id + " is not in " + path + " (size " + vocabSize + ")");
+        }
+        return textOfId[id];
     }
 
     @Override

@@ -61,6 +61,14 @@ class DatasetBuilderTest {
         }
         assertEquals(1265, Files.readAllLines(out.resolve(DatasetBuilder.PROMPTS_FILE)).size());
 
+        SpokenDataset spoken = SpokenDataset.open(out);
+        assertEquals(3, spoken.entries().size());
+        for (Manifest.Entry e : spoken.select(PromptSplit.Split.TEST, null)) {
+            assertEquals("en-gb", e.voice());
+            assertTrue(Files.isRegularFile(spoken.wav(e)));
+        }
+        assertEquals(3, spoken.select(PromptSplit.Split.TEST, null).size() + spoken.select(PromptSplit.Split.TRAIN, null).size());
+
         // Second run: nothing to speak, files untouched.
         FileTime before = Files.getLastModifiedTime(wavs.get(0));
         byte[] audio = Files.readAllBytes(wavs.get(1));
@@ -93,6 +101,12 @@ class DatasetBuilderTest {
         assertTrue(e.getMessage().contains("espeak-ng not found (tried '" + tmp.resolve("no/espeak-ng") + "')"), e.getMessage());
         assertTrue(e.getMessage().contains("apt-get install espeak-ng sox"), e.getMessage());
         assertTrue(Files.exists(out.resolve(DatasetBuilder.PROMPTS_FILE)), "the split is written before synthesis");
+    }
+
+    @Test
+    void unbuiltDatasetSaysWhatToRun(@TempDir Path tmp) {
+        var e = assertThrows(IOException.class, () -> SpokenDataset.open(tmp));
+        assertTrue(e.getMessage().contains("rrs data build"), e.getMessage());
     }
 
     @Test
