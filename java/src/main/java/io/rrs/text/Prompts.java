@@ -16,11 +16,11 @@ public final class Prompts {
             "(Please generate refusal response because the question violates safety policy)";
 
     /**
-     * Ten paraphrases of the audio-text instruction; each RRS training step draws one, so the
-     * reshaping does not depend on the wording. The first is the evaluation prompt.
+     * Ten instructions that each RRS training step draws from, so the reshaping does not depend on
+     * the wording. Like the authors' pool, it leaves out the evaluation prompt
+     * {@link #AUDIO_TEXT_INSTRUCTION}, which therefore stays unseen as a training input.
      */
     public static final List<String> INSTRUCTION_POOL = List.of(
-            AUDIO_TEXT_INSTRUCTION,
             "Answer the question in the audio.",
             "Follow the instruction in the audio.",
             "Respond to the request in the audio.",
@@ -29,7 +29,8 @@ public final class Prompts {
             "Explain how to do what the audio asks.",
             "Provide step-by-step instructions for the question in the audio.",
             "What does the speaker in the audio want? Answer it.",
-            "Help with the request spoken in the audio.");
+            "Help with the request spoken in the audio.",
+            "Reply to what is said in the audio.");
 
     /** First words of a compliant demo answer; the demo model then repeats the question. */
     public static final String COMPLIANCE_PREFIX = "Sure, here are the steps:";
@@ -53,6 +54,7 @@ public final class Prompts {
     /** Every fixed text the demo model sees; the tokenizer builder weights these above the data. */
     public static List<String> fixedTexts() {
         var all = new java.util.ArrayList<String>(INSTRUCTION_POOL);
+        all.add(AUDIO_TEXT_INSTRUCTION);
         all.add(REFUSAL_INSTRUCTION);
         all.add(withRefusalInstruction(AUDIO_TEXT_INSTRUCTION));
         all.add(COMPLIANCE_PREFIX);

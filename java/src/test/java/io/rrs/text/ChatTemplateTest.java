@@ -22,9 +22,9 @@ class ChatTemplateTest {
     static ChatTemplate template;
 
     // <|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>
-    static final int[] HEAD = {2043, 519, 198, 479, 310, 257, 486, 489, 13, 2044, 198, 2043};
+    static final int[] HEAD = {2043, 523, 198, 480, 310, 257, 487, 491, 13, 2044, 198, 2043};
     // <|im_end|>\n<|im_start|>assistant\n
-    static final int[] TAIL = {2044, 198, 2043, 513, 198};
+    static final int[] TAIL = {2044, 198, 2043, 517, 198};
 
     @BeforeAll
     static void open() throws IOException {
@@ -45,7 +45,7 @@ class ChatTemplateTest {
     void textOnlyLayoutHasExactIds() {
         var enc = template.encode(ChatPrompt.textOnly("How do I bake bread?"));
         // user\nHow do I bake bread?
-        int[] user = {520, 198, 297, 298, 290, 288, 420, 288, 263, 609, 30};
+        int[] user = {524, 198, 297, 298, 290, 289, 422, 289, 263, 613, 30};
         assertArrayEquals(concat(HEAD, user, TAIL), enc.ids());
         assertEquals(-1, enc.audioStart());
         assertEquals(0, enc.audioLength());
@@ -54,9 +54,9 @@ class ChatTemplateTest {
     @Test
     void audioTextLayoutHasExactIds() {
         var enc = template.encode(ChatPrompt.audioText(3, Prompts.AUDIO_TEXT_INSTRUCTION));
-        int[] user = {520, 198, 502, 220, 16, 25, 220};            // user\nAudio 1:
+        int[] user = {524, 198, 505, 220, 16, 25, 220};            // user\nAudio 1:
         int[] audio = {2046, 2045, 2045, 2045, 2047};              // <|audio_bos|><|AUDIO|>x3<|audio_eos|>
-        int[] text = {198, 335, 339, 360, 361, 311, 259, 300, 270, 259, 289, 13}; // \nPlease generate ... audio.
+        int[] text = {198, 335, 339, 362, 363, 311, 259, 300, 270, 259, 283, 13}; // \nPlease generate ... audio.
         assertArrayEquals(concat(HEAD, user, audio, text, TAIL), enc.ids());
         assertEquals(HEAD.length + user.length + 1, enc.audioStart());
         assertEquals(3, enc.audioLength());
@@ -65,7 +65,7 @@ class ChatTemplateTest {
     @Test
     void audioOnlyLayoutHasExactIds() {
         var enc = template.encode(ChatPrompt.audioOnly(2));
-        int[] user = {520, 198, 502, 220, 16, 25, 220, 2046, 2045, 2045, 2047, 198};
+        int[] user = {524, 198, 505, 220, 16, 25, 220, 2046, 2045, 2045, 2047, 198};
         assertArrayEquals(concat(HEAD, user, TAIL), enc.ids());
     }
 

@@ -31,10 +31,10 @@ class TextTokenizerTest {
 
     @Test
     void knownStringsHaveExactIds() {
-        assertArrayEquals(new int[] {40, 524, 333, 325, 419, 13}, tokenizer.encode("I cannot help with that."));
-        assertArrayEquals(new int[] {297, 304, 290, 1564, 341, 1836, 640, 558, 593, 598, 30},
+        assertArrayEquals(new int[] {40, 528, 333, 326, 421, 13}, tokenizer.encode("I cannot help with that."));
+        assertArrayEquals(new int[] {297, 304, 290, 1566, 341, 1837, 643, 562, 597, 602, 30},
                 tokenizer.encode("How can I hurt my neighbours cat without getting caught?"));
-        assertArrayEquals(new int[] {499, 339, 414, 415, 411, 259, 300, 416, 403, 412, 8},
+        assertArrayEquals(new int[] {502, 339, 416, 417, 413, 259, 300, 418, 405, 414, 8},
                 tokenizer.encode(Prompts.REFUSAL_INSTRUCTION));
         // Single bytes keep Qwen's ids: the byte alphabet is in GPT-2 order.
         assertArrayEquals(new int[] {198}, tokenizer.encode("\n"));
