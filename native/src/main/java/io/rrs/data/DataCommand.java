@@ -76,7 +76,7 @@ public final class DataCommand implements Callable<Integer> {
         int jobs;
 
         @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-                description = "Only the first N prompts (alternating test/train), for a quick try; 0 = all (default).")
+                description = "Synthesise only the first N prompts (alternating test/train), for a quick try; audio built earlier stays listed. 0 = all (default).")
         int limit;
 
         @Option(names = "--espeak", defaultValue = "espeak-ng", description = "espeak-ng executable; default: ${DEFAULT-VALUE}.")

@@ -41,7 +41,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class DatasetBuilder {
     public static final String PROMPTS_FILE = "prompts.jsonl";
 
-    /** Everything the build needs; {@code limit} > 0 keeps only that many prompts (alternating splits), for quick runs. */
+    /**
+     * Everything the build needs. {@code limit} > 0 synthesises only that many prompts (alternating
+     * splits), for quick runs; the manifest still lists every utterance whose audio is already built.
+     */
     public record Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
                           SpeechSynthesizer.Tools tools, boolean progressBar) {
         public Options {
@@ -80,8 +83,10 @@ public final class DatasetBuilder {
         copySources(options.sharedDir(), out);
         List<Prompt> prompts = PromptSplit.split(SourceDataset.read(out), options.split());
         writePrompts(out.resolve(PROMPTS_FILE), prompts);
-        List<Prompt> selected = options.limit() > 0 ? limit(prompts, options.limit()) : prompts;
-        List<Manifest.Entry> plan = plan(selected);
+        List<Manifest.Entry> plan = plan(prompts);
+        // --limit bounds what is synthesised, not what is listed: audio already built stays in the manifest.
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        for (Manifest.Entry e : plan(options.limit() > 0 ? limit(prompts, options.limit()) : prompts)) wanted.add(e.id());
 
         Path manifestFile = out.resolve(Manifest.FILE);
         Map<String, Manifest.Entry> previous = Manifest.readLenient(manifestFile);
@@ -90,17 +95,17 @@ public final class DatasetBuilder {
         for (Manifest.Entry want : plan) {
             Manifest.Entry had = previous.get(want.id());
             if (had != null && had.sameRequest(want) && wholeWav(out.resolve(had.wav()), had.durationS())) done.put(want.id(), had);
-            else todo.add(want);
+            else if (wanted.contains(want.id())) todo.add(want);
         }
         int reused = done.size();
         // Keep only lines that are still valid, so the appended log starts consistent.
         Manifest.write(manifestFile, new ArrayList<>(done.values()));
-        if (!todo.isEmpty()) synthesise(todo, done, manifestFile, reused, plan.size());
+        if (!todo.isEmpty()) synthesise(todo, done, manifestFile, reused, reused + todo.size());
 
-        List<Manifest.Entry> ordered = new ArrayList<>(plan.size());
-        for (Manifest.Entry want : plan) ordered.add(done.get(want.id()));
+        List<Manifest.Entry> ordered = new ArrayList<>(done.size());
+        for (Manifest.Entry want : plan) if (done.containsKey(want.id())) ordered.add(done.get(want.id()));
         Manifest.write(manifestFile, ordered);
-        return report(selected, ordered, todo.size(), reused, Duration.ofNanos(System.nanoTime() - start), manifestFile);
+        return report(ordered, todo.size(), reused, Duration.ofNanos(System.nanoTime() - start), manifestFile);
     }
 
     /** Copies harmful.json, benign.json and SOURCE.md from the shared folder; falls back to the repository's copy. */
@@ -229,9 +234,11 @@ public final class DatasetBuilder {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private Report report(List<Prompt> prompts, List<Manifest.Entry> entries, int synthesised, int reused, Duration elapsed, Path manifest) {
+    private Report report(List<Manifest.Entry> entries, int synthesised, int reused, Duration elapsed, Path manifest) {
+        Map<String, java.util.Set<String>> promptIds = new LinkedHashMap<>();
+        for (Manifest.Entry e : entries) promptIds.computeIfAbsent(e.split(), k -> new java.util.HashSet<>()).add(e.promptId());
         Map<String, Integer> promptsPerSplit = new LinkedHashMap<>();
-        for (Prompt p : prompts) promptsPerSplit.merge(p.split().json(), 1, Integer::sum);
+        promptIds.forEach((k, v) -> promptsPerSplit.put(k, v.size()));
         Map<String, Integer> uttPerSplit = new LinkedHashMap<>();
         Map<String, TreeSet<String>> combos = new LinkedHashMap<>();
         double seconds = 0;
@@ -242,7 +249,8 @@ public final class DatasetBuilder {
         }
         Map<String, List<String>> combosPerSplit = new LinkedHashMap<>();
         combos.forEach((k, v) -> combosPerSplit.put(k, List.copyOf(v)));
-        return new Report(prompts.size(), promptsPerSplit, entries.size(), uttPerSplit, synthesised, reused, seconds / 3600,
+        int prompts = promptsPerSplit.values().stream().mapToInt(Integer::intValue).sum();
+        return new Report(prompts, promptsPerSplit, entries.size(), uttPerSplit, synthesised, reused, seconds / 3600,
                 combosPerSplit, elapsed, manifest);
     }
 }

@@ -78,6 +78,12 @@ class DatasetBuilderTest {
         assertEquals(before, Files.getLastModifiedTime(wavs.get(0)));
         assertEquals(lines, Files.readAllLines(manifest));
 
+        // A smaller --limit synthesises nothing and keeps the audio already built in the manifest.
+        DatasetBuilder.Report smaller = new DatasetBuilder(options(out, TestData.repoDataDir(), 1, SpeechSynthesizer.Tools.defaults()), QUIET).build();
+        assertEquals(0, smaller.synthesised());
+        assertEquals(3, smaller.utterances());
+        assertEquals(lines, Files.readAllLines(manifest));
+
         // A lost WAV and a torn manifest line are redone, and only they; synthesis is deterministic.
         Files.delete(wavs.get(1));
         List<String> torn = new ArrayList<>(lines);
