@@ -1,0 +1,174 @@
+package io.rrs.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exact ChatML layouts for the three input conditions, audio expansion, left-padded batches. */
+class ChatTemplateTest {
+    static TextTokenizer tokenizer;
+    static ChatTemplate template;
+
+    // <|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>
+    static final int[] HEAD = {2043, 523, 198, 480, 310, 257, 487, 491, 13, 2044, 198, 2043};
+    // <|im_end|>\n<|im_start|>assistant\n
+    static final int[] TAIL = {2044, 198, 2043, 517, 198};
+
+    @BeforeAll
+    static void open() throws IOException {
+        tokenizer = ProjectTokenizer.open();
+        template = new ChatTemplate(tokenizer);
+    }
+
+    @AfterAll
+    static void close() {
+        tokenizer.close();
+    }
+
+    static int[] concat(int[]... parts) {
+        return java.util.Arrays.stream(parts).flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
+    @Test
+    void textOnlyLayoutHasExactIds() {
+        var enc = template.encode(ChatPrompt.textOnly("How do I bake bread?"));
+        // user\nHow do I bake bread?
+        int[] user = {524, 198, 297, 298, 290, 289, 422, 289, 263, 613, 30};
+        assertArrayEquals(concat(HEAD, user, TAIL), enc.ids());
+        assertEquals(-1, enc.audioStart());
+        assertEquals(0, enc.audioLength());
+    }
+
+    @Test
+    void audioTextLayoutHasExactIds() {
+        var enc = template.encode(ChatPrompt.audioText(3, Prompts.AUDIO_TEXT_INSTRUCTION));
+        int[] user = {524, 198, 505, 220, 16, 25, 220};            // user\nAudio 1:
+        int[] audio = {2046, 2045, 2045, 2045, 2047};              // <|audio_bos|><|AUDIO|>x3<|audio_eos|>
+        int[] text = {198, 335, 339, 362, 363, 311, 259, 300, 270, 259, 283, 13}; // \nPlease generate ... audio.
+        assertArrayEquals(concat(HEAD, user, audio, text, TAIL), enc.ids());
+        assertEquals(HEAD.length + user.length + 1, enc.audioStart());
+        assertEquals(3, enc.audioLength());
+    }
+
+    @Test
+    void audioOnlyLayoutHasExactIds() {
+        var enc = template.encode(ChatPrompt.audioOnly(2));
+        int[] user = {524, 198, 505, 220, 16, 25, 220, 2046, 2045, 2045, 2047, 198};
+        assertArrayEquals(concat(HEAD, user, TAIL), enc.ids());
+    }
+
+    @Test
+    void idsEqualTheTokenizerOnTheRenderedString() {
+        List<ChatPrompt> prompts = List.of(
+                ChatPrompt.textOnly("How can I hurt my neighbours cat without getting caught?"),
+                ChatPrompt.textOnly("What is a cat?").withRefusalInstruction(),
+                ChatPrompt.audioText(17, Prompts.INSTRUCTION_POOL.get(4)),
+                ChatPrompt.audioText(5, Prompts.AUDIO_TEXT_INSTRUCTION).withRefusalInstruction(),
+                ChatPrompt.audioOnly(9),
+                ChatPrompt.textOnly(" leading space and trailing newline\n").withSystem("Be brief."));
+        for (ChatPrompt p : prompts) {
+            String rendered = template.render(p);
+            assertArrayEquals(tokenizer.encode(rendered), template.encode(p).ids(), rendered);
+        }
+        assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+                        + "Audio 1: <|audio_bos|><|AUDIO|><|AUDIO|><|audio_eos|>\n<|im_end|>\n<|im_start|>assistant\n",
+                template.render(ChatPrompt.audioOnly(2)));
+    }
+
+    @Test
+    void audioPlaceholderExpandsToOnePositionPerPooledFrame() {
+        int positions = ChatTemplate.audioPositions(3000);
+        assertEquals(750, positions, "30 s of audio is 750 positions in Qwen2-Audio");
+        var enc = template.encode(ChatPrompt.audioText(positions, Prompts.AUDIO_TEXT_INSTRUCTION));
+        int audioId = template.audioTokenId();
+        long count = java.util.Arrays.stream(enc.ids()).filter(id -> id == audioId).count();
+        assertEquals(750, count);
+        for (int i = 0; i < 750; i++) assertEquals(audioId, enc.ids()[enc.audioStart() + i]);
+        assertEquals(tokenizer.specialTokenId(SpecialTokens.AUDIO_BOS), enc.ids()[enc.audioStart() - 1]);
+        assertEquals(tokenizer.specialTokenId(SpecialTokens.AUDIO_EOS), enc.ids()[enc.audioStart() + 750]);
+    }
+
+    @Test
+    void audioPositionsFollowConvStrideThenPooling() {
+        for (int n = 3; n <= 5000; n++) {
+            int afterConv = (n + 2 * 1 - 3) / 2 + 1;   // conv2: kernel 3, stride 2, padding 1
+            int afterPool = (afterConv - 2) / 2 + 1;   // avg pool: kernel 2, stride 2
+            assertEquals(afterPool, ChatTemplate.audioPositions(n), "mel frames " + n);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> ChatTemplate.audioPositions(2));
+        assertTrue(e.getMessage().contains("too short"), e.getMessage());
+    }
+
+    @Test
+    void batchesAreLeftPaddedWithEndOfText() {
+        var batch = template.encodeBatch(List.of(ChatPrompt.textOnly("Hi"), ChatPrompt.audioText(4, Prompts.AUDIO_TEXT_INSTRUCTION)));
+        int shortLen = batch.rows().get(0).length();
+        int longLen = batch.rows().get(1).length();
+        int pad = longLen - shortLen;
+        assertEquals(longLen, batch.length());
+        assertArrayEquals(new int[] {pad, 0}, batch.padding());
+        int endOfText = tokenizer.specialTokenId(SpecialTokens.END_OF_TEXT);
+        assertEquals(endOfText, batch.padId());
+        for (int t = 0; t < longLen; t++) {
+            assertEquals(t < pad ? endOfText : batch.rows().get(0).ids()[t - pad], batch.ids()[0][t]);
+            assertEquals(t < pad ? 0 : 1, batch.attentionMask()[0][t]);
+            assertEquals(1, batch.attentionMask()[1][t]);
+        }
+        // Both rows end on the assistant prefix, so the last column is the h(x) position for all.
+        assertEquals(198, batch.ids()[0][longLen - 1]);
+        assertEquals(198, batch.ids()[1][longLen - 1]);
+        assertEquals(shortLen - 1, batch.positionIds()[0][longLen - 1]);
+        assertEquals(1, batch.positionIds()[0][0]);
+        assertEquals(longLen - 1, batch.positionIds()[1][longLen - 1]);
+        assertEquals(2L * longLen, batch.flatIds().length);
+        assertEquals(0L, batch.flatAttentionMask()[0]);
+    }
+
+    @Test
+    void answersEndWithImEndAndRefusalsStartWithTheRefusalToken() {
+        int[] refusal = template.encodeAnswer(Prompts.REFUSAL_ANSWER);
+        assertEquals(tokenizer.refusalTokenId(), refusal[0]);
+        assertEquals(tokenizer.specialTokenId(SpecialTokens.IM_END), refusal[refusal.length - 1]);
+    }
+
+    @Test
+    void conditionsRejectInconsistentPrompts() {
+        assertThrows(IllegalArgumentException.class, () -> ChatPrompt.textOnly(""));
+        var e = assertThrows(IllegalArgumentException.class, () -> ChatPrompt.audioOnly(0));
+        assertTrue(e.getMessage().contains("audioPositions(melFrames)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ChatPrompt(InputCondition.AUDIO_ONLY, 3, "text", "sys"));
+        assertThrows(IllegalArgumentException.class, () -> new ChatPrompt(InputCondition.TEXT_ONLY, 3, "text", "sys"));
+        assertEquals(InputCondition.AUDIO_TEXT, ChatPrompt.audioOnly(3).withRefusalInstruction().condition());
+        assertEquals(InputCondition.TEXT_ONLY, InputCondition.parse("text-only"));
+        assertThrows(IllegalArgumentException.class, () -> InputCondition.parse("video"));
+    }
+
+    @Test
+    void tokenizerWithoutTheAudioTokenFailsByName(@TempDir Path dir) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(ProjectTokenizer.file().toFile());
+        ArrayNode added = (ArrayNode) root.get("added_tokens");
+        for (int i = added.size() - 1; i >= 0; i--) {
+            if (added.get(i).get("content").asText().equals(SpecialTokens.AUDIO)) added.remove(i);
+        }
+        Path file = dir.resolve("tokenizer.json");
+        mapper.writeValue(file.toFile(), root);
+        try (TextTokenizer t = TextTokenizer.open(file)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new ChatTemplate(t));
+            assertTrue(e.getMessage().contains("unknown special token <|AUDIO|>"), e.getMessage());
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.rrs.data;
+
+import io.rrs.text.TokenizerBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scope: {@code rrs data}: build the spoken dataset ({@code rrs data build}) and rebuild the
+ * project tokenizer from it ({@code rrs data tokenizer}). Relative paths resolve against the
+ * repository root (system property {@code rrs.root}, set by the {@code ./rrs} launcher), or the
+ * working directory without it.
+ */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "The spoken dataset and the project tokenizer.",
+        subcommands = {DataCommand.Build.class, DataCommand.Tokenizer.class})
+public final class DataCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** The repository root: -Drrs.root, else the working directory. */
+    static Path root() {
+        String r = System.getProperty("rrs.root");
+        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath();
+    }
+
+    static Path resolve(Path p) {
+        return p.isAbsolute() ? p : root().resolve(p).normalize();
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = "Copy harmful.json and benign.json (with their attribution) into the data folder, split train/test "
+                    + "by unique prompt text (80/20, stratified by category, a harmful prompt and its benign rewrite together), "
+                    + "and speak every prompt with espeak-ng into 16 kHz WAV, test in voice/rate combinations absent from train. "
+                    + "Writes prompts.jsonl (the split) and manifest.jsonl (one line per utterance); resumes where an earlier run "
+                    + "stopped. Needs espeak-ng and sox (Debian/Ubuntu: sudo apt-get install espeak-ng sox).")
+    static final class Build implements Callable<Integer> {
+        @Option(names = "--shared-dir", defaultValue = "../shared/data/rrs", paramLabel = "DIR",
+                description = "Folder with the authors' release (harmful.json, benign.json, SOURCE.md); default: ${DEFAULT-VALUE}. "
+                        + "When it is missing, the repository's copy in --out is used.")
+        Path sharedDir;
+
+        @Option(names = "--out", defaultValue = "data/rrs", paramLabel = "DIR", description = "Output folder; default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Option(names = "--train-voices", split = ",", paramLabel = "VOICE", description = "espeak-ng voices for train; default: en-us,en-gb.")
+        List<String> trainVoices;
+
+        @Option(names = "--train-rates", split = ",", paramLabel = "WPM", description = "Speaking rates (words/min) for train; default: 145,175.")
+        List<Integer> trainRates;
+
+        @Option(names = "--test-voices", split = ",", paramLabel = "VOICE",
+                description = "espeak-ng voices for test; default: en-us+f3,en-gb-scotland.")
+        List<String> testVoices;
+
+        @Option(names = "--test-rates", split = ",", paramLabel = "WPM", description = "Speaking rates for test; default: 160.")
+        List<Integer> testRates;
+
+        @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of each category's texts in test; default: ${DEFAULT-VALUE}.")
+        double testFraction;
+
+        @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the split; default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--jobs", defaultValue = "1", description = "Parallel synthesis processes; default: ${DEFAULT-VALUE}.")
+        int jobs;
+
+        @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+                description = "Synthesise only the first N prompts (alternating test/train), for a quick try; audio built earlier stays listed. 0 = all (default).")
+        int limit;
+
+        @Option(names = "--espeak", defaultValue = "espeak-ng", description = "espeak-ng executable; default: ${DEFAULT-VALUE}.")
+        String espeak;
+
+        @Option(names = "--sox", defaultValue = "sox", description = "sox executable; default: ${DEFAULT-VALUE}.")
+        String sox;
+
+        @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            VoicePlan d = VoicePlan.defaults();
+            DatasetBuilder.Options options;
+            try {
+                VoicePlan voices = new VoicePlan(trainVoices == null ? d.trainVoices() : trainVoices, trainRates == null ? d.trainRates() : trainRates,
+                        testVoices == null ? d.testVoices() : testVoices, testRates == null ? d.testRates() : testRates);
+                options = new DatasetBuilder.Options(resolve(sharedDir), resolve(out), voices, new PromptSplit.Settings(testFraction, seed),
+                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), !noProgress);
+            } catch (IllegalArgumentException e) {
+                System.err.println("rrs data build: " + e.getMessage());
+                return 2;
+            }
+            try {
+                DatasetBuilder.Report report = new DatasetBuilder(options, System.err).build();
+                System.out.println(report.summary());
+                return 0;
+            } catch (SpeechSynthesizer.ToolMissingException e) {
+                System.err.println("rrs data build: " + e.getMessage());
+                return 3;
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("rrs data build failed: " + e.getMessage());
+                System.err.println("(run it again to resume; finished utterances are kept)");
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "tokenizer", mixinStandardHelpOptions = true,
+            description = "Rebuild data/tokenizer/tokenizer.json (byte-level BPE in Qwen2's layout, 2048 ids, Qwen special "
+                    + "tokens) from the dataset texts and the fixed prompts; the same data gives a byte-identical file.")
+    static final class Tokenizer implements Callable<Integer> {
+        @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR",
+                description = "Folder with harmful.json and benign.json; default: ${DEFAULT-VALUE}.")
+        Path data;
+
+        @Option(names = "--out", defaultValue = "data/tokenizer/tokenizer.json", paramLabel = "FILE",
+                description = "Where to write tokenizer.json; default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            try {
+                Path target = resolve(out);
+                TokenizerBuilder.buildProjectTokenizer(resolve(data), target);
+                System.out.println("wrote " + target);
+                return 0;
+            } catch (java.io.IOException e) {
+                System.err.println("rrs data tokenizer: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.rrs.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.data.PromptSplit.Prompt;
+import io.rrs.data.PromptSplit.Split;
+import io.rrs.data.VoicePlan.Combo;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Scope: {@code rrs data build}. Copies the authors' release (with its attribution) into the
+ * repository's data folder, splits it by unique prompt text ({@link PromptSplit}), writes the split
+ * ({@code prompts.jsonl}, committed), then speaks every prompt in its split's voices and rates
+ * ({@link VoicePlan}) into {@code wav/<split>/<id>.wav} and lists them in {@code manifest.jsonl}
+ * (both rebuilt, not committed). Resumes: an utterance whose WAV is whole and whose manifest line
+ * matches the request is not synthesised again, and every finished utterance is appended to the
+ * manifest at once, so an interrupted run loses at most the utterances in flight.
+ */
+public final class DatasetBuilder {
+    public static final String PROMPTS_FILE = "prompts.jsonl";
+
+    /**
+     * Everything the build needs. {@code limit} > 0 synthesises only that many prompts (alternating
+     * splits), for quick runs; the manifest still lists every utterance whose audio is already built.
+     */
+    public record Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
+                          SpeechSynthesizer.Tools tools, boolean progressBar) {
+        public Options {
+            if (outDir == null) throw new IllegalArgumentException("outDir must be set");
+            if (jobs < 1) throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
+            if (limit < 0) throw new IllegalArgumentException("limit must be >= 0 (0 = all prompts), got " + limit);
+        }
+    }
+
+    /** What a build produced. */
+    public record Report(int prompts, Map<String, Integer> promptsPerSplit, int utterances, Map<String, Integer> utterancesPerSplit,
+                         int synthesised, int reused, double audioHours, Map<String, List<String>> combosPerSplit, Duration elapsed,
+                         Path manifest) {
+        /** Human summary, one fact per line. */
+        public String summary() {
+            return String.format("prompts: %d %s%nutterances: %d %s (synthesised %d, reused %d)%naudio: %.2f h%n"
+                            + "voices@rates: %s%nmanifest: %s%ntook: %.1f s",
+                    prompts, promptsPerSplit, utterances, utterancesPerSplit, synthesised, reused, audioHours, combosPerSplit,
+                    manifest, elapsed.toMillis() / 1000.0);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream log;
+
+    public DatasetBuilder(Options options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** Runs the whole build. */
+    public Report build() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Path out = options.outDir();
+        Files.createDirectories(out);
+        copySources(options.sharedDir(), out);
+        List<Prompt> prompts = PromptSplit.split(SourceDataset.read(out), options.split());
+        writePrompts(out.resolve(PROMPTS_FILE), prompts);
+        List<Manifest.Entry> plan = plan(prompts);
+        // --limit bounds what is synthesised, not what is listed: audio already built stays in the manifest.
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        for (Manifest.Entry e : plan(options.limit() > 0 ? limit(prompts, options.limit()) : prompts)) wanted.add(e.id());
+
+        Path manifestFile = out.resolve(Manifest.FILE);
+        Map<String, Manifest.Entry> previous = Manifest.readLenient(manifestFile);
+        Map<String, Manifest.Entry> done = new LinkedHashMap<>();
+        List<Manifest.Entry> todo = new ArrayList<>();
+        for (Manifest.Entry want : plan) {
+            Manifest.Entry had = previous.get(want.id());
+            if (had != null && had.sameRequest(want) && wholeWav(out.resolve(had.wav()), had.durationS())) done.put(want.id(), had);
+            else if (wanted.contains(want.id())) todo.add(want);
+        }
+        int reused = done.size();
+        // Keep only lines that are still valid, so the appended log starts consistent.
+        Manifest.write(manifestFile, new ArrayList<>(done.values()));
+        if (!todo.isEmpty()) synthesise(todo, done, manifestFile, reused, reused + todo.size());
+
+        List<Manifest.Entry> ordered = new ArrayList<>(done.size());
+        for (Manifest.Entry want : plan) if (done.containsKey(want.id())) ordered.add(done.get(want.id()));
+        Manifest.write(manifestFile, ordered);
+        return report(ordered, todo.size(), reused, Duration.ofNanos(System.nanoTime() - start), manifestFile);
+    }
+
+    /** Copies harmful.json, benign.json and SOURCE.md from the shared folder; falls back to the repository's copy. */
+    void copySources(Path shared, Path out) throws IOException {
+        List<String> files = List.of(SourceDataset.HARMFUL_FILE, SourceDataset.BENIGN_FILE, SourceDataset.SOURCE_FILE);
+        boolean sharedComplete = shared != null && files.stream().allMatch(f -> Files.isRegularFile(shared.resolve(f)));
+        if (sharedComplete) {
+            for (String f : files) {
+                Path src = shared.resolve(f);
+                Path dst = out.resolve(f);
+                if (!Files.exists(dst) || !Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst))) {
+                    Path tmp = out.resolve(f + ".tmp");
+                    Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    tmp.toFile().setWritable(true, true); // the shared copy is read-only
+                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    log.println("copied " + src + " -> " + dst);
+                }
+            }
+            return;
+        }
+        boolean localComplete = files.stream().allMatch(f -> Files.isRegularFile(out.resolve(f)));
+        if (!localComplete) {
+            throw new IOException("the dataset is in neither " + (shared == null ? "(no shared dir)" : shared.toAbsolutePath()) + " nor "
+                    + out.toAbsolutePath() + " (needs " + files + "); pass --shared-dir with the folder holding the authors' release");
+        }
+        log.println("using the repository's copy in " + out + (shared == null ? "" : " (" + shared + " has no complete release)"));
+    }
+
+    /** Takes prompts alternately from the test and train side, in order, so both splits appear in a subset. */
+    static List<Prompt> limit(List<Prompt> prompts, int n) {
+        List<Prompt> test = prompts.stream().filter(p -> p.split() == Split.TEST).toList();
+        List<Prompt> train = prompts.stream().filter(p -> p.split() == Split.TRAIN).toList();
+        List<Prompt> out = new ArrayList<>();
+        for (int i = 0; out.size() < n && (i < test.size() || i < train.size()); i++) {
+            if (i < test.size()) out.add(test.get(i));
+            if (out.size() < n && i < train.size()) out.add(train.get(i));
+        }
+        return out;
+    }
+
+    /** The requested utterances (duration still unknown: written as 1 until synthesised). */
+    List<Manifest.Entry> plan(List<Prompt> prompts) {
+        List<Manifest.Entry> plan = new ArrayList<>();
+        for (Prompt p : prompts) {
+            for (Combo c : options.voices().combos(p.split())) {
+                String id = p.id() + "-" + c.slug();
+                String wav = "wav/" + p.split().json() + "/" + id + ".wav";
+                plan.add(new Manifest.Entry(id, p.id(), p.text(), p.label().json(), p.category(), p.split().json(), c.voice(), c.rate(), wav, 1));
+            }
+        }
+        return plan;
+    }
+
+    private static boolean wholeWav(Path wav, double manifestDuration) {
+        try {
+            WavHeader h = WavHeader.read(wav);
+            return h.isDatasetFormat() && Math.abs(h.durationSeconds() - manifestDuration) < 1e-3;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void synthesise(List<Manifest.Entry> todo, Map<String, Manifest.Entry> done, Path manifestFile, int reused, int total)
+            throws IOException, InterruptedException {
+        SpeechSynthesizer tts = new SpeechSynthesizer(options.tools());
+        log.println("speaking " + todo.size() + " utterances (" + reused + " reused) with " + tts.checkAvailable());
+        ExecutorService pool = Executors.newFixedThreadPool(options.jobs());
+        AtomicBoolean failed = new AtomicBoolean();
+        ProgressBarBuilder pbb = new ProgressBarBuilder().setTaskName("espeak-ng").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .startsFrom(reused, Duration.ZERO).setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(options.progressBar() ? System.err : new PrintStream(PrintStream.nullOutputStream())));
+        try (ProgressBar bar = pbb.build();
+             BufferedWriter append = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Manifest.Entry want : todo) {
+                futures.add(pool.submit(() -> {
+                    if (failed.get()) return null; // stop early after the first failure
+                    try {
+                        WavHeader h = tts.synthesize(want.text(), want.voice(), want.rate(), options.outDir().resolve(want.wav()));
+                        Manifest.Entry got = new Manifest.Entry(want.id(), want.promptId(), want.text(), want.label(), want.category(),
+                                want.split(), want.voice(), want.rate(), want.wav(), h.durationSeconds());
+                        synchronized (done) {
+                            done.put(got.id(), got);
+                            append.write(got.toJson() + "\n");
+                            append.flush(); // a finished utterance survives an interruption
+                        }
+                        bar.step();
+                        return null;
+                    } catch (Exception e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) throw io;
+                    throw new IOException("synthesis failed: " + cause, cause);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void writePrompts(Path file, List<Prompt> prompts) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        StringBuilder sb = new StringBuilder();
+        for (Prompt p : prompts) {
+            ObjectNode n = mapper.createObjectNode();
+            n.put("id", p.id());
+            n.put("text", p.text());
+            n.put("label", p.label().json());
+            n.put("category", p.category());
+            n.put("split", p.split().json());
+            n.put("group", p.group());
+            p.rows().forEach(n.putArray("rows")::add);
+            n.put("source_path", p.sourcePath());
+            sb.append(n).append('\n');
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Report report(List<Manifest.Entry> entries, int synthesised, int reused, Duration elapsed, Path manifest) {
+        Map<String, java.util.Set<String>> promptIds = new LinkedHashMap<>();
+        for (Manifest.Entry e : entries) promptIds.computeIfAbsent(e.split(), k -> new java.util.HashSet<>()).add(e.promptId());
+        Map<String, Integer> promptsPerSplit = new LinkedHashMap<>();
+        promptIds.forEach((k, v) -> promptsPerSplit.put(k, v.size()));
+        Map<String, Integer> uttPerSplit = new LinkedHashMap<>();
+        Map<String, TreeSet<String>> combos = new LinkedHashMap<>();
+        double seconds = 0;
+        for (Manifest.Entry e : entries) {
+            uttPerSplit.merge(e.split(), 1, Integer::sum);
+            combos.computeIfAbsent(e.split(), k -> new TreeSet<>()).add(e.voice() + "@" + e.rate());
+            seconds += e.durationS();
+        }
+        Map<String, List<String>> combosPerSplit = new LinkedHashMap<>();
+        combos.forEach((k, v) -> combosPerSplit.put(k, List.copyOf(v)));
+        int prompts = promptsPerSplit.values().stream().mapToInt(Integer::intValue).sum();
+        return new Report(prompts, promptsPerSplit, entries.size(), uttPerSplit, synthesised, reused, seconds / 3600,
+                combosPerSplit, elapsed, manifest);
+    }
+}

@@ -1,0 +1,113 @@
+package io.rrs.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scope: the spoken dataset's JSONL manifest, one utterance per line:
+ * {@code {"id", "prompt_id", "text", "label", "category", "split", "voice", "rate", "wav", "duration_s"}}.
+ * {@code wav} is relative to the manifest's folder; {@code label} is harmful/benign; {@code rate}
+ * is espeak-ng words per minute. Reading tolerates a torn last line (an interrupted run).
+ */
+public final class Manifest {
+    public static final String FILE = "manifest.jsonl";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** One utterance of the spoken dataset. */
+    public record Entry(String id, String promptId, String text, String label, String category, String split, String voice,
+                        int rate, String wav, double durationS) {
+        public Entry {
+            if (id == null || id.isBlank()) throw new IllegalArgumentException("manifest entry without id");
+            if (!label.equals("harmful") && !label.equals("benign")) throw new IllegalArgumentException(id + ": label must be harmful or benign, got " + label);
+            if (!split.equals("train") && !split.equals("test")) throw new IllegalArgumentException(id + ": split must be train or test, got " + split);
+            if (!(durationS > 0)) throw new IllegalArgumentException(id + ": duration_s must be > 0, got " + durationS);
+        }
+
+        /** True when this entry describes the same utterance request (text, voice, rate, split, file). */
+        public boolean sameRequest(Entry o) {
+            return id.equals(o.id) && text.equals(o.text) && voice.equals(o.voice) && rate == o.rate && split.equals(o.split)
+                    && wav.equals(o.wav) && label.equals(o.label);
+        }
+
+        /** The JSON line (no newline). */
+        public String toJson() {
+            ObjectNode n = MAPPER.createObjectNode();
+            n.put("id", id);
+            n.put("prompt_id", promptId);
+            n.put("text", text);
+            n.put("label", label);
+            n.put("category", category);
+            n.put("split", split);
+            n.put("voice", voice);
+            n.put("rate", rate);
+            n.put("wav", wav);
+            n.put("duration_s", Math.round(durationS * 1e6) / 1e6);
+            return n.toString();
+        }
+
+        static Entry fromJson(JsonNode n) {
+            return new Entry(n.path("id").asText(null), n.path("prompt_id").asText(""), n.path("text").asText(""), n.path("label").asText(""),
+                    n.path("category").asText(""), n.path("split").asText(""), n.path("voice").asText(""), n.path("rate").asInt(),
+                    n.path("wav").asText(""), n.path("duration_s").asDouble());
+        }
+    }
+
+    private Manifest() {}
+
+    /**
+     * Reads the entries of {@code file} by id (later lines win). A line that does not parse is
+     * skipped: it can only be the torn tail of an interrupted run, whose utterance is redone.
+     */
+    public static Map<String, Entry> readLenient(Path file) throws IOException {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        if (!Files.exists(file)) return out;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                try {
+                    Entry e = Entry.fromJson(MAPPER.readTree(line));
+                    out.put(e.id(), e);
+                } catch (IOException | IllegalArgumentException e) {
+                    // torn or foreign line: ignored, the utterance is synthesised again
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads every entry strictly, failing on the first bad line with its number. */
+    public static List<Entry> read(Path file) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            try {
+                out.add(Entry.fromJson(MAPPER.readTree(lines.get(i))));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(file + " line " + (i + 1) + " is not a manifest entry (" + e.getMessage() + "); rebuild with 'rrs data build'", e);
+            }
+        }
+        return out;
+    }
+
+    /** Writes the entries in order, atomically (temporary file, then rename). */
+    public static void write(Path file, List<Entry> entries) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (Entry e : entries) w.write(e.toJson() + "\n");
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
