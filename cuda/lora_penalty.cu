@@ -102,6 +102,7 @@ extern "C" int rrs_lora_penalty_cpu(const rrs_lora_adapter* adapters, int count,
 
 #ifdef __CUDACC__
 #include <cuda_runtime.h>
+#include <vector>
 
 // Per-adapter device descriptor: the adapter plus where its r x r blocks sit in the workspace.
 struct LoraDeviceAdapter {
