@@ -5,7 +5,9 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -16,14 +18,19 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * reaches native code; kernel failures surface as {@link KernelException}.
  *
  * <p>Trainer use: compute {@code H} with autograd, {@code r = reshapeLoss(H, H0, sign, deltaMasked)},
- * {@code H.backward(r.gradH())}; {@code loraPenalty(adapters).addToGradients(adapters)}.
+ * {@code r.backward(H)} (that is, {@code H.backward(dL/dH)}); {@code loraPenalty(adapters).addToGradients(adapters)}.
  */
 public final class FusedLosses {
     /** Where a kernel ran. */
     public enum Path { CPU, CUDA }
 
     /** Loss value (0-dim float32) and dLoss/dH (dtype and device of H). */
-    public record ReshapeLoss(Tensor loss, Tensor gradH, Path path) {}
+    public record ReshapeLoss(Tensor loss, Tensor gradH, Path path) {
+        /** {@code h.backward(gradH)}: sends dLoss/dH into the autograd graph that produced {@code h}. */
+        public void backward(Tensor h) {
+            h.backward(gradH, new BoolOptional(), false, new TensorArrayRefOptional());
+        }
+    }
 
     /** Means, delta and contributions in float64, the mask as bool, delta_m = mask * delta in float32. */
     public record ClassStatistics(Tensor meanHarmful, Tensor meanBenign, Tensor delta, Tensor contributions,
@@ -57,7 +64,7 @@ public final class FusedLosses {
         long rows = h.size(0), width = h.size(1);
         int dtype = dtypeCode("H", h);
         requireShape("H0", h0, rows, width);
-        if (h0.scalar_type() != h.scalar_type()) {
+        if (!sameType(h0, h)) {
             throw new IllegalArgumentException("H0 has dtype " + h0.scalar_type() + " but H has " + h.scalar_type()
                     + "; convert H0 with .to(H.scalar_type())");
         }
@@ -88,7 +95,7 @@ public final class FusedLosses {
             throw new IllegalArgumentException("class statistics need at least one harmful and one benign row");
         }
         int dtype = dtypeCode("harmful", harmful);
-        if (benign.scalar_type() != harmful.scalar_type()) {
+        if (!sameType(benign, harmful)) {
             throw new IllegalArgumentException("benign has dtype " + benign.scalar_type() + " but harmful has "
                     + harmful.scalar_type() + "; convert one of them");
         }
@@ -171,13 +178,18 @@ public final class FusedLosses {
 
     private static int dtypeCode(String name, Tensor t) {
         ScalarType type = t.scalar_type();
-        if (type == ScalarType.Float) return 0;
-        if (type == ScalarType.BFloat16) return 1;
+        if (type.value == ScalarType.Float.value) return 0;
+        if (type.value == ScalarType.BFloat16.value) return 1;
         throw new IllegalArgumentException(name + " has dtype " + type + "; the fused kernels take Float or BFloat16");
     }
 
+    // JavaCPP may hand back ScalarType values that are not the enum constants: compare codes.
+    private static boolean sameType(Tensor a, Tensor b) {
+        return a.scalar_type().value == b.scalar_type().value;
+    }
+
     private static void requireFloat32(String name, Tensor t) {
-        if (t.scalar_type() != ScalarType.Float) {
+        if (t.scalar_type().value != ScalarType.Float.value) {
             throw new IllegalArgumentException(name + " has dtype " + t.scalar_type()
                     + "; the LoRA penalty kernel takes float32 factors (keep adapters in float32)");
         }
