@@ -56,6 +56,11 @@ public final class FusedLosses {
         }
     }
 
+    private static final long[] SCALAR_SHAPE = new long[0];
+    // Built once: every libtorch call from Java costs a JNI crossing, which dominates at B x D = 8 x 4096.
+    // retainReference: kept alive even if this class initialises inside a caller's PointerScope.
+    private static final TensorOptions FLOAT32 = new TensorOptions(ScalarType.Float).retainReference();
+
     private FusedLosses() {}
 
     /** {@code mean((H - H0 - sign_b * deltaMasked)^2)} over B x D and its gradient, in one pass. */
@@ -71,11 +76,10 @@ public final class FusedLosses {
         requireShape("sign", sign, rows);
         requireShape("deltaMasked", deltaMasked, width);
         int device = commonDevice(h, h0, sign, deltaMasked);
-        Tensor hc = h.detach().contiguous(), h0c = h0.detach().contiguous();
-        Tensor signF = sign.detach().to(ScalarType.Float).contiguous();
-        Tensor deltaF = deltaMasked.detach().to(ScalarType.Float).contiguous();
+        Tensor hc = contiguous(h), h0c = contiguous(h0);
+        Tensor signF = contiguousFloat(sign), deltaF = contiguousFloat(deltaMasked);
         Tensor grad = torch.empty_like(hc);
-        Tensor loss = hc.new_empty(new long[0], new TensorOptions(ScalarType.Float));
+        Tensor loss = hc.new_empty(SCALAR_SHAPE, FLOAT32);
         NativeKernels.reshapeLoss(device, stream(device), address(hc), address(h0c), address(signF), address(deltaF),
                 rows, width, dtype, address(loss), address(grad));
         Reference.reachabilityFence(new Object[] {hc, h0c, signF, deltaF});
@@ -101,8 +105,8 @@ public final class FusedLosses {
         }
         requireShape("lmHeadRow", lmHeadRow, width);
         int device = commonDevice(harmful, benign, lmHeadRow);
-        Tensor hc = harmful.detach().contiguous(), bc = benign.detach().contiguous();
-        Tensor w = lmHeadRow.detach().to(ScalarType.Float).contiguous();
+        Tensor hc = contiguous(harmful), bc = contiguous(benign);
+        Tensor w = contiguousFloat(lmHeadRow);
         TensorOptions f64 = new TensorOptions(ScalarType.Double);
         Tensor meanH = w.new_empty(new long[] {width}, f64), meanB = w.new_empty(new long[] {width}, f64);
         Tensor delta = w.new_empty(new long[] {width}, f64), contrib = w.new_empty(new long[] {width}, f64);
@@ -142,7 +146,7 @@ public final class FusedLosses {
             if (f.a().size(0) < 1 || f.a().size(1) < 1 || f.b().size(0) < 1) {
                 throw new IllegalArgumentException(name + ": empty factor (rank, in and out features must be >= 1)");
             }
-            Tensor ac = f.a().detach().contiguous(), bc = f.b().detach().contiguous();
+            Tensor ac = contiguous(f.a()), bc = contiguous(f.b());
             Tensor ga = torch.empty_like(ac), gb = torch.empty_like(bc);
             keepAlive.add(ac);
             keepAlive.add(bc);
@@ -160,12 +164,20 @@ public final class FusedLosses {
             scale[i] = (float) f.scale();
         }
         int device = count == 0 ? -1 : commonDevice(all);
-        Tensor penalty = count == 0 ? torch.zeros(new long[0], new TensorOptions(ScalarType.Float))
-                : all[0].new_empty(new long[0], new TensorOptions(ScalarType.Float));
+        Tensor penalty = count == 0 ? torch.zeros(SCALAR_SHAPE, FLOAT32) : all[0].new_empty(SCALAR_SHAPE, FLOAT32);
         NativeKernels.loraPenalty(device, stream(device), a, b, gradA, gradB, rank, outFeatures, inFeatures, scale,
                 address(penalty));
         Reference.reachabilityFence(keepAlive);
         return new LoraPenalty(penalty, gradsA, gradsB, path(device));
+    }
+
+    // Data pointers are read without autograd (no detach needed); copies only when the layout requires.
+    private static Tensor contiguous(Tensor t) {
+        return t.is_contiguous() ? t : t.contiguous();
+    }
+
+    private static Tensor contiguousFloat(Tensor t) {
+        return t.scalar_type().value == ScalarType.Float.value ? contiguous(t) : t.to(ScalarType.Float).contiguous();
     }
 
     private static Path path(int device) {
