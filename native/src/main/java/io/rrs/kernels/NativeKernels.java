@@ -24,6 +24,10 @@ public final class NativeKernels {
     private static final boolean CUDA_BUILT = cudaBuilt();
     private static final int CUDA_DEVICES = CUDA_BUILT ? cudaDeviceCount() : 0;
 
+    static {  // say once which path the kernels take on this machine (CPU fallback included)
+        System.getLogger("io.rrs.kernels").log(System.Logger.Level.INFO, "librrs_kernels: " + describe());
+    }
+
     private NativeKernels() {}
 
     /** Forces loading; throws {@link UnsatisfiedLinkError} with the fix when the library is missing. */
