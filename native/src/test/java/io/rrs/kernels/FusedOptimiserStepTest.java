@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One AdamW step of a small LoRA-adapted stand-in (two linear layers with frozen weights and
  * adapters, tanh between) driven once by the reference path (autograd over the libtorch losses) and
- * once by the fused path (kernel value, H.backward(dL/dH), penalty gradients added to .grad).
+ * once by the fused path (kernel value, H.backward(dL/dH), penalty gradients added to .grad), both
+ * through {@link RrsObjective}, the trainer's entry point.
  */
 class FusedOptimiserStepTest {
     private static final long BATCH = 6, IN = 24, HIDDEN = 40, WIDTH = 33, RANK = 4;
@@ -75,18 +76,18 @@ class FusedOptimiserStepTest {
 
             StandIn reference = initial.copy();
             AdamW referenceOpt = optimiser(reference.parameters());
-            Tensor h = reference.forward(x);
-            ReferenceLosses.reshapeLoss(h, h0, sign, deltaMasked).add(ReferenceLosses.loraPenalty(reference.adapters())).backward();
+            double referenceLoss = RrsObjective.backward(RrsObjective.Path.REFERENCE, reference.forward(x), h0, sign,
+                    deltaMasked, reference.adapters());
             List<Tensor> referenceGrads = new ArrayList<>();
             for (Tensor p : reference.parameters()) referenceGrads.add(p.grad().clone());
             referenceOpt.step();
 
             StandIn fused = initial.copy();
             AdamW fusedOpt = optimiser(fused.parameters());
-            Tensor hFused = fused.forward(x);
-            FusedLosses.ReshapeLoss loss = FusedLosses.reshapeLoss(hFused, h0, sign, deltaMasked);
-            loss.backward(hFused);
-            FusedLosses.loraPenalty(fused.adapters()).addToGradients(fused.adapters());
+            double fusedLoss = RrsObjective.backward(RrsObjective.Path.FUSED, fused.forward(x), h0, sign, deltaMasked,
+                    fused.adapters());
+            assertTrue(Math.abs(fusedLoss - referenceLoss) <= 1e-5 * Math.abs(referenceLoss),
+                    "loss " + fusedLoss + " vs reference " + referenceLoss);
             for (int i = 0; i < referenceGrads.size(); i++) {
                 assertClose("gradient of parameter " + i, fused.parameters().get(i).grad(), referenceGrads.get(i), 1e-5);
             }
