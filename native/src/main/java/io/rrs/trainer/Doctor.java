@@ -1,6 +1,9 @@
 package io.rrs.trainer;
 
 import io.rrs.kernels.NativeKernels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -15,11 +18,21 @@ public final class Doctor {
     public static String libtorch() {
         try {
             torch.manual_seed(0);  // forces the native load
-            String version = org.bytedeco.pytorch.global.torch.class.getPackage().getImplementationVersion();
-            return "loaded (JavaCPP pytorch " + (version != null ? version : "2.10.0-1.5.13") + ", "
-                    + torch.get_num_threads() + " intra-op threads)";
+            return "loaded (JavaCPP pytorch " + presetVersion() + ", " + torch.get_num_threads() + " intra-op threads)";
         } catch (Throwable t) {
             return "NOT loaded: " + t;
+        }
+    }
+
+    // The preset's Maven version, from the pom.properties inside its jar.
+    private static String presetVersion() {
+        try (InputStream in = torch.class.getResourceAsStream("/META-INF/maven/org.bytedeco/pytorch/pom.properties")) {
+            if (in == null) return "version unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "version unknown");
+        } catch (IOException e) {
+            return "version unknown";
         }
     }
 
