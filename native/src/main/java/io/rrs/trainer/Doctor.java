@@ -1,0 +1,58 @@
+package io.rrs.trainer;
+
+import io.rrs.kernels.NativeKernels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One-line probes for {@code rrs doctor} (called by reflection from the runtime module, which must
+ * not depend on libtorch). Each method catches its own failures so one missing library does not
+ * hide the others.
+ */
+public final class Doctor {
+    private Doctor() {}
+
+    /** libtorch as loaded through JavaCPP. */
+    public static String libtorch() {
+        try {
+            torch.manual_seed(0);  // forces the native load
+            return "loaded (JavaCPP pytorch " + presetVersion() + ", " + torch.get_num_threads() + " intra-op threads)";
+        } catch (Throwable t) {
+            return "NOT loaded: " + t;
+        }
+    }
+
+    // The preset's Maven version, from the pom.properties inside its jar.
+    private static String presetVersion() {
+        try (InputStream in = torch.class.getResourceAsStream("/META-INF/maven/org.bytedeco/pytorch/pom.properties")) {
+            if (in == null) return "version unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "version unknown");
+        } catch (IOException e) {
+            return "version unknown";
+        }
+    }
+
+    /** librrs_kernels.so: path, CPU or CUDA build, and the path the kernels take here. */
+    public static String kernels() {
+        try {
+            return NativeKernels.describe();
+        } catch (Throwable t) {
+            return "NOT loaded: " + t.getMessage();
+        }
+    }
+
+    /** CUDA as libtorch sees it. */
+    public static String cuda() {
+        try {
+            return torch.cuda_is_available()
+                    ? "libtorch CUDA available, " + torch.cuda_device_count() + " device(s)"
+                    : "libtorch CUDA not available (CPU libtorch build or no GPU)";
+        } catch (Throwable t) {
+            return "libtorch CUDA unknown: " + t;
+        }
+    }
+}
