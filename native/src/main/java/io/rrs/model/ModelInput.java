@@ -18,8 +18,8 @@ public record ModelInput(Tensor inputIds, Tensor attentionMask, Tensor audioFeat
         if (!Arrays.equals(Tensors.shape(inputIds), Tensors.shape(attentionMask)))
             throw new IllegalArgumentException("attention mask " + Arrays.toString(Tensors.shape(attentionMask))
                     + " must have the shape of the input ids " + Arrays.toString(Tensors.shape(inputIds)));
-        if (inputIds.scalar_type() != ScalarType.Long) inputIds = inputIds.to(ScalarType.Long);
-        if (attentionMask.scalar_type() != ScalarType.Long) attentionMask = attentionMask.to(ScalarType.Long);
+        if (inputIds.scalar_type().intern() != ScalarType.Long) inputIds = inputIds.to(ScalarType.Long);
+        if (attentionMask.scalar_type().intern() != ScalarType.Long) attentionMask = attentionMask.to(ScalarType.Long);
         if ((audioFeatures == null) != (audioFrames == null))
             throw new IllegalArgumentException("audio features and their valid frame counts come together");
         if (audioFeatures != null) {
@@ -31,7 +31,7 @@ public record ModelInput(Tensor inputIds, Tensor attentionMask, Tensor audioFeat
             for (int b = 0; b < audioFrames.length; b++)
                 if (audioFrames[b] < 0 || audioFrames[b] > audioFeatures.size(2))
                     throw new IllegalArgumentException("sample " + b + ": " + audioFrames[b] + " valid frames, outside 0.." + audioFeatures.size(2));
-            if (audioFeatures.scalar_type() != ScalarType.Float) audioFeatures = audioFeatures.to(ScalarType.Float);
+            if (audioFeatures.scalar_type().intern() != ScalarType.Float) audioFeatures = audioFeatures.to(ScalarType.Float);
         }
     }
 

@@ -25,9 +25,9 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * One safetensors file (format: 8-byte little-endian header length, a JSON header of
  * {name: {dtype, shape, data_offsets}}, then the raw data). The whole header is validated
- * against the file size before any data is touched; tensors are then memory-mapped one by one,
+ * against the file size before any data is touched; tensors are then memory-mapped one by one (read-only),
  * so opening a multi-gigabyte shard costs only its header. Tensors returned by
- * {@link #tensor(String)} view the mapping (copy-on-write, never written back) and stay valid
+ * {@link #tensor(String)} view the mapping and stay valid
  * while this object is reachable.
  */
 public final class SafetensorsFile {
@@ -164,8 +164,9 @@ public final class SafetensorsFile {
     }
 
     /**
-     * The tensor in its stored dtype, viewing the memory-mapped file (no copy). Mapped
-     * copy-on-write, so an accidental in-place write changes only this process's pages.
+     * The tensor in its stored dtype, viewing the memory-mapped file (no copy). The mapping is
+     * read-only (checkpoints are often read-only files): treat the tensor as immutable and
+     * clone it before any in-place update.
      */
     public Tensor tensor(String name) throws IOException {
         Entry e = entries.get(name);
@@ -174,7 +175,7 @@ public final class SafetensorsFile {
         if (e.end() == e.begin()) return torch.zeros(e.shape(), options);
         ByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.PRIVATE, dataStart + e.begin(), e.end() - e.begin());
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
             mapped = m;
         }
         mappings.add(mapped);

@@ -41,7 +41,7 @@ public final class SafetensorsWriter {
         int i = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue().detach().contiguous();
-            Dtype dtype = Dtype.of(t.scalar_type());
+            Dtype dtype = Dtype.of(t.scalar_type().intern());
             if (dtype == null)
                 throw new SafetensorsException(file, e.getKey(), "cannot write dtype " + t.scalar_type() + "; convert to float32, float16 or bfloat16 first");
             ObjectNode entry = header.putObject(e.getKey());
