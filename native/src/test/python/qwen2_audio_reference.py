@@ -7,10 +7,11 @@ transformers or safetensors (Debian's python3-torch 1.13 has neither): its own s
 reader, explicit softmax attention with additive masks, explicit head repetition for grouped
 query attention, per-sample loops for splicing audio.
 
-usage: qwen2_audio_reference.py MODEL_DIR CASE_DIR [CASE_DIR ...]
+usage: qwen2_audio_reference.py [--generate N] MODEL_DIR CASE_DIR [CASE_DIR ...]
   MODEL_DIR holds config.json and model.safetensors.
   CASE_DIR holds ids.npy, mask.npy [B, S] (any numeric dtype) and optionally
-  features.npy [B, n_mels, T] and frames.npy [B]; logits.npy and hidden.npy are written there.
+  features.npy [B, n_mels, T] and frames.npy [B]; logits.npy and hidden.npy are written there,
+  and with --generate N also tokens.npy [B, N]: N greedy tokens (no stop token) using the cache.
 """
 import json
 import math
@@ -96,22 +97,25 @@ class Reference:
         var = x.pow(2).mean(-1, keepdim=True)
         return x * torch.rsqrt(var + self.t["rms_norm_eps"]) * weight
 
-    def forward(self, ids, mask, feats=None, frames=None):
+    def forward(self, ids, mask, feats=None, frames=None, past=None):
+        """ids [B, S] new tokens; mask [B, P + S] over cached and new positions; past: per-layer
+        (k, v) from an earlier call (P = 0 when None). Returns logits, hidden, new past."""
         w, t = self.w, self.t
         B, S = ids.shape
+        P = 0 if past is None else past[0][0].shape[2]
         D = t["hidden_size"]
         H = t["num_attention_heads"]
         KV = t.get("num_key_value_heads", H)
         hd = D // H
         x = w["language_model.model.embed_tokens.weight"][ids].clone()
-        if feats is not None:
+        if feats is not None and P == 0:
             audio = self.encode_audio(feats, frames)
             for b in range(B):
                 slots = [s for s in range(S) if int(ids[b, s]) == self.audio_token]
                 assert len(slots) == audio[b].shape[0], (b, len(slots), audio[b].shape)
                 for j, s in enumerate(slots):
                     x[b, s] = audio[b][j]
-        pos = (mask.cumsum(-1) - 1).clamp(min=0).float()
+        pos = (mask.cumsum(-1) - 1).clamp(min=0).float()[:, P:]
         inv = 1.0 / (t["rope_theta"] ** (torch.arange(0, hd, 2).float() / hd))
         ang = pos[:, :, None] * inv[None, None, :]
         ang = torch.cat([ang, ang], -1)[:, None]
@@ -121,8 +125,11 @@ class Reference:
             v1, v2 = v[..., :hd // 2], v[..., hd // 2:]
             return v * cos + torch.cat([-v2, v1], -1) * sin
 
-        allowed = torch.tril(torch.ones(S, S, dtype=torch.bool))[None, None] & (mask[:, None, None, :] != 0)
-        add = torch.zeros(B, 1, S, S).masked_fill(~allowed, torch.finfo(torch.float32).min)
+        L = P + S
+        causal = torch.arange(L)[None, :] <= torch.arange(P, L)[:, None]
+        allowed = causal[None, None] & (mask[:, None, None, :] != 0)
+        add = torch.zeros(B, 1, S, L).masked_fill(~allowed, torch.finfo(torch.float32).min)
+        new_past = []
         for i in range(t["num_hidden_layers"]):
             p = "language_model.model.layers.%d." % i
             r = x
@@ -133,9 +140,13 @@ class Reference:
             q = rope(q.reshape(B, S, H, hd).transpose(1, 2))
             k = rope(k.reshape(B, S, KV, hd).transpose(1, 2))
             v = v.reshape(B, S, KV, hd).transpose(1, 2)
+            if past is not None:
+                k = torch.cat([past[i][0], k], 2)
+                v = torch.cat([past[i][1], v], 2)
+            new_past.append((k, v))
             rep = H // KV
-            k = k[:, :, None].expand(B, KV, rep, S, hd).reshape(B, H, S, hd)
-            v = v[:, :, None].expand(B, KV, rep, S, hd).reshape(B, H, S, hd)
+            k = k[:, :, None].expand(B, KV, rep, L, hd).reshape(B, H, L, hd)
+            v = v[:, :, None].expand(B, KV, rep, L, hd).reshape(B, H, L, hd)
             att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + add, dim=-1) @ v
             x = r + att.transpose(1, 2).reshape(B, S, D) @ w[p + "self_attn.o_proj.weight"].T
             r = x
@@ -144,23 +155,47 @@ class Reference:
             x = r + g @ w[p + "mlp.down_proj.weight"].T
         hidden = self.rms(x, w["language_model.model.norm.weight"])
         logits = hidden @ w["language_model.lm_head.weight"].T
-        return logits, hidden
+        return logits, hidden, new_past
+
+
+def greedy(ref, ids, mask, feats, frames, n):
+    """n greedy tokens per sample, feeding one token per step through the cache."""
+    logits, _, past = ref.forward(ids, mask, feats, frames)
+    out = []
+    for _ in range(n):
+        nxt = logits[:, -1].argmax(-1)
+        out.append(nxt)
+        mask = torch.cat([mask, torch.ones(mask.shape[0], 1, dtype=mask.dtype)], 1)
+        logits, _, past = ref.forward(nxt[:, None], mask, past=past)
+    return torch.stack(out, 1)
+
+
+def load_case(case):
+    ids = torch.from_numpy(np.load(os.path.join(case, "ids.npy")).astype(np.int64))
+    mask = torch.from_numpy(np.load(os.path.join(case, "mask.npy")).astype(np.int64))
+    feats = frames = None
+    if os.path.exists(os.path.join(case, "features.npy")):
+        feats = torch.from_numpy(np.load(os.path.join(case, "features.npy")).astype(np.float32))
+        frames = np.load(os.path.join(case, "frames.npy")).astype(np.int64).tolist()
+    return ids, mask, feats, frames
 
 
 def main():
     torch.set_grad_enabled(False)
-    ref = Reference(sys.argv[1])
-    for case in sys.argv[2:]:
-        ids = torch.from_numpy(np.load(os.path.join(case, "ids.npy")).astype(np.int64))
-        mask = torch.from_numpy(np.load(os.path.join(case, "mask.npy")).astype(np.int64))
-        feats = frames = None
-        if os.path.exists(os.path.join(case, "features.npy")):
-            feats = torch.from_numpy(np.load(os.path.join(case, "features.npy")).astype(np.float32))
-            frames = np.load(os.path.join(case, "frames.npy")).astype(np.int64).tolist()
-        logits, hidden = ref.forward(ids, mask, feats, frames)
+    args = sys.argv[1:]
+    generate = 0
+    if args and args[0] == "--generate":
+        generate = int(args[1])
+        args = args[2:]
+    ref = Reference(args[0])
+    for case in args[1:]:
+        ids, mask, feats, frames = load_case(case)
+        logits, hidden, _ = ref.forward(ids, mask, feats, frames)
         np.save(os.path.join(case, "logits.npy"), logits.numpy().astype(np.float32))
         np.save(os.path.join(case, "hidden.npy"), hidden.numpy().astype(np.float32))
-    print("ok", len(sys.argv) - 2, "cases")
+        if generate:
+            np.save(os.path.join(case, "tokens.npy"), greedy(ref, ids, mask, feats, frames, generate).numpy().astype(np.float64))
+    print("ok", len(args) - 1, "cases")
 
 
 if __name__ == "__main__":

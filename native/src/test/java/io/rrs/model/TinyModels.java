@@ -1,18 +1,15 @@
 package io.rrs.model;
 
-import io.rrs.model.safetensors.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * Writes small random Qwen2-Audio checkpoints for tests: the layout of the real model at toy
- * sizes, with grouped-query attention (6 query heads over 2 key/value heads). Weights are drawn
- * large enough that activations and logits are of order one, so a 1e-4 tolerance means something.
+ * sizes, with grouped-query attention (6 query heads over 2 key/value heads). Weights come from
+ * {@link RandomInit}: activations and logits are of order one, so a 1e-4 tolerance means something.
  */
 final class TinyModels {
     static final long AUDIO_TOKEN = 63;
@@ -41,29 +38,12 @@ final class TinyModels {
 
     /** Random weights by name (seeded), float32. */
     static Map<String, Tensor> randomWeights(Qwen2AudioConfig config, long seed) {
-        Random rnd = new Random(seed);
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        Qwen2AudioLayout.expected(config).forEach((name, shape) -> {
-            int n = 1;
-            for (long d : shape) n *= (int) d;
-            float[] v = new float[n];
-            boolean norm = name.contains("norm") && name.endsWith(".weight");
-            double std = name.endsWith(".bias") ? 0.1
-                    : norm ? 0.1
-                    : name.contains("embed") ? 1.0
-                    : 1.0 / Math.sqrt(shape[shape.length == 3 ? 1 : shape.length - 1] * (shape.length == 3 ? shape[2] : 1));
-            for (int i = 0; i < n; i++) v[i] = (float) ((norm ? 1.0 : 0.0) + std * rnd.nextGaussian());
-            out.put(name, Tensors.floats(v, shape));
-        });
-        return out;
+        return RandomInit.weights(config, seed);
     }
 
     /** config.json + model.safetensors in {@code dir}. */
     static Path write(Path dir, long seed) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        SafetensorsWriter.write(dir.resolve("model.safetensors"), randomWeights(config(), seed));
-        return dir;
+        return RandomInit.write(dir, CONFIG, seed);
     }
 
     /** Deterministic pseudo-log-mel features [B, mels, T], zero beyond each sample's valid frames. */
