@@ -4,7 +4,7 @@
 #   1. writes the fixture (small Qwen2-Audio checkpoint + a 3 s audio-text query) once;
 #   2. JMH ModelForwardBench: prefill forward latency and greedy generation of 32 tokens (KV cache);
 #   3. benchmarks/model_reference_timing.py on the same files (Debian's /usr/bin/python3 + torch);
-#   4. ModelLoadMemory in a fresh JVM: resident memory of memory-mapped loading;
+#   4. ModelLoadMemory in a fresh JVM on a ~385 MB checkpoint: resident memory of mapped loading;
 #   then prints the Java/torch ratios.
 #   benchmarks/model_bench.sh [THREADS]      (default 1; RRS_PYTHON overrides the interpreter)
 set -euo pipefail
@@ -25,7 +25,8 @@ java -Djmh.ignoreLock=true -Drrs.bench.model="$FIXTURE" -cp "$CP" org.openjdk.jm
     -jvmArgs "-Drrs.bench.model=$FIXTURE" -rf json -rff benchmarks/target/model-bench.json
 REF="$("$PY" benchmarks/model_reference_timing.py "$FIXTURE" "$THREADS" 32)"
 echo "torch reference: $REF"
-java -cp "$CP" io.rrs.bench.ModelLoadMemory "$FIXTURE"
+java -cp "$CP" io.rrs.bench.ModelBenchFixture "$FIXTURE-memory" memory
+java -cp "$CP" io.rrs.bench.ModelLoadMemory "$FIXTURE-memory"
 "$PY" - "$REF" <<'PYEOF'
 import json, sys
 ref = json.loads(sys.argv[1])

@@ -16,7 +16,7 @@ import java.util.Random;
  * grouped-query attention, a real 128-bin Whisper front-end width) and one 3 s audio-text query
  * (300 mel frames, 75 audio tokens inside a chat-like prompt). Written once to a directory so
  * that the JMH suite and the torch reference time the very same files.
- *   java -cp ... io.rrs.bench.ModelBenchFixture DIR
+ *   java -cp ... io.rrs.bench.ModelBenchFixture DIR [small|memory]
  */
 public final class ModelBenchFixture {
     /** Small but not toy: ~16M parameters, 4+4 layers, 6 query heads over 2 key/value heads. */
@@ -32,6 +32,22 @@ public final class ModelBenchFixture {
                 "rms_norm_eps": 1e-6, "vocab_size": 8192, "max_position_embeddings": 2048}
             }
             """;
+    /**
+     * A larger checkpoint of the same family (~96M parameters, ~385 MB float32) for the memory
+     * measurement, where fixed JVM and libtorch overheads would swamp a small file.
+     */
+    public static final String MEMORY_CONFIG = """
+            {
+              "architectures": ["Qwen2AudioForConditionalGeneration"],
+              "model_type": "qwen2_audio",
+              "audio_token_index": 8191,
+              "audio_config": {"d_model": 384, "encoder_layers": 4, "encoder_attention_heads": 6,
+                "encoder_ffn_dim": 1536, "num_mel_bins": 128, "max_source_positions": 1500},
+              "text_config": {"hidden_size": 768, "num_hidden_layers": 6, "num_attention_heads": 12,
+                "num_key_value_heads": 4, "intermediate_size": 2048, "rope_theta": 1000000.0,
+                "rms_norm_eps": 1e-6, "vocab_size": 32768, "max_position_embeddings": 2048}
+            }
+            """;
     public static final int MELS = 128;
     /** 3 s at Whisper's 10 ms hop. */
     public static final int FRAMES = 300;
@@ -45,8 +61,12 @@ public final class ModelBenchFixture {
 
     /** Writes the checkpoint and the query (ids/mask/features/frames .npy) unless already there. */
     public static Path ensure(Path dir) throws IOException {
+        return ensure(dir, CONFIG);
+    }
+
+    public static Path ensure(Path dir, String config) throws IOException {
         if (Files.exists(dir.resolve("model.safetensors")) && Files.exists(dir.resolve("query/ids.npy"))) return dir;
-        RandomInit.write(dir, CONFIG, 2025L);
+        RandomInit.write(dir, config, 2025L);
         Path q = Files.createDirectories(dir.resolve("query"));
         long[] ids = prompt();
         double[] asDouble = new double[ids.length];
@@ -87,8 +107,10 @@ public final class ModelBenchFixture {
         return f;
     }
 
+    /** args: DIR [small|memory] */
     public static void main(String[] args) throws IOException {
-        Path dir = ensure(args.length > 0 ? Path.of(args[0]) : defaultDir());
+        boolean memory = args.length > 1 && args[1].equals("memory");
+        Path dir = ensure(args.length > 0 ? Path.of(args[0]) : defaultDir(), memory ? MEMORY_CONFIG : CONFIG);
         System.out.println(dir.toAbsolutePath() + " (" + Tensors.class.getSimpleName() + " ok, " + Files.size(dir.resolve("model.safetensors")) + " bytes)");
     }
 }
