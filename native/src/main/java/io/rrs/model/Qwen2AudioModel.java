@@ -14,7 +14,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * projector, Qwen2 decoder and LM head. Audio embeddings replace the {@code <|AUDIO|>} tokens;
  * left-padded batches get Hugging Face's position ids (cumsum(mask) - 1). Forward passes keep
  * autograd on (LoRA training runs through them); wrap inference in {@code NoGradGuard}.
- * Load outside a {@code PointerScope}: the weights must outlive it.
+ * The model's own tensors are detached from any enclosing {@code PointerScope}, so it may be
+ * loaded inside one; outputs belong to the caller's scope.
  */
 public final class Qwen2AudioModel {
     private final Qwen2AudioConfig config;

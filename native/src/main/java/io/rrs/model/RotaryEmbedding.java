@@ -16,7 +16,7 @@ public final class RotaryEmbedding {
     public RotaryEmbedding(int headDim, double theta) {
         float[] inv = new float[headDim / 2];
         for (int i = 0; i < inv.length; i++) inv[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
-        inverseFrequencies = Tensors.floats(inv, inv.length);
+        inverseFrequencies = Tensors.keep(Tensors.floats(inv, inv.length));
     }
 
     /** Cosines and sines for positions [B, S], each shaped [B, 1, S, headDim] to broadcast over heads. */

@@ -2,6 +2,7 @@ package io.rrs.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -43,6 +44,19 @@ public final class Tensors {
         long[] out = new long[(int) c.numel()];
         new LongPointer(c.data_ptr()).capacity(out.length).get(out);
         return out;
+    }
+
+    /**
+     * Detaches a long-lived tensor (a weight, a constant) from the innermost {@code PointerScope},
+     * if any, so that closing a caller's scope does not free model state under it.
+     */
+    public static Tensor keep(Tensor t) {
+        PointerScope scope = PointerScope.getInnerScope();
+        if (scope != null) {
+            t.retainReference(); // detach releases the scope's reference; without ours that frees it
+            scope.detach(t);
+        }
+        return t;
     }
 
     public static long[] shape(Tensor t) {

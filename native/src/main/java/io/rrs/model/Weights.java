@@ -35,7 +35,7 @@ public final class Weights {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : expected.keySet()) {
             Tensor t = checkpoint.tensor(name);
-            out.put(name, t.scalar_type().intern() == ScalarType.Float ? t : t.to(ScalarType.Float));
+            out.put(name, Tensors.keep(t.scalar_type().intern() == ScalarType.Float ? t : t.to(ScalarType.Float)));
         }
         return new Weights(out, checkpoint);
     }
