@@ -88,7 +88,11 @@ public final class SafetensorsFile {
                     f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
-                entries.put(f.getKey(), parseEntry(path, f.getKey(), f.getValue(), size - dataStart));
+                try {
+                    entries.put(f.getKey(), parseEntry(path, f.getKey(), f.getValue(), size - dataStart));
+                } catch (ArithmeticException e) {
+                    throw new SafetensorsException(path, f.getKey(), "shape " + f.getValue().get("shape") + " overflows a 64-bit element count");
+                }
             }
             checkNoOverlap(path, entries);
             return new SafetensorsFile(path, dataStart, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
@@ -134,12 +138,14 @@ public final class SafetensorsFile {
 
     private static void checkNoOverlap(Path path, Map<String, Entry> entries) throws SafetensorsException {
         List<Entry> sorted = new ArrayList<>(entries.values());
+        sorted.removeIf(e -> e.end() == e.begin()); // empty tensors occupy no bytes
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
-        for (int i = 1; i < sorted.size(); i++) {
-            Entry prev = sorted.get(i - 1), cur = sorted.get(i);
-            if (cur.begin() < prev.end() && cur.end() > cur.begin())
+        Entry furthest = null; // the tensor reaching furthest so far, not just the previous one
+        for (Entry cur : sorted) {
+            if (furthest != null && cur.begin() < furthest.end())
                 throw new SafetensorsException(path, cur.name(), "data [" + cur.begin() + ", " + cur.end() + ") overlaps tensor '"
-                        + prev.name() + "' [" + prev.begin() + ", " + prev.end() + "); the header lies about offsets");
+                        + furthest.name() + "' [" + furthest.begin() + ", " + furthest.end() + "); the header lies about offsets");
+            if (furthest == null || cur.end() > furthest.end()) furthest = cur;
         }
     }
 
