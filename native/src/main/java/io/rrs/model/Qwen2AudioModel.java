@@ -1,0 +1,178 @@
+package io.rrs.model;
+
+import io.rrs.model.safetensors.SafetensorsCheckpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Qwen2-Audio ({@code Qwen2AudioForConditionalGeneration} layout) in libtorch: audio tower,
+ * projector, Qwen2 decoder and LM head. Audio embeddings replace the {@code <|AUDIO|>} tokens;
+ * left-padded batches get Hugging Face's position ids (cumsum(mask) - 1). Forward passes keep
+ * autograd on (LoRA training runs through them); wrap inference in {@code NoGradGuard}.
+ * The model's own tensors are detached from any enclosing {@code PointerScope}, so it may be
+ * loaded inside one; outputs belong to the caller's scope.
+ */
+public final class Qwen2AudioModel {
+    private final Qwen2AudioConfig config;
+    private final Weights weights;
+    private final AudioEncoder audioEncoder;
+    private final TextDecoder textDecoder;
+    private final Linear lmHead;
+
+    public Qwen2AudioModel(Qwen2AudioConfig config, Weights weights) {
+        this.config = config;
+        this.weights = weights;
+        this.audioEncoder = new AudioEncoder(config, weights);
+        this.textDecoder = new TextDecoder(config.text(), weights);
+        this.lmHead = new Linear(Qwen2AudioLayout.LM_HEAD, weights.get(Qwen2AudioLayout.LM_HEAD), null);
+    }
+
+    /** {@code dir/config.json} plus {@code model.safetensors} or a sharded index. */
+    public static Qwen2AudioModel load(Path dir) throws IOException {
+        Qwen2AudioConfig config = Qwen2AudioConfig.read(dir.resolve("config.json"));
+        SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir);
+        return new Qwen2AudioModel(config, Weights.load(checkpoint, config, dir.toString()));
+    }
+
+    public Qwen2AudioConfig config() {
+        return config;
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    public TextDecoder textDecoder() {
+        return textDecoder;
+    }
+
+    /** Routes every decoder q/k/v/o/gate/up/down projection through {@code adapter} (e.g. LoRA). */
+    public void adaptDecoderProjections(ProjectionAdapter adapter) {
+        textDecoder.adapt(adapter);
+    }
+
+    /** Full forward pass without cache. */
+    public ModelOutput forward(ModelInput in) {
+        return run(in.inputIds(), in.attentionMask(), in, in.length(), null);
+    }
+
+    /** Forward pass that also fills {@code cache} (which must be empty): the prefill of generation. */
+    public ModelOutput forward(ModelInput in, KvCache cache) {
+        if (cache.length() != 0) throw new IllegalArgumentException("prefill needs an empty cache, this one holds " + cache.length() + " positions");
+        return run(in.inputIds(), in.attentionMask(), in, in.length(), cache);
+    }
+
+    /**
+     * Hidden state after the final norm at each sample's last real token, [B, hidden]: the
+     * representation h(x) of the RRS method. With left padding that is the last column.
+     */
+    public Tensor lastTokenHidden(ModelInput in) {
+        Tensor hidden = run(in.inputIds(), in.attentionMask(), in, in.length(), null).hidden();
+        long[] mask = Tensors.toLongs(in.attentionMask());
+        long batch = in.batchSize(), seq = in.length();
+        long[] last = new long[(int) batch];
+        for (int b = 0; b < batch; b++) {
+            last[b] = -1;
+            for (int s = 0; s < seq; s++) if (mask[(int) (b * seq + s)] != 0) last[b] = s;
+            if (last[b] < 0) throw new IllegalArgumentException("sample " + b + " has no tokens (its attention mask is all zero)");
+        }
+        Tensor index = Tensors.longs(last, batch, 1, 1).expand(batch, 1, hidden.size(2));
+        return hidden.gather(1, index, false).squeeze(1);
+    }
+
+    /** Greedy generation; {@code useCache=false} recomputes the whole sequence each step (for checking the cache). */
+    public List<Generated> generate(ModelInput in, GenerationOptions options, boolean useCache) {
+        return new Generator(this).generate(in, options, useCache);
+    }
+
+    /**
+     * @param newIds the tokens of this step, [B, S]
+     * @param fullMask mask over cached plus new positions, [B, past + S]
+     * @param audio the input carrying audio features, or null
+     * @param spliceColumns only the first columns of {@code newIds} may hold audio placeholders
+     */
+    ModelOutput run(Tensor newIds, Tensor fullMask, ModelInput audio, long spliceColumns, KvCache cache) {
+        long past = cache == null ? 0 : cache.length();
+        long batch = newIds.size(0), seq = newIds.size(1), total = fullMask.size(1);
+        if (total != past + seq)
+            throw new IllegalArgumentException("attention mask covers " + total + " positions, expected cached " + past + " + new " + seq);
+        Tensor embeds = textDecoder.embed(newIds);
+        if (past == 0) embeds = spliceAudio(embeds, newIds, audio, spliceColumns);
+
+        // Hugging Face's position ids for left padding: count of real tokens before, minus one
+        Tensor positions = fullMask.cumsum(1).sub(Tensors.scalar(1)).masked_fill(fullMask.eq(Tensors.scalar(0)), Tensors.scalar(1))
+                .narrow(1, past, seq);
+        Tensor hidden = textDecoder.forward(embeds, positions, attentionMask(fullMask, past, seq), cache);
+        return new ModelOutput(lmHead.forward(hidden), hidden, cache);
+    }
+
+    /**
+     * Boolean [B, 1, S, past + S]: causal, keys must be real tokens. A padding query may see
+     * itself, so that its softmax row is never empty (no NaN that could leak through 0 * NaN).
+     */
+    static Tensor attentionMask(Tensor fullMask, long past, long seq) {
+        long batch = fullMask.size(0), total = fullMask.size(1);
+        TensorOptions longs = new TensorOptions(ScalarType.Long);
+        Tensor keys = torch.arange(Tensors.scalar(0), Tensors.scalar(total), longs).view(1, 1, 1, total);
+        Tensor queries = torch.arange(Tensors.scalar(past), Tensors.scalar(past + seq), longs).view(1, 1, seq, 1);
+        Tensor realKey = fullMask.ne(Tensors.scalar(0)).view(batch, 1, 1, total);
+        return keys.le(queries).logical_and(realKey.logical_or(keys.eq(queries)));
+    }
+
+    private Tensor spliceAudio(Tensor embeds, Tensor ids, ModelInput in, long spliceColumns) {
+        long batch = ids.size(0), seq = ids.size(1);
+        long[] flat = Tensors.toLongs(ids);
+        long audioToken = config.audioTokenIndex();
+        long[] placeholders = new long[(int) batch];
+        long[] positionsMask = new long[flat.length];
+        for (int b = 0; b < batch; b++)
+            for (int s = 0; s < spliceColumns; s++)
+                if (flat[(int) (b * seq + s)] == audioToken) {
+                    placeholders[b]++;
+                    positionsMask[(int) (b * seq + s)] = 1;
+                }
+        boolean anyPlaceholder = false;
+        for (long p : placeholders) anyPlaceholder |= p > 0;
+        if (in == null || !in.hasAudio()) {
+            if (anyPlaceholder)
+                throw new IllegalArgumentException("the input holds <|AUDIO|> tokens (id " + audioToken + ") but no audio features; pass features or remove the placeholders");
+            return embeds;
+        }
+        checkAudioShape(in.audioFeatures());
+        long[] frames = in.audioFrames();
+        int withAudio = 0;
+        for (int b = 0; b < batch; b++) {
+            long expected = AudioEncoder.pooledLength(frames[b]);
+            if (placeholders[b] != expected)
+                throw new IllegalArgumentException("sample " + b + " has " + placeholders[b] + " <|AUDIO|> tokens (id " + audioToken + ") but its "
+                        + frames[b] + " valid frames give " + expected + " audio embeddings; expand <|AUDIO|> to one token per pooled frame");
+            if (frames[b] > 0) withAudio++;
+        }
+        if (withAudio == 0) return embeds;
+        // encode only the samples that carry audio
+        long[] rows = new long[withAudio], subsetFrames = new long[withAudio];
+        for (int b = 0, i = 0; b < batch; b++)
+            if (frames[b] > 0) {
+                rows[i] = b;
+                subsetFrames[i++] = frames[b];
+            }
+        Tensor features = withAudio == batch ? in.audioFeatures() : in.audioFeatures().index_select(0, Tensors.longs(rows, withAudio));
+        Tensor audioEmbeds = audioEncoder.encode(features, subsetFrames);
+        Tensor where = Tensors.longs(positionsMask, batch, seq).ne(Tensors.scalar(0)).unsqueeze(-1).expand(batch, seq, embeds.size(2));
+        return embeds.masked_scatter(where, audioEmbeds);
+    }
+
+    private void checkAudioShape(Tensor features) {
+        Qwen2AudioConfig.AudioConfig a = config.audio();
+        if (features.size(1) != a.numMelBins())
+            throw new IllegalArgumentException("audio features have " + features.size(1) + " mel bins, the model expects audio_config.num_mel_bins = " + a.numMelBins());
+        if (features.size(2) > a.maxFrames())
+            throw new IllegalArgumentException("audio features have " + features.size(2) + " frames, more than 2 * audio_config.max_source_positions = "
+                    + a.maxFrames() + "; split or trim the clip");
+    }
+}
