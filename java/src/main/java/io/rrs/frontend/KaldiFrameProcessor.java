@@ -1,0 +1,149 @@
+package io.rrs.frontend;
+
+import org.jtransforms.fft.FloatFFT_1D;
+
+/**
+ * Turns one frame of samples into one row of Kaldi fbank features, in float32, with every table
+ * (window, mel banks, FFT plan) precomputed and every buffer reused. Shared by {@link KaldiFbank}
+ * and {@link OnlineKaldiFbank} so that both produce identical bits. Not thread-safe.
+ */
+final class KaldiFrameProcessor {
+    private static final float FLOAT_EPSILON = Math.ulp(1.0f); // Kaldi's floor before every log
+    private static final double LOG_FLOAT_EPSILON = Math.log(FLOAT_EPSILON);
+
+    private final KaldiFbankOptions opts;
+    private final int windowSize;
+    private final int paddedSize;
+    private final int numBins;
+    private final int melColumn;
+    private final int energyColumn;
+    private final float[] window;
+    private final KaldiMelBanks melBanks;
+    private final FloatFFT_1D fft;
+    private final float preemphasis;
+    private final float dither;
+    private final KaldiDither ditherNoise;
+    private final double logEnergyFloor;
+    /** Samples of the current frame, filled by the caller through {@link #frameBuffer()}. */
+    private final float[] frame;
+    /** FFT input/output (packed real FFT layout). */
+    private final float[] fftBuffer;
+    private final float[] spectrum;
+
+    KaldiFrameProcessor(KaldiFbankOptions opts) {
+        this.opts = opts;
+        FrameOptions f = opts.frame();
+        windowSize = f.windowSize();
+        paddedSize = f.paddedWindowSize();
+        numBins = opts.mel().numBins();
+        melColumn = opts.useEnergy() && !opts.htkCompat() ? 1 : 0;
+        energyColumn = opts.useEnergy() ? (opts.htkCompat() ? numBins : 0) : -1;
+        window = KaldiWindows.windowFloat(f.windowType(), windowSize, f.blackmanCoeff());
+        melBanks = new KaldiMelBanks(opts.mel(), paddedSize, f.sampleFrequency());
+        fft = new FloatFFT_1D(paddedSize);
+        preemphasis = (float) f.preemphasisCoefficient();
+        dither = (float) f.dither();
+        ditherNoise = new KaldiDither(f.ditherSeed());
+        logEnergyFloor = opts.energyFloor() > 0 ? Math.log(opts.energyFloor()) : Double.NEGATIVE_INFINITY;
+        frame = new float[windowSize];
+        fftBuffer = new float[paddedSize];
+        spectrum = new float[paddedSize / 2];
+    }
+
+    int numColumns() { return opts.numOutputColumns(); }
+
+    /** Restarts the dither sequence (start of a new signal). */
+    void resetDither() { ditherNoise.reset(); }
+
+    /**
+     * Copies frame samples starting at signal index {@code start} into the frame buffer, scaled by the
+     * input scale. Indices outside [0, numSamples) are mirrored as Kaldi does (-1 -> 0, n -> n-1),
+     * repeatedly if the signal is shorter than the frame. {@code signal[i - signalOffset]} holds
+     * signal index i.
+     */
+    void fillFrame(float[] signal, long signalOffset, long numSamples, long start) {
+        final float scale = opts.inputScale();
+        if (start >= 0 && start + windowSize <= numSamples) {
+            int from = (int) (start - signalOffset);
+            if (scale == 1f) System.arraycopy(signal, from, frame, 0, windowSize);
+            else for (int j = 0; j < windowSize; j++) frame[j] = signal[from + j] * scale;
+            return;
+        }
+        for (int j = 0; j < windowSize; j++) {
+            long s = start + j;
+            while (s < 0 || s >= numSamples) s = s < 0 ? -s - 1 : 2 * numSamples - 1 - s;
+            frame[j] = signal[(int) (s - signalOffset)] * scale;
+        }
+    }
+
+    /** Processes the filled frame buffer (destroying it) into {@code out[outOffset .. outOffset + numColumns)}. */
+    void process(float[] out, int outOffset) {
+        final float[] x = frame;
+        final int n = windowSize;
+        if (dither != 0f) ditherNoise.addNoise(x, n, dither);
+        if (opts.frame().removeDcOffset()) {
+            float mean = (float) (sum(x, n) / n);
+            for (int j = 0; j < n; j++) x[j] -= mean;
+        }
+        double energy = 0;
+        if (opts.rawEnergy()) energy = sumOfSquares(x, n);
+
+        // preemphasis (x[-1] taken as x[0]) and window in one pass into the zero-padded FFT buffer
+        final float[] buf = fftBuffer;
+        final float[] w = window;
+        final float c = preemphasis;
+        buf[0] = (x[0] - c * x[0]) * w[0];
+        for (int j = 1; j < n; j++) buf[j] = (x[j] - c * x[j - 1]) * w[j];
+        for (int j = n; j < paddedSize; j++) buf[j] = 0f;
+        if (!opts.rawEnergy()) energy = sumOfSquares(buf, n);
+
+        fft.realForward(buf);
+        final float[] spec = spectrum;
+        final int half = paddedSize / 2;
+        spec[0] = buf[0] * buf[0];
+        for (int k = 1; k < half; k++) {
+            float re = buf[2 * k], im = buf[2 * k + 1];
+            spec[k] = re * re + im * im;
+        }
+        if (!opts.usePower()) for (int k = 0; k < half; k++) spec[k] = (float) Math.sqrt(spec[k]);
+
+        int melStart = outOffset + melColumn;
+        melBanks.apply(spec, out, melStart);
+        if (opts.useLogFbank()) {
+            for (int b = melStart; b < melStart + numBins; b++) out[b] = (float) Math.log(Math.max(out[b], FLOAT_EPSILON));
+        }
+        if (energyColumn >= 0) {
+            double logEnergy = energy > FLOAT_EPSILON ? Math.log(energy) : LOG_FLOAT_EPSILON;
+            out[outOffset + energyColumn] = (float) Math.max(logEnergy, logEnergyFloor);
+        }
+    }
+
+    float[] frameBuffer() { return frame; }
+
+    /** Sum with four accumulators (a single running sum would be latency-bound), in double for the DC mean. */
+    private static double sum(float[] x, int n) {
+        double a = 0, b = 0, c = 0, d = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            a += x[j];
+            b += x[j + 1];
+            c += x[j + 2];
+            d += x[j + 3];
+        }
+        for (; j < n; j++) a += x[j];
+        return (a + b) + (c + d);
+    }
+
+    private static double sumOfSquares(float[] x, int n) {
+        double a = 0, b = 0, c = 0, d = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            a += (double) x[j] * x[j];
+            b += (double) x[j + 1] * x[j + 1];
+            c += (double) x[j + 2] * x[j + 2];
+            d += (double) x[j + 3] * x[j + 3];
+        }
+        for (; j < n; j++) a += (double) x[j] * x[j];
+        return (a + b) + (c + d);
+    }
+}
