@@ -47,6 +47,9 @@ public final class OnlineKaldiFbank {
 
     public boolean isFinished() { return finished; }
 
+    /** Samples held for frames still to come (bounded by the frame length plus one compaction slack). */
+    public int bufferedSamples() { return bufferLength; }
+
     public void accept(float[] samples) {
         accept(samples, 0, samples.length);
     }
