@@ -141,6 +141,11 @@ def main():
 
     def emit(case, sig, mode, kw):
         x = sigs[sig].astype(np.float64)
+        size = int(kw.get("sample_frequency", 16000.0) * kw.get("frame_length", 25.0) * 0.001)
+        if mode == "exact" and len(x) < size:
+            if kw.get("snip_edges", True):
+                return  # no frame fits; torchaudio refuses such input, the Java tests check for zero frames
+            mode = "framewise"  # torchaudio refuses it; Kaldi mirrors
         if mode == "framewise":
             y = framewise(x, kw)
         else:
