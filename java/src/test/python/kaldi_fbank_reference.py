@@ -163,6 +163,10 @@ def main():
         special = list(sets)
     for sig in ["noise", "silence", "clipped", "one_frame", "odd", "chirp"]:
         for name in special:
+            if sig == "chirp" and sets[name].get("subtract_mean"):
+                # column means mix the float noise of the chirp's far bins (35 nats below the peak) into
+                # every bin, so no per-bin tolerance applies; speech and noise cover subtract_mean
+                continue
             emit(f"{sig}__{name}", sig, "exact", sets[name])
     for name in ["default", "m80_nosnip", "m80_energy"]:
         kw = dict(sets[name])

@@ -3,7 +3,8 @@ package io.rrs.frontend;
 import org.jtransforms.fft.FloatFFT_1D;
 
 /**
- * Turns one frame of samples into one row of Kaldi fbank features, in float32, with every table
+ * Turns one frame of samples into one row of Kaldi fbank features, in float32 (the power-of-two FFT
+ * runs in double inside, at no extra cost, see {@link KaldiRealFft}), with every table
  * (window, mel banks, FFT plan) precomputed and every buffer reused. Shared by {@link KaldiFbank}
  * and {@link OnlineKaldiFbank} so that both produce identical bits. Not thread-safe.
  */
@@ -19,8 +20,11 @@ final class KaldiFrameProcessor {
     private final int energyColumn;
     private final float[] window;
     private final KaldiMelBanks melBanks;
-    private final FloatFFT_1D fft;
+    /** Hand-written power-of-two FFT when possible, JTransforms for other sizes (round_to_power_of_two=false). */
+    private final KaldiRealFft powerOfTwoFft;
+    private final FloatFFT_1D generalFft;
     private final float preemphasis;
+    private final double preemphasisDouble;
     private final float dither;
     private final KaldiDither ditherNoise;
     private final double logEnergyFloor;
@@ -40,8 +44,11 @@ final class KaldiFrameProcessor {
         energyColumn = opts.useEnergy() ? (opts.htkCompat() ? numBins : 0) : -1;
         window = KaldiWindows.windowFloat(f.windowType(), windowSize, f.blackmanCoeff());
         melBanks = new KaldiMelBanks(opts.mel(), paddedSize, f.sampleFrequency());
-        fft = new FloatFFT_1D(paddedSize);
+        boolean powerOfTwo = paddedSize >= 8 && Integer.bitCount(paddedSize) == 1;
+        powerOfTwoFft = powerOfTwo ? new KaldiRealFft(paddedSize) : null;
+        generalFft = powerOfTwo ? null : new FloatFFT_1D(paddedSize);
         preemphasis = (float) f.preemphasisCoefficient();
+        preemphasisDouble = f.preemphasisCoefficient();
         dither = (float) f.dither();
         ditherNoise = new KaldiDither(f.ditherSeed());
         logEnergyFloor = opts.energyFloor() > 0 ? Math.log(opts.energyFloor()) : Double.NEGATIVE_INFINITY;
@@ -81,36 +88,41 @@ final class KaldiFrameProcessor {
         final float[] x = frame;
         final int n = windowSize;
         if (dither != 0f) ditherNoise.addNoise(x, n, dither);
-        if (opts.frame().removeDcOffset()) {
-            float mean = (float) (sum(x, n) / n);
-            for (int j = 0; j < n; j++) x[j] -= mean;
-        }
+        double mean = opts.frame().removeDcOffset() ? sum(x, n) / n : 0.0;
         double energy = 0;
-        if (opts.rawEnergy()) energy = sumOfSquares(x, n);
+        if (opts.rawEnergy()) energy = sumOfSquaredDeviations(x, n, mean);
 
-        // preemphasis (x[-1] taken as x[0]) and window in one pass into the zero-padded FFT buffer
+        // DC removal, preemphasis (x[-1] taken as x[0]) and window in one pass into the zero-padded FFT buffer:
+        // (x[j] - mean) - c (x[j-1] - mean) = fma(-c, x[j-1], x[j]) - (1 - c) mean. The fused multiply-add rounds
+        // once, after the cancellation: subtracting the mean first and rounding c x[j-1] separately leaves
+        // float noise that lifted the weak bins of tonal input (a chirp's far bins by up to 0.55 nats).
         final float[] buf = fftBuffer;
         final float[] w = window;
         final float c = preemphasis;
-        buf[0] = (x[0] - c * x[0]) * w[0];
-        for (int j = 1; j < n; j++) buf[j] = (x[j] - c * x[j - 1]) * w[j];
+        final float dcAfterPreemphasis = (float) ((1 - preemphasisDouble) * mean);
+        buf[0] = (Math.fma(-c, x[0], x[0]) - dcAfterPreemphasis) * w[0];
+        for (int j = 1; j < n; j++) buf[j] = (Math.fma(-c, x[j - 1], x[j]) - dcAfterPreemphasis) * w[j];
         for (int j = n; j < paddedSize; j++) buf[j] = 0f;
         if (!opts.rawEnergy()) energy = sumOfSquares(buf, n);
 
-        fft.realForward(buf);
         final float[] spec = spectrum;
         final int half = paddedSize / 2;
-        spec[0] = buf[0] * buf[0];
-        for (int k = 1; k < half; k++) {
-            float re = buf[2 * k], im = buf[2 * k + 1];
-            spec[k] = re * re + im * im;
+        if (powerOfTwoFft != null) {
+            powerOfTwoFft.powerSpectrum(buf, spec);
+        } else {
+            generalFft.realForward(buf); // packed: buf[0] = X[0], buf[1] = X[n/2], then (re, im) pairs
+            spec[0] = buf[0] * buf[0];
+            for (int k = 1; k < half; k++) {
+                float re = buf[2 * k], im = buf[2 * k + 1];
+                spec[k] = re * re + im * im;
+            }
         }
         if (!opts.usePower()) for (int k = 0; k < half; k++) spec[k] = (float) Math.sqrt(spec[k]);
 
         int melStart = outOffset + melColumn;
         melBanks.apply(spec, out, melStart);
         if (opts.useLogFbank()) {
-            for (int b = melStart; b < melStart + numBins; b++) out[b] = (float) Math.log(Math.max(out[b], FLOAT_EPSILON));
+            for (int b = melStart; b < melStart + numBins; b++) out[b] = KaldiMath.log(Math.max(out[b], FLOAT_EPSILON));
         }
         if (energyColumn >= 0) {
             double logEnergy = energy > FLOAT_EPSILON ? Math.log(energy) : LOG_FLOAT_EPSILON;
@@ -131,6 +143,20 @@ final class KaldiFrameProcessor {
             d += x[j + 3];
         }
         for (; j < n; j++) a += x[j];
+        return (a + b) + (c + d);
+    }
+
+    private static double sumOfSquaredDeviations(float[] x, int n, double mean) {
+        double a = 0, b = 0, c = 0, d = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            double e0 = x[j] - mean, e1 = x[j + 1] - mean, e2 = x[j + 2] - mean, e3 = x[j + 3] - mean;
+            a += e0 * e0;
+            b += e1 * e1;
+            c += e2 * e2;
+            d += e3 * e3;
+        }
+        for (; j < n; j++) a += (x[j] - mean) * (x[j] - mean);
         return (a + b) + (c + d);
     }
 
