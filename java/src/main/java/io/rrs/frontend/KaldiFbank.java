@@ -10,6 +10,8 @@ package io.rrs.frontend;
 public final class KaldiFbank implements FeatureComputer {
     private final KaldiFbankOptions opts;
     private final KaldiFrameProcessor processor;
+    /** Built on first use of {@link #computeUnitRange}. */
+    private KaldiFbank unitRange;
 
     public KaldiFbank(KaldiFbankOptions opts) {
         if (opts == null) throw new IllegalArgumentException("options must not be null; use KaldiFbankOptions.defaults()");
@@ -49,7 +51,8 @@ public final class KaldiFbank implements FeatureComputer {
         if (opts.inputScale() != 1f)
             throw new IllegalStateException("computeUnitRange scales by 32768, but the options already scale input by "
                     + opts.inputScale() + "; call compute instead");
-        return new KaldiFbank(opts.withUnitRangeInput()).compute(samplesInUnitRange);
+        if (unitRange == null) unitRange = new KaldiFbank(opts.withUnitRangeInput());
+        return unitRange.compute(samplesInUnitRange);
     }
 
     /**
