@@ -73,17 +73,18 @@ final class KaldiRealFft {
     void powerSpectrum(float[] x, float[] power) {
         final double[] re = this.re, im = this.im;
         final int[] rev = bitReversed;
-        for (int k = 0; k < half; k++) {
-            int r = rev[k];
-            re[r] = x[2 * k];
-            im[r] = x[2 * k + 1];
-        }
-        // stages h = 1 and 2 together: a radix-4 butterfly whose twiddles are 1 and -i
+        final int quarter = half / 4;
+        // stages h = 1 and 2 together, reading the input in bit-reversed order on the fly: a radix-4
+        // butterfly (twiddles 1 and -i) over z[r], z[r + half/2], z[r + half/4], z[r + 3 half/4] with
+        // r = rev(g) and z[m] = x[2m] + i x[2m+1]
         for (int g = 0; g < half; g += 4) {
-            double a0r = re[g] + re[g + 1], a0i = im[g] + im[g + 1];
-            double a1r = re[g] - re[g + 1], a1i = im[g] - im[g + 1];
-            double a2r = re[g + 2] + re[g + 3], a2i = im[g + 2] + im[g + 3];
-            double a3r = re[g + 2] - re[g + 3], a3i = im[g + 2] - im[g + 3];
+            int i0 = 2 * rev[g], i1 = i0 + 4 * quarter, i2 = i0 + 2 * quarter, i3 = i0 + 6 * quarter;
+            double z0r = x[i0], z0i = x[i0 + 1], z1r = x[i1], z1i = x[i1 + 1];
+            double z2r = x[i2], z2i = x[i2 + 1], z3r = x[i3], z3i = x[i3 + 1];
+            double a0r = z0r + z1r, a0i = z0i + z1i;
+            double a1r = z0r - z1r, a1i = z0i - z1i;
+            double a2r = z2r + z3r, a2i = z2i + z3i;
+            double a3r = z2r - z3r, a3i = z2i - z3i;
             re[g] = a0r + a2r;
             im[g] = a0i + a2i;
             re[g + 2] = a0r - a2r;
