@@ -35,6 +35,7 @@ public final class KaldiFbank implements FeatureComputer {
     /** Features of a signal scaled as the options say (int16 range by default). */
     @Override
     public float[][] compute(float[] samples) {
+        if (samples == null) throw new IllegalArgumentException("samples must not be null");
         int frames = numFrames(samples.length);
         float[][] out = new float[frames][numBins()];
         float[] flat = new float[frames * numBins()];
