@@ -100,14 +100,17 @@ final class KaldiRealFft {
         double dc = re[0] + im[0];
         power[0] = (float) (dc * dc);
         final double[] sc = splitCos, ss = splitSin;
-        for (int k = 1; k < half; k++) {
+        // bins k and half-k share their inputs: with E, O the even/odd parts at k and P = W^k O,
+        // X[k] = E + P and X[half-k] = conj(E - P) (since W^(half-k) = -conj(W^k))
+        for (int k = 1; k <= half / 2; k++) {
             int m = half - k;
             double er = 0.5 * (re[k] + re[m]), ei = 0.5 * (im[k] - im[m]);
             double or = 0.5 * (im[k] + im[m]), oi = -0.5 * (re[k] - re[m]);
             double wr = sc[k], wi = ss[k];
-            double xr = er + wr * or - wi * oi;
-            double xi = ei + wr * oi + wi * or;
-            power[k] = (float) (xr * xr + xi * xi);
+            double pr = wr * or - wi * oi, pi = wr * oi + wi * or;
+            double sr = er + pr, si = ei + pi, dr = er - pr, di = ei - pi;
+            power[k] = (float) (sr * sr + si * si);
+            power[m] = (float) (dr * dr + di * di);
         }
     }
 
