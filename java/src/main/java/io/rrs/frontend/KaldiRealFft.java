@@ -120,10 +120,11 @@ final class KaldiRealFft {
      */
     private void radix4Pass(int h) {
         final double[] re = this.re, im = this.im, tw = radix4Twiddles;
-        for (int g = 0; g < half; g += 4 * h) {
-            for (int k = 0, t = 6 * h; k < h; k++, t += 6) {
+        // twiddle index outside, groups inside: each twiddle triple is loaded once per pass
+        for (int k = 0, t = 6 * h; k < h; k++, t += 6) {
+            double w1r = tw[t], w1i = tw[t + 1], w2r = tw[t + 2], w2i = tw[t + 3], w3r = tw[t + 4], w3i = tw[t + 5];
+            for (int g = 0; g < half; g += 4 * h) {
                 int a = g + k, b = a + h, c = b + h, d = c + h;
-                double w1r = tw[t], w1i = tw[t + 1], w2r = tw[t + 2], w2i = tw[t + 3], w3r = tw[t + 4], w3i = tw[t + 5];
                 double br = re[b] * w2r - im[b] * w2i, bi = re[b] * w2i + im[b] * w2r;
                 double cr = re[c] * w1r - im[c] * w1i, ci = re[c] * w1i + im[c] * w1r;
                 double dr = re[d] * w3r - im[d] * w3i, di = re[d] * w3i + im[d] * w3r;
