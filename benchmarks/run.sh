@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-mvn -q -B -DskipTests -pl benchmarks -am package \
+mvn -q -B -Dstyle.color=never -DskipTests -pl benchmarks -am package \
     dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime >&2
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/bench.classpath")"
 echo "$CP" > "$ROOT/benchmarks/target/bench.classpath.full"

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code rrs} command line. */
 @Command(name = "rrs", mixinStandardHelpOptions = true, version = "rrs 0.1.0",
         description = "Representation-reshaping safety alignment for audio language models, and the embedded guard.",
-        subcommands = {DoctorCommand.class})
+        subcommands = {DemoCommand.class, FeaturesCommand.class, DoctorCommand.class})
 public final class Rrs implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -23,10 +23,26 @@ public final class Rrs implements Callable<Integer> {
     /** Builds the command line with the runtime's commands and every provider found on the class path. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Rrs());
+        cl.setExecutionExceptionHandler(Rrs::reportFailure);
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
             cl.addSubcommand(provider.command());
         }
         return cl;
+    }
+
+    /**
+     * Expected failures (bad files, bad options, failed checks) print one line naming the command
+     * and the problem; the stack trace only with RRS_DEBUG=1, since users act on the message.
+     */
+    static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String message = e instanceof java.nio.file.NoSuchFileException nsf
+                ? "no such file: " + nsf.getFile()
+                : e instanceof java.nio.file.AccessDeniedException ade
+                ? "permission denied: " + ade.getFile()
+                : e.getMessage() != null ? e.getMessage() : e.toString();
+        cmd.getErr().println(cmd.getCommandName() + ": " + message);
+        if (System.getenv("RRS_DEBUG") != null) e.printStackTrace(cmd.getErr());
+        return 1;
     }
 
     public static void main(String[] args) {
