@@ -54,11 +54,16 @@ final class OnnxGraph {
         graph.addOutput(valueInfo(produced, type, dims));
     }
 
-    /** A float32 weight under its checkpoint name (or a derived one); stored as given, C order. */
+    /**
+     * A float32 weight under its checkpoint name (or a derived one). Kept as given (possibly a view,
+     * e.g. a transpose): the writer makes each one contiguous only while writing it, so a large
+     * checkpoint is never copied whole.
+     */
     String weight(String initializerName, Tensor t) {
         if (weights.containsKey(initializerName)) throw new IllegalArgumentException("initializer '" + initializerName + "' added twice to graph " + name);
-        Tensor c = t.detach().to(ScalarType.Float).contiguous().clone();
-        weights.put(initializerName, io.rrs.model.Tensors.keep(c));
+        if (t.scalar_type().intern() != ScalarType.Float)
+            throw new IllegalArgumentException("initializer '" + initializerName + "' is " + t.scalar_type().intern() + "; the graphs are float32, widen it first");
+        weights.put(initializerName, t);
         return initializerName;
     }
 

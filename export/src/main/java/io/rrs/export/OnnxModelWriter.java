@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -44,46 +45,16 @@ final class OnnxModelWriter {
         List<Path> written = new ArrayList<>();
         String dataName = fileName + ".data";
         Path dataFile = dir.resolve(dataName);
-        Path dataTmp = null;
         GraphProto.Builder proto = graph.proto();
-        try {
-            FileChannel data = null;
-            long offset = 0;
+        try (ExternalData external = new ExternalData(dir, dataName)) {
             for (Map.Entry<String, Tensor> e : graph.weights().entrySet()) {
-                Tensor t = e.getValue();
-                long bytes = t.nbytes();
-                TensorProto.Builder tp = TensorProto.newBuilder().setName(e.getKey()).setDataType(TensorProto.DataType.FLOAT.getNumber());
-                for (int d = 0; d < t.dim(); d++) tp.addDims(t.size(d));
-                if (bytes >= externalThresholdBytes && bytes > 0) {
-                    if (data == null) {
-                        dataTmp = Files.createTempFile(dir, dataName, ".tmp");
-                        data = FileChannel.open(dataTmp, StandardOpenOption.WRITE);
-                    }
-                    offset = (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-                    data.position(offset);
-                    writeRaw(t, data);
-                    tp.setDataLocation(TensorProto.DataLocation.EXTERNAL);
-                    tp.addExternalData(entry("location", dataName));
-                    tp.addExternalData(entry("offset", Long.toString(offset)));
-                    tp.addExternalData(entry("length", Long.toString(bytes)));
-                    offset += bytes;
-                } else {
-                    // x86 and ARM are little-endian, as ONNX raw_data is
-                    tp.setRawData(ByteString.copyFrom(new BytePointer(t.data_ptr()).capacity(bytes).asByteBuffer()));
+                // one scope per weight: its contiguous copy (a transposed projection) is freed once written
+                try (PointerScope scope = new PointerScope()) {
+                    proto.addInitializer(initializer(e.getKey(), e.getValue().detach().contiguous(), externalThresholdBytes, external));
                 }
-                proto.addInitializer(tp);
             }
-            if (data != null) {
-                data.force(true);
-                data.close();
-                Files.move(dataTmp, dataFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                dataTmp = null;
-                written.add(dataFile);
-            } else {
-                Files.deleteIfExists(dataFile); // a stale one from an earlier export would be hashed by mistake
-            }
-        } finally {
-            if (dataTmp != null) Files.deleteIfExists(dataTmp);
+            if (external.commit(dataFile)) written.add(dataFile);
+            else Files.deleteIfExists(dataFile); // a stale one from an earlier export would be hashed by mistake
         }
         ModelProto model = ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -103,6 +74,67 @@ final class OnnxModelWriter {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         written.add(0, file);
         return written;
+    }
+
+    private static TensorProto initializer(String name, Tensor t, long externalThresholdBytes, ExternalData external) throws IOException {
+        long bytes = t.nbytes();
+        TensorProto.Builder tp = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
+        for (int d = 0; d < t.dim(); d++) tp.addDims(t.size(d));
+        if (bytes >= externalThresholdBytes && bytes > 0) {
+            long offset = external.append(t);
+            tp.setDataLocation(TensorProto.DataLocation.EXTERNAL);
+            tp.addExternalData(entry("location", external.name));
+            tp.addExternalData(entry("offset", Long.toString(offset)));
+            tp.addExternalData(entry("length", Long.toString(bytes)));
+        } else {
+            // x86 and ARM are little-endian, as ONNX raw_data is
+            tp.setRawData(ByteString.copyFrom(new BytePointer(t.data_ptr()).capacity(bytes).asByteBuffer()));
+        }
+        return tp.build();
+    }
+
+    /** The external-data file, opened on the first large weight; a temp file until {@link #commit}. */
+    private static final class ExternalData implements AutoCloseable {
+        final String name;
+        private final Path dir;
+        private Path tmp;
+        private FileChannel channel;
+        private long end;
+
+        ExternalData(Path dir, String name) {
+            this.dir = dir;
+            this.name = name;
+        }
+
+        /** Writes the tensor at the next aligned offset and returns that offset. */
+        long append(Tensor t) throws IOException {
+            if (channel == null) {
+                tmp = Files.createTempFile(dir, name, ".tmp");
+                channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+            }
+            long offset = (end + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+            channel.position(offset);
+            writeRaw(t, channel);
+            end = offset + t.nbytes();
+            return offset;
+        }
+
+        /** Moves the data into place under {@code file}; false when no weight went external. */
+        boolean commit(Path file) throws IOException {
+            if (channel == null) return false;
+            channel.force(true);
+            channel.close();
+            channel = null;
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel != null) channel.close();
+            if (tmp != null) Files.deleteIfExists(tmp);
+        }
     }
 
     private static StringStringEntryProto entry(String key, String value) {
