@@ -65,7 +65,7 @@ public final class ExportCommand implements Callable<Integer> {
             System.err.println("rrs export: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            System.err.println("rrs export: " + e.getMessage());
+            System.err.println("rrs export: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
         }
     }

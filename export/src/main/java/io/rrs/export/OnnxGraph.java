@@ -11,10 +11,8 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -164,12 +162,5 @@ final class OnnxGraph {
         }
         TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape);
         return ValueInfoProto.newBuilder().setName(valueName).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
-    }
-
-    /** Names of the graph inputs, in order (for callers that feed the graph). */
-    List<String> inputNames() {
-        List<String> out = new ArrayList<>();
-        for (ValueInfoProto v : graph.getInputList()) out.add(v.getName());
-        return out;
     }
 }

@@ -28,13 +28,18 @@ final class OnnxPipeline implements AutoCloseable {
     private final int layers, kvHeads, headDim, hidden;
 
     OnnxPipeline(Path embedFile, Path encoderFile, Path decoderFile, int layers, int kvHeads, int headDim, int hidden, int threads) throws OrtException {
+        List<OrtSession> opened = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
-            embed = env.createSession(embedFile.toString(), options);
-            encoder = env.createSession(encoderFile.toString(), options);
-            decoder = env.createSession(decoderFile.toString(), options);
+            for (Path f : List.of(embedFile, encoderFile, decoderFile)) opened.add(env.createSession(f.toString(), options));
+        } catch (OrtException | RuntimeException e) {
+            for (OrtSession s : opened) s.close(); // none may leak when a later graph fails to load
+            throw e;
         }
+        embed = opened.get(0);
+        encoder = opened.get(1);
+        decoder = opened.get(2);
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
