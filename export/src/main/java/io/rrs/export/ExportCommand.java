@@ -1,0 +1,72 @@
+package io.rrs.export;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Scope: {@code rrs export CHECKPOINT --out DIR}: the command-line face of {@link Exporter}. Exit 0
+ * when the graphs are written and pass the parity check, 1 when the parity check fails (the
+ * message names the largest difference and where), 2 for unusable inputs.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Merge LoRA into the base weights, write the model as ONNX (embed_tokens.onnx, encoder.onnx, decoder.onnx with KV cache), "
+                + "copy tokenizer and config, check ONNX Runtime against the libtorch forward pass, and write guard.json for the runtime guard.",
+                "Fails (exit 1) when any logit or hidden state differs by more than the tolerance."})
+public final class ExportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Model directory: config.json, model.safetensors (or a sharded index), tokenizer.json.")
+    Path checkpoint;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created; must differ from CHECKPOINT).")
+    Path out;
+
+    @Option(names = "--lora", paramLabel = "DIR", description = "LoRA adapter directory (PEFT layout: adapter_config.json + adapter_model.safetensors) to merge before export.")
+    Path lora;
+
+    @Option(names = "--delta-m", paramLabel = "FILE.npy", description = "delta_m of the reshape run ([hidden] floats), recorded in guard.json; null without it.")
+    Path deltaM;
+
+    @Option(names = "--calibrate-harmful", paramLabel = "FILE.npy", description = "Training representations h(x) of harmful prompts, [N, hidden], to calibrate the threshold.")
+    Path calibrateHarmful;
+
+    @Option(names = "--calibrate-benign", paramLabel = "FILE.npy", description = "Training representations h(x) of benign prompts, [N, hidden], to calibrate the threshold.")
+    Path calibrateBenign;
+
+    @Option(names = "--external-data-bytes", paramLabel = "BYTES", defaultValue = "" + ExportOptions.DEFAULT_EXTERNAL_DATA_BYTES,
+            description = "Initializers of at least this size go to NAME.onnx.data (default: ${DEFAULT-VALUE}).")
+    long externalDataBytes;
+
+    @Option(names = "--tolerance", paramLabel = "ABS", defaultValue = "" + ExportOptions.DEFAULT_TOLERANCE,
+            description = "Largest allowed |ONNX Runtime - libtorch| for logits and last hidden states (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "ONNX Runtime threads for the parity check (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+        ExportOptions options;
+        try {
+            options = new ExportOptions(checkpoint, lora, out, externalDataBytes, tolerance, deltaM, calibrateHarmful, calibrateBenign, threads);
+        } catch (IllegalArgumentException e) {
+            System.err.println("rrs export: " + e.getMessage());
+            return 2;
+        }
+        try {
+            Exporter.Result r = Exporter.export(options);
+            System.out.print(r.parity().table());
+            System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e%n", r.parity().maxDiff(), tolerance);
+            for (Path f : r.files()) System.out.println("wrote " + f);
+            System.out.println("wrote " + r.manifest());
+            return 0;
+        } catch (Exporter.ParityException e) {
+            System.err.println("rrs export: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("rrs export: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.rrs.export;
+
+import java.nio.file.Path;
+
+/**
+ * Scope: what one export needs, validated when built.
+ *
+ * @param checkpoint           model directory: config.json, model.safetensors (or a sharded index), tokenizer.json
+ * @param lora                 PEFT-style LoRA adapter directory to merge first, or null for the checkpoint as it is
+ * @param outDir               where graphs, copied tokenizer/config and guard.json go (created if absent)
+ * @param externalDataBytes    initializers of at least this many bytes go to an external-data file
+ * @param tolerance            largest allowed |ONNX Runtime - libtorch| of logits and hidden states
+ * @param deltaM               delta_m of the reshape run (.npy, [hidden]), or null when there is none yet
+ * @param calibrationHarmful   training representations h(x) of harmful prompts (.npy, [N, hidden]), or null
+ * @param calibrationBenign    the same for benign prompts, or null (both or neither)
+ * @param threads              intra-op threads for ONNX Runtime during the parity check
+ */
+public record ExportOptions(Path checkpoint, Path lora, Path outDir, long externalDataBytes, double tolerance,
+                            Path deltaM, Path calibrationHarmful, Path calibrationBenign, int threads) {
+    /** 1 MiB: the tiny model stays in one file each, anything real goes external. */
+    public static final long DEFAULT_EXTERNAL_DATA_BYTES = 1L << 20;
+    /** The parity bound for float32 graphs. */
+    public static final double DEFAULT_TOLERANCE = 1e-4;
+
+    public ExportOptions {
+        if (checkpoint == null) throw new IllegalArgumentException("checkpoint directory is required (config.json + model.safetensors + tokenizer.json)");
+        if (outDir == null) throw new IllegalArgumentException("output directory is required (--out DIR)");
+        if (externalDataBytes < 0) throw new IllegalArgumentException("external-data threshold must be >= 0 bytes, got " + externalDataBytes);
+        if (!(tolerance > 0) || !Double.isFinite(tolerance)) throw new IllegalArgumentException("parity tolerance must be a positive number, got " + tolerance);
+        if ((calibrationHarmful == null) != (calibrationBenign == null))
+            throw new IllegalArgumentException("threshold calibration needs both harmful and benign representations (--calibrate-harmful and --calibrate-benign)");
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (checkpoint.toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("output directory " + outDir + " is the checkpoint directory; choose another so nothing there is overwritten");
+    }
+
+    /** Defaults for everything but the paths. */
+    public static ExportOptions of(Path checkpoint, Path outDir) {
+        return new ExportOptions(checkpoint, null, outDir, DEFAULT_EXTERNAL_DATA_BYTES, DEFAULT_TOLERANCE, null, null, null, 1);
+    }
+
+    public ExportOptions withExternalDataBytes(long bytes) {
+        return new ExportOptions(checkpoint, lora, outDir, bytes, tolerance, deltaM, calibrationHarmful, calibrationBenign, threads);
+    }
+
+    public ExportOptions withLora(Path adapterDir) {
+        return new ExportOptions(checkpoint, adapterDir, outDir, externalDataBytes, tolerance, deltaM, calibrationHarmful, calibrationBenign, threads);
+    }
+
+    public ExportOptions withTolerance(double value) {
+        return new ExportOptions(checkpoint, lora, outDir, externalDataBytes, value, deltaM, calibrationHarmful, calibrationBenign, threads);
+    }
+
+    public ExportOptions withDeltaM(Path file) {
+        return new ExportOptions(checkpoint, lora, outDir, externalDataBytes, tolerance, file, calibrationHarmful, calibrationBenign, threads);
+    }
+
+    public ExportOptions withCalibration(Path harmful, Path benign) {
+        return new ExportOptions(checkpoint, lora, outDir, externalDataBytes, tolerance, deltaM, harmful, benign, threads);
+    }
+}

@@ -1,0 +1,199 @@
+package io.rrs.export;
+
+import ai.onnxruntime.OrtException;
+import io.rrs.model.ModelInput;
+import io.rrs.model.ModelOutput;
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.model.Tensors;
+import io.rrs.text.BatchEncoding;
+import io.rrs.text.ChatPrompt;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.InputCondition;
+import io.rrs.text.Prompts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+
+/**
+ * Scope: the export's acceptance test. For each input condition (audio-text, text-only,
+ * audio-only) a left-padded batch of two prompts of different lengths runs through ONNX Runtime
+ * and through the libtorch model: the prefill over the prompt, {@link #DECODE_STEPS} decode steps
+ * with the KV cache (one token each, fed the libtorch greedy choice), and one prefill over the whole
+ * extended sequence without cache. Logits and last hidden states are compared at real tokens.
+ */
+final class ParityCheck {
+    static final int DECODE_STEPS = 3;
+
+    /** One comparison: which input and pass, and the largest absolute differences found. */
+    record Row(InputCondition condition, String pass, double logitsDiff, double hiddenDiff) {
+        double max() {
+            return Math.max(logitsDiff, hiddenDiff);
+        }
+    }
+
+    record Report(List<Row> rows) {
+        double maxDiff() {
+            return rows.stream().mapToDouble(Row::max).max().orElse(Double.NaN);
+        }
+
+        Row worst() {
+            return rows.stream().max((a, b) -> Double.compare(a.max(), b.max())).orElseThrow();
+        }
+
+        String table() {
+            StringBuilder sb = new StringBuilder(String.format("%-11s %-16s %12s %12s%n", "condition", "pass", "logits", "hidden"));
+            for (Row r : rows) sb.append(String.format("%-11s %-16s %12.3e %12.3e%n", r.condition(), r.pass(), r.logitsDiff(), r.hiddenDiff()));
+            return sb.toString();
+        }
+    }
+
+    private final Qwen2AudioModel model;
+    private final ChatTemplate template;
+    private final OnnxPipeline onnx;
+
+    ParityCheck(Qwen2AudioModel model, ChatTemplate template, OnnxPipeline onnx) {
+        this.model = model;
+        this.template = template;
+        this.onnx = onnx;
+    }
+
+    Report run() throws OrtException {
+        List<Row> rows = new ArrayList<>();
+        // short clips keep the check fast on real checkpoints too; two lengths exercise padded frames
+        int frames = Math.min(model.config().audio().maxFrames(), 160);
+        long[] valid = {frames, Math.max(3, frames * 5 / 8)};
+        for (InputCondition condition : InputCondition.values()) {
+            List<ChatPrompt> prompts = switch (condition) {
+                case AUDIO_TEXT -> List.of(ChatPrompt.audioText(ChatTemplate.audioPositions((int) valid[0]), Prompts.AUDIO_TEXT_INSTRUCTION),
+                        ChatPrompt.audioText(ChatTemplate.audioPositions((int) valid[1]), Prompts.INSTRUCTION_POOL.get(0)));
+                case TEXT_ONLY -> List.of(ChatPrompt.textOnly("How do I bake bread at home?"),
+                        ChatPrompt.textOnly(Prompts.withRefusalInstruction("What is the safest way to store kitchen knives so that children cannot reach them?")));
+                case AUDIO_ONLY -> List.of(ChatPrompt.audioOnly(ChatTemplate.audioPositions((int) valid[1])),
+                        ChatPrompt.audioOnly(ChatTemplate.audioPositions((int) valid[0])));
+            };
+            long[] counts = condition.hasAudio() ? (condition == InputCondition.AUDIO_ONLY ? new long[] {valid[1], valid[0]} : valid) : null;
+            compare(condition, template.encodeBatch(prompts), counts, frames, rows);
+        }
+        return new Report(rows);
+    }
+
+    private void compare(InputCondition condition, BatchEncoding batch, long[] frameCounts, int frames, List<Row> rows) throws OrtException {
+        int b = batch.batchSize(), s = batch.length(), mels = model.config().audio().numMelBins();
+        float[] features = frameCounts == null ? null : features(b, mels, frames, frameCounts, condition.ordinal());
+        long[] ids = batch.flatIds(), mask = batch.flatAttentionMask();
+
+        // ONNX: prefill over the prompt
+        float[] embeds = onnx.embed(ids, b, s);
+        if (features != null) onnx.spliceAudio(embeds, ids, b, s, model.config().audioTokenIndex(), features, mels, frames, frameCounts);
+        OnnxPipeline.Step step = onnx.decode(embeds, b, s, mask, positions(mask, b, s, s), null);
+        float[][] reference = reference(ids, mask, b, s, features, mels, frames, frameCounts);
+        rows.add(diff(condition, "prefill", step, reference, mask, b, s, 0, s));
+
+        // decode steps with the cache; the reference recomputes the whole sequence each time
+        for (int k = 1; k <= DECODE_STEPS; k++) {
+            long[] next = greedy(reference[0], b, s + k - 1);
+            ids = append(ids, next, b, s + k - 1);
+            mask = append(mask, ones(b), b, s + k - 1);
+            int total = s + k;
+            step = onnx.decode(onnx.embed(next, b, 1), b, 1, mask, positions(mask, b, total, 1), step);
+            reference = reference(ids, mask, b, total, features, mels, frames, frameCounts);
+            rows.add(diff(condition, "decode " + k + " (cache)", step, reference, mask, b, total, total - 1, 1));
+        }
+
+        // the whole extended sequence in one pass, no cache
+        int total = s + DECODE_STEPS;
+        float[] all = onnx.embed(ids, b, total);
+        if (features != null) onnx.spliceAudio(all, ids, b, total, model.config().audioTokenIndex(), features, mels, frames, frameCounts);
+        OnnxPipeline.Step full = onnx.decode(all, b, total, mask, positions(mask, b, total, total), null);
+        rows.add(diff(condition, "full (no cache)", full, reference, mask, b, total, 0, total));
+    }
+
+    /** libtorch logits and hidden, [B*S*V] and [B*S*D]. */
+    private float[][] reference(long[] ids, long[] mask, int b, int s, float[] features, int mels, int frames, long[] counts) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            ModelInput in = new ModelInput(Tensors.longs(ids, b, s), Tensors.longs(mask, b, s), null, null);
+            if (features != null) in = in.withAudio(features, mels, frames, counts);
+            ModelOutput out = model.forward(in);
+            return new float[][] {Tensors.toFloats(out.logits()), Tensors.toFloats(out.hidden())};
+        }
+    }
+
+    /**
+     * Max |onnx - reference| over real tokens; the ONNX step covers reference columns
+     * [from, from + width) of a sequence of {@code total} columns.
+     */
+    private Row diff(InputCondition condition, String pass, OnnxPipeline.Step step, float[][] reference, long[] mask, int b, int total, int from, int width) {
+        int vocab = model.config().text().vocabSize(), hidden = model.config().text().hiddenSize();
+        double dl = 0, dh = 0;
+        for (int i = 0; i < b; i++)
+            for (int c = 0; c < width; c++) {
+                int col = from + c;
+                if (mask[i * total + col] == 0) continue; // outputs at padding are meaningless in both
+                dl = Math.max(dl, maxAbs(step.logits(), (i * width + c) * vocab, reference[0], (i * total + col) * vocab, vocab));
+                dh = Math.max(dh, maxAbs(step.hidden(), (i * width + c) * hidden, reference[1], (i * total + col) * hidden, hidden));
+            }
+        return new Row(condition, pass, dl, dh);
+    }
+
+    private static double maxAbs(float[] a, int aFrom, float[] r, int rFrom, int n) {
+        double m = 0;
+        for (int j = 0; j < n; j++) {
+            double d = Math.abs((double) a[aFrom + j] - r[rFrom + j]);
+            if (!(d <= m)) m = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d; // NaN fails the check
+        }
+        return m;
+    }
+
+    /** Hugging Face's position ids (cumsum(mask) - 1, 1 at padding) of the last {@code width} of {@code total} columns. */
+    static long[] positions(long[] mask, int b, int total, int width) {
+        long[] out = new long[b * width];
+        for (int i = 0; i < b; i++) {
+            long count = 0;
+            for (int c = 0; c < total; c++) {
+                count += mask[i * total + c];
+                int o = c - (total - width);
+                if (o >= 0) out[i * width + o] = mask[i * total + c] == 0 ? 1 : count - 1;
+            }
+        }
+        return out;
+    }
+
+    /** Argmax of the logits at the last column of each row. */
+    private long[] greedy(float[] logits, int b, int total) {
+        int vocab = model.config().text().vocabSize();
+        long[] out = new long[b];
+        for (int i = 0; i < b; i++) {
+            int base = (i * total + total - 1) * vocab, best = 0;
+            for (int v = 1; v < vocab; v++) if (logits[base + v] > logits[base + best]) best = v;
+            out[i] = best;
+        }
+        return out;
+    }
+
+    private static long[] append(long[] rows, long[] column, int b, int width) {
+        long[] out = new long[b * (width + 1)];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(rows, i * width, out, i * (width + 1), width);
+            out[i * (width + 1) + width] = column[i];
+        }
+        return out;
+    }
+
+    private static long[] ones(int n) {
+        long[] o = new long[n];
+        java.util.Arrays.fill(o, 1);
+        return o;
+    }
+
+    /** Seeded log-mel-like features in Whisper's range ([-1, 1.5] after its scaling), zero past each sample's frames. */
+    private static float[] features(int b, int mels, int frames, long[] valid, long seed) {
+        Random rnd = new Random(1234 + seed);
+        float[] f = new float[b * mels * frames];
+        for (int i = 0; i < b; i++)
+            for (int m = 0; m < mels; m++)
+                for (int t = 0; t < valid[i]; t++) f[(i * mels + m) * frames + t] = (float) (0.25 + 0.5 * rnd.nextGaussian());
+        return f;
+    }
+}

@@ -1,0 +1,39 @@
+package io.rrs.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.TextTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole export on a random tiny model: graphs written, ONNX Runtime equal to libtorch within 1e-4. */
+class ExportParityTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exportedGraphsMatchTheLibtorchForwardInAllConditionsWithAndWithoutCache() throws Exception {
+        Path ckpt = TinyCheckpoint.write(tmp.resolve("ckpt"), 7);
+        Exporter.Result r = Exporter.export(ExportOptions.of(ckpt, tmp.resolve("out")));
+        System.out.print(r.parity().table());
+        // 3 conditions x (prefill + 3 decode steps + full)
+        assertEquals(3 * (2 + ParityCheck.DECODE_STEPS), r.parity().rows().size());
+        assertTrue(r.parity().maxDiff() <= 1e-4, r.parity().table());
+        assertTrue(Files.isRegularFile(r.manifest()));
+
+        // the same check against another model's weights must fail loudly: it compares real numbers
+        Qwen2AudioModel other = Qwen2AudioModel.load(TinyCheckpoint.write(tmp.resolve("other"), 8));
+        Path out = r.outDir();
+        try (TextTokenizer tok = TextTokenizer.open(ckpt.resolve("tokenizer.json"));
+             OnnxPipeline onnx = new OnnxPipeline(out.resolve(Exporter.EMBED_FILE), out.resolve(Exporter.ENCODER_FILE), out.resolve(Exporter.DECODER_FILE),
+                     2, 2, 8, 48, 1)) {
+            ParityCheck.Report wrong = new ParityCheck(other, new ChatTemplate(tok), onnx).run();
+            assertTrue(wrong.maxDiff() > 1e-2, wrong.table());
+        }
+    }
+}

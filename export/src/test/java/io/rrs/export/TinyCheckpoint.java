@@ -1,0 +1,43 @@
+package io.rrs.export;
+
+import io.rrs.model.RandomInit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Scope: a random-weight model directory for export tests: the Qwen2-Audio layout at toy sizes
+ * with grouped-query attention (6 query heads over 2 key/value heads), sized to the project's
+ * tokenizer (vocab 2048, {@code <|AUDIO|>} = 2045), 80 mel bins and a 2 s window, plus that
+ * tokenizer.json.
+ */
+final class TinyCheckpoint {
+    static final String CONFIG = """
+            {
+              "architectures": ["Qwen2AudioForConditionalGeneration"],
+              "model_type": "qwen2_audio",
+              "audio_token_index": 2045,
+              "audio_config": {"model_type": "qwen2_audio_encoder", "d_model": 32, "encoder_layers": 2,
+                "encoder_attention_heads": 4, "encoder_ffn_dim": 64, "num_mel_bins": 80, "max_source_positions": 100},
+              "text_config": {"model_type": "qwen2", "hidden_size": 48, "num_hidden_layers": 2, "num_attention_heads": 6,
+                "num_key_value_heads": 2, "intermediate_size": 96, "rope_theta": 10000.0, "rms_norm_eps": 1e-6,
+                "vocab_size": 2048, "max_position_embeddings": 512}
+            }
+            """;
+
+    private TinyCheckpoint() {}
+
+    static Path write(Path dir, long seed) throws IOException {
+        RandomInit.write(dir, CONFIG, seed);
+        Files.copy(tokenizerJson(), dir.resolve("tokenizer.json"));
+        return dir;
+    }
+
+    static Path tokenizerJson() {
+        Path root = Path.of(System.getProperty("rrs.root", ".."));
+        Path t = root.resolve("data/tokenizer/tokenizer.json");
+        if (!Files.isRegularFile(t)) t = Path.of("..").resolve("data/tokenizer/tokenizer.json");
+        if (!Files.isRegularFile(t)) throw new IllegalStateException("data/tokenizer/tokenizer.json not found under " + root.toAbsolutePath());
+        return t;
+    }
+}
