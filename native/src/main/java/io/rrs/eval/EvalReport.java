@@ -31,8 +31,19 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
     public EvalReport {
         if (conditions.isEmpty()) throw new IllegalArgumentException("a report needs at least one condition");
         if (!models.containsKey("base")) throw new IllegalArgumentException("a report needs the base model's rates");
-        models = new LinkedHashMap<>(models);
+        for (String m : models.keySet())
+            if (!m.equals("base") && !m.equals("aligned")) throw new IllegalArgumentException("report models are \"base\" and \"aligned\", got \"" + m + "\"");
+        models = ordered(models);
+        modelPaths = ordered(modelPaths);
+        throughput = ordered(throughput);
         conditions = List.copyOf(conditions);
+    }
+
+    /** Base first, then aligned: the column order of every table. */
+    private static <V> Map<String, V> ordered(Map<String, V> m) {
+        Map<String, V> out = new LinkedHashMap<>();
+        for (String k : List.of("base", "aligned")) if (m.containsKey(k)) out.put(k, m.get(k));
+        return out;
     }
 
     private boolean hasAligned() {
