@@ -22,7 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Scope: the report's PNGs (XChart): the training loss curve, and the reshaped-space picture, a
  * 2-D PCA of the last-token representations of the three {@link RepresentationProbe#GROUPS}.
  * The PCA is fitted once on the points of both models together and both panels use its axes, so
- * the shift from "before" to "after" is visible as movement in one coordinate system.
+ * the shift from "before" to "after" is visible as movement in one coordinate system (same
+ * axis ranges in every panel).
  */
 public final class EvalPlots {
     public static final int PANEL_WIDTH = 640;
@@ -58,6 +59,14 @@ public final class EvalPlots {
         for (Map<String, double[][]> groups : models.values()) for (double[][] g : groups.values()) all.addAll(List.of(g));
         Pca pca = Pca.fit(all.toArray(new double[0][]), 2);
         double[] ratio = pca.explainedVarianceRatio();
+        // one range for every panel, so equal coordinates sit at equal places
+        double[][] everything = pca.project(all.toArray(new double[0][]));
+        double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (double[] p : everything)
+            for (int a = 0; a < 2; a++) {
+                lo[a] = Math.min(lo[a], p[a]);
+                hi[a] = Math.max(hi[a], p[a]);
+            }
         List<BufferedImage> panels = new ArrayList<>();
         for (Map.Entry<String, Map<String, double[][]>> m : models.entrySet()) {
             XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(m.getKey())
@@ -65,6 +74,8 @@ public final class EvalPlots {
                     .yAxisTitle(String.format(Locale.ROOT, "PC2 (%.1f%%)", 100 * ratio[1])).build();
             chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             chart.getStyler().setMarkerSize(6);
+            double padX = 0.05 * (hi[0] - lo[0]) + 1e-9, padY = 0.05 * (hi[1] - lo[1]) + 1e-9;
+            chart.getStyler().setXAxisMin(lo[0] - padX).setXAxisMax(hi[0] + padX).setYAxisMin(lo[1] - padY).setYAxisMax(hi[1] + padY);
             int colour = 0;
             for (Map.Entry<String, double[][]> g : m.getValue().entrySet()) {
                 double[][] xy = pca.project(g.getValue());
