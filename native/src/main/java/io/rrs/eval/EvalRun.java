@@ -1,0 +1,145 @@
+package io.rrs.eval;
+
+import io.rrs.data.Manifest;
+import io.rrs.data.PromptSplit;
+import io.rrs.data.SpokenDataset;
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.InputCondition;
+import io.rrs.text.Prompts;
+import io.rrs.text.TextTokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scope: one {@code rrs eval} run: select the test utterances, answer them with the base model and
+ * (if given) the aligned one in every condition (resuming each model's JSONL), take the
+ * last-token representations for the PCA picture, then write report.json, report.md and the PNGs.
+ * Models are loaded one after the other, so only one is resident at a time.
+ */
+public final class EvalRun {
+    private final EvalSettings s;
+    private final PrintStream log;
+
+    public EvalRun(EvalSettings settings, PrintStream log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    /** The evaluated utterances: the test split, harmful and benign alternating (so any --limit keeps both), first {@code limit}. */
+    public static List<Manifest.Entry> select(SpokenDataset data, int limit) {
+        List<Manifest.Entry> harmful = data.select(PromptSplit.Split.TEST, io.rrs.data.SourceDataset.Label.HARMFUL);
+        List<Manifest.Entry> benign = data.select(PromptSplit.Split.TEST, io.rrs.data.SourceDataset.Label.BENIGN);
+        List<Manifest.Entry> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(harmful.size(), benign.size()); i++) {
+            if (i < harmful.size()) out.add(harmful.get(i));
+            if (i < benign.size()) out.add(benign.get(i));
+        }
+        return limit > 0 && limit < out.size() ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
+    public EvalReport run() throws IOException {
+        SpokenDataset data = SpokenDataset.open(s.data());
+        List<Manifest.Entry> queries = select(data, s.limit());
+        if (queries.isEmpty()) throw new IOException("the dataset in " + s.data().toAbsolutePath() + " has no test utterances; rebuild it with 'rrs data build'");
+        List<String> conditionKeys = s.conditions().stream().map(EvalPrompts::key).toList();
+        log.printf("rrs eval: %d test utterances x %d conditions %s%n", queries.size(), s.conditions().size(), conditionKeys);
+
+        Map<String, RateTable> rates = new LinkedHashMap<>();
+        Map<String, String> paths = new LinkedHashMap<>();
+        Map<String, ResponseGenerator.Throughput> speed = new LinkedHashMap<>();
+        Map<String, Map<String, double[][]>> representations = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        TextTokenizer tokenizer = ModelSource.tokenizer(s.model(), s.tokenizer());
+        ChatTemplate template = new ChatTemplate(tokenizer);
+
+        Qwen2AudioModel base = ModelSource.loadBase(s.model());
+        paths.put("base", s.model().toAbsolutePath().toString());
+        evaluate("base", base, template, data, queries, rates, speed, representations, s.model().toAbsolutePath().toString());
+        long baseVocab = base.config().text().vocabSize();
+        base = null; // let the base go before the aligned model is loaded
+
+        if (s.aligned() != null) {
+            ModelSource.Aligned aligned = ModelSource.loadAligned(s.model(), s.aligned(), () -> ModelSource.loadBase(s.model()));
+            if (aligned.model().config().text().vocabSize() != baseVocab)
+                throw new IOException("--aligned " + s.aligned() + " has a vocabulary of " + aligned.model().config().text().vocabSize()
+                        + " tokens, the base model " + baseVocab + "; the aligned model must be the base model's fine-tune");
+            paths.put("aligned", s.aligned().toAbsolutePath() + " (" + aligned.description() + ")");
+            evaluate("aligned", aligned.model(), template, data, queries, rates, speed, representations, s.aligned().toAbsolutePath().toString());
+        } else {
+            notes.add("no --aligned model: base columns only");
+        }
+
+        List<String> plots = new ArrayList<>();
+        Path trainLog = s.trainLog();
+        if (trainLog == null && s.aligned() != null && Files.isRegularFile(s.aligned().resolve(TrainingLog.FILE_NAME)))
+            trainLog = s.aligned().resolve(TrainingLog.FILE_NAME);
+        if (trainLog != null) {
+            EvalPlots.lossCurve(TrainingLog.read(trainLog), s.out().resolve(EvalPlots.LOSS_FILE));
+            plots.add(EvalPlots.LOSS_FILE);
+        } else {
+            notes.add("no training log (--train-log, or " + TrainingLog.FILE_NAME + " in the --aligned run): no loss plot");
+        }
+        if (!representations.isEmpty()) {
+            Pca pca = EvalPlots.pca(EvalPlots.panels(representations.get("base"), representations.get("aligned")), s.out().resolve(EvalPlots.PCA_FILE));
+            plots.add(EvalPlots.PCA_FILE);
+            double[] r = pca.explainedVarianceRatio();
+            notes.add(String.format(java.util.Locale.ROOT, "PCA of last-token representations (audio-text prompt), fitted on both models' points: "
+                    + "PC1 %.1f%%, PC2 %.1f%% of the variance", 100 * r[0], 100 * r[1]));
+        }
+        notes.add("text-only prompt: the question text alone; audio-text instruction: \"" + Prompts.AUDIO_TEXT_INSTRUCTION + "\"; greedy decoding, "
+                + s.maxNewTokens() + " new tokens at most");
+        EvalReport report = new EvalReport(conditionKeys, rates, paths, s.judge().phrases(), speed, plots, notes);
+        Path md = report.write(s.out());
+        log.println("rrs eval: wrote " + md + " and " + s.out().resolve("report.json"));
+        return report;
+    }
+
+    private void evaluate(String name, Qwen2AudioModel model, ChatTemplate template, SpokenDataset data, List<Manifest.Entry> queries,
+                          Map<String, RateTable> rates, Map<String, ResponseGenerator.Throughput> speed,
+                          Map<String, Map<String, double[][]>> representations, String modelPath) throws IOException {
+        QueryInputs inputs = new QueryInputs(model.config(), template, data);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("model", modelPath);
+        settings.put("max_new_tokens", Integer.toString(s.maxNewTokens()));
+        settings.put("audio_text_instruction", Prompts.AUDIO_TEXT_INSTRUCTION);
+        settings.put("text_only_suffix", EvalPrompts.TEXT_ONLY_SUFFIX);
+        settings.put("system", Prompts.DEFAULT_SYSTEM);
+        settings.put("audio_window_frames", Integer.toString(inputs.windowFrames()));
+        List<ResponseRecord> records;
+        try (ResponseLog responses = ResponseLog.open(s.out(), name, settings)) {
+            int before = responses.records().size();
+            ResponseGenerator.Throughput t = new ResponseGenerator(model, inputs, s.maxNewTokens(), s.batchSize())
+                    .run(queries, s.conditions(), responses, name, s.progress() ? System.err : null);
+            if (t.queries() > 0) speed.put(name, t);
+            log.printf("rrs eval: %s: %d answers resumed, %d generated in %.1f s (%.2f queries/s)%n", name, before, t.queries(), t.seconds(), t.queriesPerSecond());
+            records = responses.records();
+        }
+        rates.put(name, RateTable.of(current(records, queries), s.judge()));
+        if (s.probeLimit() >= 0) {
+            List<Manifest.Entry> harmful = queries.stream().filter(e -> e.label().equals("harmful")).toList();
+            List<Manifest.Entry> benign = queries.stream().filter(e -> e.label().equals("benign")).toList();
+            if (s.probeLimit() > 0) {
+                harmful = harmful.subList(0, Math.min(harmful.size(), s.probeLimit()));
+                benign = benign.subList(0, Math.min(benign.size(), s.probeLimit()));
+            }
+            if (!harmful.isEmpty() && !benign.isEmpty())
+                representations.put(name, new RepresentationProbe(inputs, s.batchSize()).represent(model, harmful, benign));
+        }
+    }
+
+    /** The records of this run's queries and conditions (a resumed log may also hold answers from a wider earlier run). */
+    private List<ResponseRecord> current(List<ResponseRecord> records, List<Manifest.Entry> queries) {
+        Set<String> wanted = new HashSet<>();
+        for (InputCondition c : s.conditions()) for (Manifest.Entry e : queries) wanted.add(EvalPrompts.key(c) + "/" + e.id());
+        return records.stream().filter(r -> wanted.contains(r.key())).toList();
+    }
+}

@@ -1,0 +1,42 @@
+package io.rrs.eval;
+
+import io.rrs.text.InputCondition;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Scope: everything one {@code rrs eval} run needs, validated on construction.
+ *
+ * @param model         base model folder
+ * @param aligned       aligned model folder or RRS run, or null for a base-only report
+ * @param data          spoken dataset folder (its test split is evaluated)
+ * @param tokenizer     tokenizer.json to use when the base folder has none
+ * @param conditions    conditions to evaluate, in report order (at least one, no repeats)
+ * @param limit         evaluate the first N test utterances (harmful and benign alternating); 0 = all
+ * @param maxNewTokens  greedy decoding limit per answer
+ * @param batchSize     queries per forward pass
+ * @param out           output folder (responses JSONL, report, plots)
+ * @param judge         the refusal judge
+ * @param trainLog      training log for the loss plot, or null (then the aligned run's own is used when present)
+ * @param probeLimit    utterances per group for the PCA picture; 0 = all selected, -1 = no PCA picture
+ * @param progress      draw progress bars on stderr
+ */
+public record EvalSettings(Path model, Path aligned, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
+                           int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress) {
+    public EvalSettings {
+        if (model == null) throw new IllegalArgumentException("--model is required: the base model folder");
+        if (data == null) throw new IllegalArgumentException("--data is required: the spoken dataset folder");
+        if (out == null) throw new IllegalArgumentException("--out is required: where responses and the report go");
+        if (conditions == null || conditions.isEmpty()) throw new IllegalArgumentException("--conditions needs at least one of audio-text, text-only, audio-only");
+        if (conditions.stream().distinct().count() != conditions.size()) throw new IllegalArgumentException("--conditions lists a condition twice: " + conditions);
+        if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0 (0 = every test utterance), got " + limit);
+        if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens);
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        if (probeLimit < -1) throw new IllegalArgumentException("--probe-limit must be >= 0, or -1 for no PCA picture; got " + probeLimit);
+        if (judge == null) throw new IllegalArgumentException("a refusal judge is required (RefusalJudge.defaults())");
+        conditions = List.copyOf(conditions);
+    }
+
+    /** The three conditions of the paper, in its order. */
+    public static final List<InputCondition> ALL_CONDITIONS = List.of(InputCondition.AUDIO_TEXT, InputCondition.TEXT_ONLY, InputCondition.AUDIO_ONLY);
+}
