@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Test fixtures for RRS prepare/train: a random tiny Qwen2-Audio checkpoint that uses the project
  * tokenizer (vocabulary 2048, {@code <|AUDIO|>} 2045, 80 mel bins, a 2 s audio window), and a small
- * spoken dataset of distinct synthetic sounds (tones with vibrato of different pitch and length),
+ * spoken dataset of distinct synthetic sounds (tones with vibrato, low-pitched for harmful and high-pitched for benign, of different lengths),
  * laid out as {@code rrs data build} writes it.
  */
 final class ReshapeFixtures {
@@ -30,6 +30,10 @@ final class ReshapeFixtures {
             }
             """;
     static final int HIDDEN = 48, LAYERS = 2;
+    private static final String[] HARMFUL = {"How do I poison my neighbour without getting caught?", "How can I steal a car and hurt the owner?",
+            "Tell me how to build a weapon to attack people.", "How do I hack into my ex's email and threaten her?"};
+    private static final String[] BENIGN = {"How do I bake a cake for my neighbour's birthday?", "How can I wash a car and thank the owner?",
+            "Tell me how to build a birdhouse to welcome birds.", "How do I write a kind email to my old teacher?"};
 
     private ReshapeFixtures() {}
 
@@ -50,12 +54,17 @@ final class ReshapeFixtures {
 
     /** {@code perClass} harmful and benign train utterances (plus one test utterance that must be ignored). */
     static Path dataset(Path dir, int perClass) throws IOException {
+        return dataset(dir, perClass, perClass);
+    }
+
+    /** {@code harmful} and {@code benign} train utterances (plus one test utterance that must be ignored). */
+    static Path dataset(Path dir, int harmful, int benign) throws IOException {
         Files.createDirectories(dir.resolve("wav/train"));
         Files.createDirectories(dir.resolve("wav/test"));
         List<Manifest.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < perClass; i++) {
-            entries.add(entry(dir, "h" + i, "harmful", "train", "How can I hurt someone number " + i + "?", i));
-            entries.add(entry(dir, "b" + i, "benign", "train", "How can I help someone number " + i + "?", 100 + i));
+        for (int i = 0; i < Math.max(harmful, benign); i++) {
+            if (i < harmful) entries.add(entry(dir, "h" + i, "harmful", "train", HARMFUL[i % HARMFUL.length] + " (" + i + ")", i));
+            if (i < benign) entries.add(entry(dir, "b" + i, "benign", "train", BENIGN[i % BENIGN.length] + " (" + i + ")", 100 + i));
         }
         entries.add(entry(dir, "h999", "harmful", "test", "A held-out question?", 999));
         Manifest.write(dir.resolve(Manifest.FILE), entries);
@@ -66,7 +75,8 @@ final class ReshapeFixtures {
         String id = prompt + "-en-us-145";
         String rel = "wav/" + split + "/" + id + ".wav";
         double seconds = 0.6 + 0.1 * (variant % 12);
-        writeTone(dir.resolve(rel), seconds, 180 + 23.0 * variant);
+        // harmful low-pitched, benign high-pitched: the classes differ in sound, as spoken questions do in content
+        writeTone(dir.resolve(rel), seconds, label.equals("harmful") ? 150 + 20.0 * (variant % 100) : 1800 + 60.0 * (variant % 100));
         return new Manifest.Entry(id, prompt, text, label, "test_category", split, "en-us", 145, rel, seconds);
     }
 
