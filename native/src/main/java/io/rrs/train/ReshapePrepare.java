@@ -100,7 +100,7 @@ public final class ReshapePrepare {
         SafetensorsWriter.write(tmp.resolve(PreparedRun.REPRESENTATIONS), out);
 
         ObjectNode s = RunFiles.JSON.createObjectNode();
-        s.put("refusal_token", Prompts.REFUSAL_TOKEN).put("refusal_token_id", refusalToken).put("mask", config.mask().toString())
+        s.put("refusal_token", Prompts.REFUSAL_TOKEN).put("refusal_token_id", refusalToken).put("mask_rule", config.mask().toString())
                 .put("mask_top_fraction", config.mask().topFraction()).put("kept_features", stats.kept()).put("statistics_path", config.statisticsPath().name());
         putDoubles(s.putArray("mean_harmful_refusal"), stats.meanHarmful());
         putDoubles(s.putArray("mean_benign"), stats.meanBenign());

@@ -40,6 +40,9 @@ public final class ReshapeTrainer {
      */
     public static Result train(TrainConfig requested, Path resumeFrom, Progress progress, StepListener listener) throws IOException {
         PreparedRun prepared = PreparedRun.load(requested.runDir());
+        if (resumeFrom == null && Checkpoint.latest(requested.runDir()) != null)
+            throw new IOException("run " + requested.runDir() + " already has checkpoints (" + Checkpoint.latest(requested.runDir())
+                    + "); continue it with --resume, or train into a new --run DIR");
         Checkpoint resumed = resumeFrom == null ? null : Checkpoint.load(resumeFrom);
         TrainConfig config = resumed == null ? requested
                 : TrainConfig.fromJson(resumed.state().config(), requested.runDir(), requested.modelDir()).withEpochs(requested.epochs());
