@@ -49,7 +49,8 @@ class ReshapeKillTest {
 
         Path latest = Checkpoint.latest(killed);
         Checkpoint loaded = Checkpoint.load(latest); // verifies every file's hash
-        assertTrue(loaded.state().optimizerSteps() >= 5, "latest is " + latest);
+        // step 5's directory existed; 'latest' moves after the rename, so a kill in between leaves it at step 4
+        assertTrue(loaded.state().optimizerSteps() >= 4, "latest is " + latest);
         TrainConfig config = TrainConfig.fromJson(loaded.state().config(), killed, null);
         ReshapeTrainer.train(config, latest, Progress.none(), (s, l) -> {});
         ReshapeTrainer.train(new TrainConfig(straight, null, config.lora(), config.optimizer(), config.batchSize(), config.accumulationSteps(),
