@@ -57,6 +57,11 @@ public record PreparedRun(Path dir, JsonNode manifest, JsonNode statistics, Map<
         return InputCondition.parse(manifest.path("condition").asText());
     }
 
+    /** The audio padding prepare used (training uses the same, so inputs match the targets' making). */
+    public QueryEncoder.AudioPadding audioPadding() {
+        return QueryEncoder.AudioPadding.valueOf(manifest.path("audio_padding").asText("window").toUpperCase(java.util.Locale.ROOT));
+    }
+
     public Path modelDir() {
         return Path.of(manifest.path("model").asText());
     }

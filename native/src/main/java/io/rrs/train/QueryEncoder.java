@@ -26,9 +26,19 @@ import java.util.Map;
  * utterance every epoch).
  */
 public final class QueryEncoder {
+    /**
+     * How much of the audio window a batch carries: the whole model window (what Hugging Face's processor and
+     * the runtime feed; the default), or only up to the batch's longest clip (valid frame counts mark the rest as
+     * padding). BATCH is much faster with a 30 s window and 2-5 s questions, but the clip's last frames then meet
+     * zeros (frames past each clip are zeroed, so a row does not depend on its batch) instead of the window's
+     * silence features: a small difference from inference.
+     */
+    public enum AudioPadding { WINDOW, BATCH }
+
     private final ChatTemplate template;
     private final int melBins;
     private final int windowFrames;
+    private final AudioPadding padding;
     private final WhisperLogMel logMel;
     private final float[] chunkBuffer;
     private final long cacheBudgetFloats;
@@ -37,8 +47,9 @@ public final class QueryEncoder {
 
     private record Features(float[] melMajor, int validFrames) {}
 
-    public QueryEncoder(Qwen2AudioConfig config, ChatTemplate template, long cacheBudgetBytes) {
+    public QueryEncoder(Qwen2AudioConfig config, ChatTemplate template, AudioPadding padding, long cacheBudgetBytes) {
         this.template = template;
+        this.padding = padding;
         this.melBins = config.audio().numMelBins();
         this.windowFrames = config.audio().maxFrames();
         if (melBins != 80 && melBins != 128)
@@ -82,13 +93,21 @@ public final class QueryEncoder {
         ModelInput in = new ModelInput(Tensors.longs(batch.flatIds(), batch.batchSize(), batch.length()),
                 Tensors.longs(batch.flatAttentionMask(), batch.batchSize(), batch.length()), null, null);
         if (!condition.hasAudio()) return in;
-        float[] all = new float[queries.size() * melBins * windowFrames];
         long[] valid = new long[queries.size()];
+        int frames = 0;
         for (int i = 0; i < queries.size(); i++) {
-            System.arraycopy(features.get(i).melMajor(), 0, all, i * melBins * windowFrames, melBins * windowFrames);
             valid[i] = features.get(i).validFrames();
+            frames = Math.max(frames, features.get(i).validFrames());
         }
-        return in.withAudio(all, melBins, windowFrames, valid);
+        if (padding == AudioPadding.WINDOW) frames = windowFrames;
+        float[] all = new float[queries.size() * melBins * frames];
+        for (int i = 0; i < queries.size(); i++) {
+            // BATCH: frames past a clip's end stay zero, so a clip meets the same (zero) padding whatever its batch
+            int copy = padding == AudioPadding.WINDOW ? frames : (int) valid[i];
+            for (int m = 0; m < melBins; m++)
+                System.arraycopy(features.get(i).melMajor(), m * windowFrames, all, (i * melBins + m) * frames, copy);
+        }
+        return in.withAudio(all, melBins, frames, valid);
     }
 
     private Features features(Query q) {

@@ -86,6 +86,11 @@ public final class ReshapeCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the --limit subset; default: ${DEFAULT-VALUE}.")
         long seed;
 
+        @Option(names = "--audio-padding", defaultValue = "window", paramLabel = "MODE",
+                description = "window: every clip padded to the model's audio window (as inference does); batch: only to the batch's "
+                        + "longest clip (faster, slightly different at clip ends). Training uses the same; default: ${DEFAULT-VALUE}.")
+        String audioPadding;
+
         @Option(names = "--statistics", defaultValue = "fused", paramLabel = "PATH",
                 description = "Class statistics by the fused kernel (fused) or libtorch ops (reference); default: ${DEFAULT-VALUE}.")
         String statistics;
@@ -94,7 +99,8 @@ public final class ReshapeCommand implements Callable<Integer> {
         public Integer call() {
             return report(() -> {
                 PrepareConfig config = new PrepareConfig(resolve(model), resolve(data), resolve(run), InputCondition.parse(condition),
-                        topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit, batchSize, seed, path(statistics));
+                        topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit, batchSize, seed, path(statistics),
+                        audioPadding(audioPadding));
                 PreparedRun prepared;
                 try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries")) {
                     prepared = ReshapePrepare.run(config, bar);
@@ -199,6 +205,14 @@ public final class ReshapeCommand implements Callable<Integer> {
                 return 0;
             });
         }
+    }
+
+    static QueryEncoder.AudioPadding audioPadding(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "window" -> QueryEncoder.AudioPadding.WINDOW;
+            case "batch" -> QueryEncoder.AudioPadding.BATCH;
+            default -> throw new IllegalArgumentException("unknown --audio-padding \"" + name + "\"; use window or batch");
+        };
     }
 
     static RrsObjective.Path path(String name) {

@@ -69,7 +69,7 @@ public final class ReshapePrepare {
         if (harmful.isEmpty() || benign.isEmpty())
             throw new IOException(config.dataDir() + " has " + harmful.size() + " harmful and " + benign.size()
                     + " benign training utterances; both are needed (rebuild with 'rrs data build')");
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), 0);
+        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), config.audioPadding(), 0);
         long total = 2L * harmful.size() + benign.size();
         long[] done = {0};
         java.util.function.IntConsumer step = n -> progress.update(done[0] += n, total, "frozen representations");
@@ -116,7 +116,7 @@ public final class ReshapePrepare {
                 .put("data", config.dataDir().toAbsolutePath().normalize().toString())
                 .put("condition", config.condition().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .put("instruction", Prompts.AUDIO_TEXT_INSTRUCTION).put("limit_per_class", config.limitPerClass())
-                .put("seed", config.seed()).put("harmful_rows", nh).put("benign_rows", nb)
+                .put("seed", config.seed()).put("audio_padding", config.audioPadding().name().toLowerCase(java.util.Locale.ROOT)).put("harmful_rows", nh).put("benign_rows", nb)
                 .put("hidden_size", opened.model().config().text().hiddenSize());
         ArrayNode qs = manifest.putArray("queries");
         for (List<Query> group : List.of(harmful, benign))

@@ -67,7 +67,7 @@ public final class ReshapeTrainer {
 
         List<Query> queries = prepared.queries();
         Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), 1L << 30);
+        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), prepared.audioPadding(), 1L << 30);
         int rows = queries.size(), batches = (rows + config.batchSize() - 1) / config.batchSize();
         long totalBatches = (long) batches * config.epochs();
         List<Checkpoint.StepLoss> losses = new ArrayList<>(state.losses());

@@ -79,7 +79,7 @@ class ReshapePrepareTest {
     void representationsAreTheModelsLastTokenStateForTheMethodsPrompts() throws Exception {
         PreparedRun run = ReshapePrepare.run(config("run-direct", FeatureMask.positive(), RrsObjective.Path.REFERENCE), Progress.none());
         ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(model);
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), 0);
+        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), QueryEncoder.AudioPadding.WINDOW, 0);
         Query first = run.queries().get(0), lastBenign = run.queries().get(9);
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             // one query alone (no batch padding) must give the batched row: left padding does not leak
@@ -89,6 +89,22 @@ class ReshapePrepareTest {
             Tensor b = opened.model().lastTokenHidden(encoder.encode(List.of(lastBenign), InputCondition.AUDIO_TEXT,
                     Collections.nCopies(1, Prompts.AUDIO_TEXT_INSTRUCTION), false));
             assertClose(b.squeeze(0), run.tensor("h0_benign").select(0, 4), 1e-4);
+        }
+    }
+
+    @Test
+    void batchPaddingGivesRowsThatDoNotDependOnTheirBatch() throws Exception {
+        PreparedRun run = ReshapePrepare.run(new PrepareConfig(model, data, tmp.resolve("run-batch-padding"), InputCondition.AUDIO_TEXT,
+                FeatureMask.positive(), 0, 5, 7, RrsObjective.Path.FUSED, QueryEncoder.AudioPadding.BATCH), Progress.none());
+        assertEquals(QueryEncoder.AudioPadding.BATCH, run.audioPadding());
+        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(model);
+        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), QueryEncoder.AudioPadding.BATCH, 0);
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            for (int row : new int[] {0, 3}) { // rows of different clip lengths, batched with longer and shorter clips
+                var in = encoder.encode(List.of(run.queries().get(row)), InputCondition.AUDIO_TEXT, List.of(Prompts.AUDIO_TEXT_INSTRUCTION), false);
+                assertTrue(in.audioFeatures().size(2) < opened.model().config().audio().maxFrames(), "padded only to the clip");
+                assertClose(opened.model().lastTokenHidden(in).squeeze(0), run.tensor("h0_harmful").select(0, row), 1e-4);
+            }
         }
     }
 
