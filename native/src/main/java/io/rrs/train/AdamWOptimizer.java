@@ -1,0 +1,132 @@
+package io.rrs.train;
+
+import io.rrs.model.Tensors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Scope: AdamW over named parameters, written with libtorch ops exactly as libtorch's
+ * {@code torch::optim::AdamW::step} computes it (decoupled decay, then the moments, bias-corrected
+ * step), plus {@code clip_grad_norm_}. Why our own: the state (exp_avg, exp_avg_sq, step) must be
+ * saved and restored bit for bit for an exact resume, and the JavaCPP preset's per-parameter state
+ * is keyed by tensor implementation pointers, awkward to save. LoraAdamWTest checks equality with
+ * the preset's AdamW step by step.
+ */
+public final class AdamWOptimizer {
+    private final AdamWConfig config;
+    private final Map<String, Tensor> parameters;
+    private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
+    private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
+    private long step;
+
+    public AdamWOptimizer(Map<String, Tensor> parameters, AdamWConfig config) {
+        this.config = config;
+        this.parameters = new LinkedHashMap<>(parameters);
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            expAvg.put(e.getKey(), Tensors.keep(torch.zeros_like(e.getValue().detach())));
+            expAvgSq.put(e.getKey(), Tensors.keep(torch.zeros_like(e.getValue().detach())));
+        }
+    }
+
+    public AdamWConfig config() {
+        return config;
+    }
+
+    /** Optimiser steps taken so far (libtorch's per-parameter "step", equal for all parameters here). */
+    public long steps() {
+        return step;
+    }
+
+    /** Multiplies every gradient by {@code factor} (averaging over accumulated micro-batches). */
+    public void scaleGradients(double factor) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (Tensor p : parameters.values()) {
+                Tensor grad = p.grad();
+                if (grad.defined()) grad.mul_(Tensors.scalar(factor));
+            }
+        }
+    }
+
+    /**
+     * {@code torch.nn.utils.clip_grad_norm_}: the global L2 norm of all gradients; when clipping is on,
+     * every gradient is multiplied by {@code min(1, clipNorm / (norm + 1e-6))}. Returns the norm before clipping.
+     */
+    public double clipGradients() {
+        try (NoGradGuard g = new NoGradGuard()) {
+            List<Tensor> norms = new ArrayList<>();
+            for (Tensor p : parameters.values()) if (p.grad().defined()) norms.add(p.grad().norm());
+            if (norms.isEmpty()) return 0;
+            Tensor total = torch.stack(new TensorVector(norms.toArray(new Tensor[0]))).norm();
+            if (config.clipNorm() > 0) {
+                Tensor coef = total.add(Tensors.scalar(1e-6)).reciprocal().mul(Tensors.scalar(config.clipNorm())).clamp_max(Tensors.scalar(1.0));
+                for (Tensor p : parameters.values()) if (p.grad().defined()) p.grad().mul_(coef);
+            }
+            return total.item_double();
+        }
+    }
+
+    /** One AdamW step over every parameter with a gradient, then the gradients are zeroed. */
+    public void step() {
+        step++;
+        double lr = config.learningRate(), b1 = config.beta1(), b2 = config.beta2();
+        double biasCorrection1 = 1 - Math.pow(b1, step), biasCorrection2 = 1 - Math.pow(b2, step);
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+                Tensor p = e.getValue(), grad = p.grad();
+                if (!grad.defined()) continue;
+                Tensor m = expAvg.get(e.getKey()), v = expAvgSq.get(e.getKey());
+                p.mul_(Tensors.scalar(1 - lr * config.weightDecay()));
+                m.mul_(Tensors.scalar(b1)).add_(grad, Tensors.scalar(1 - b1));
+                v.mul_(Tensors.scalar(b2)).addcmul_(grad, grad, Tensors.scalar(1 - b2));
+                Tensor denom = v.sqrt().div(Tensors.scalar(Math.sqrt(biasCorrection2))).add_(Tensors.scalar(config.eps()));
+                p.addcdiv_(m, denom, Tensors.scalar(-lr / biasCorrection1));
+            }
+        }
+        zeroGradients();
+    }
+
+    public void zeroGradients() {
+        for (Tensor p : parameters.values()) {
+            Tensor grad = p.grad();
+            if (grad.defined()) grad.zero_();
+        }
+    }
+
+    /** The moments by {@code <parameter>.exp_avg} / {@code .exp_avg_sq}, for a checkpoint. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : parameters.keySet()) {
+            out.put(name + ".exp_avg", expAvg.get(name));
+            out.put(name + ".exp_avg_sq", expAvgSq.get(name));
+        }
+        return out;
+    }
+
+    /** Restores moments and the step count written by {@link #state()} and {@link #steps()}. */
+    public void load(Map<String, Tensor> state, long steps, String source) {
+        if (steps < 0) throw new IllegalArgumentException(source + ": optimiser step count " + steps + " is negative");
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (String name : parameters.keySet()) {
+                copyInto(expAvg.get(name), state.get(name + ".exp_avg"), name + ".exp_avg", source);
+                copyInto(expAvgSq.get(name), state.get(name + ".exp_avg_sq"), name + ".exp_avg_sq", source);
+            }
+        }
+        if (state.size() != 2 * parameters.size())
+            throw new IllegalArgumentException(source + " holds " + state.size() + " optimiser tensors, expected " + 2 * parameters.size());
+        this.step = steps;
+    }
+
+    private static void copyInto(Tensor target, Tensor value, String name, String source) {
+        if (value == null) throw new IllegalArgumentException(source + " lacks optimiser tensor " + name);
+        if (!java.util.Arrays.equals(Tensors.shape(value), Tensors.shape(target)))
+            throw new IllegalArgumentException(source + ": " + name + " has shape " + java.util.Arrays.toString(Tensors.shape(value))
+                    + ", expected " + java.util.Arrays.toString(Tensors.shape(target)));
+        target.copy_(value);
+    }
+}

@@ -1,0 +1,73 @@
+package io.rrs.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rrs.model.safetensors.SafetensorsFile;
+import io.rrs.text.InputCondition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Scope: what {@code rrs reshape prepare} saved in {@code RUN/prepare/}, read back after its SHA-256
+ * check: the frozen-model representations, the statistics and the per-row training targets, with the
+ * queries in row order (harmful rows first, then benign).
+ *
+ * <p>Files: {@code representations.safetensors} (float32: {@code h0_harmful}, {@code h0_harmful_refusal},
+ * {@code h0_benign}, {@code lm_head_row}, {@code delta_masked}, {@code h0} and {@code targets} per row,
+ * {@code sign} +1/-1 per row), {@code statistics.json} (float64 means, delta, contributions, the mask),
+ * {@code prepare.json} (settings, queries, file hashes; written last).
+ */
+public record PreparedRun(Path dir, JsonNode manifest, JsonNode statistics, Map<String, Tensor> tensors, List<Query> queries) {
+    public static final String DIR = "prepare";
+    public static final String MANIFEST = "prepare.json";
+    public static final String REPRESENTATIONS = "representations.safetensors";
+    public static final String STATISTICS = "statistics.json";
+
+    /** Reads {@code runDir/prepare}, verifying every file; errors name the file and say to rerun prepare. */
+    public static PreparedRun load(Path runDir) throws IOException {
+        Path dir = runDir.resolve(DIR);
+        if (!Files.isDirectory(dir))
+            throw new IOException("no " + DIR + "/ in run " + runDir + "; run 'rrs reshape prepare --run " + runDir + "' first");
+        JsonNode manifest = RunFiles.verify(dir, MANIFEST, "prepared run");
+        JsonNode statistics = RunFiles.JSON.readTree(dir.resolve(STATISTICS).toFile());
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        SafetensorsFile file = SafetensorsFile.open(dir.resolve(REPRESENTATIONS));
+        // clone: owned memory, independent of the file mapping
+        for (String name : file.entries().keySet()) tensors.put(name, io.rrs.model.Tensors.keep(file.tensor(name).clone()));
+        List<Query> queries = new ArrayList<>();
+        for (JsonNode q : manifest.path("queries"))
+            queries.add(new Query(q.path("id").asText(), q.path("label").asText(), q.path("text").asText(), Path.of(q.path("wav").asText())));
+        if (queries.size() != tensors.get("targets").size(0))
+            throw new CorruptRunException(dir + ": " + queries.size() + " queries but " + tensors.get("targets").size(0) + " target rows");
+        return new PreparedRun(dir, manifest, statistics, tensors, queries);
+    }
+
+    public Tensor tensor(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) throw new IllegalStateException(dir.resolve(REPRESENTATIONS) + " lacks tensor " + name);
+        return t;
+    }
+
+    public InputCondition condition() {
+        return InputCondition.parse(manifest.path("condition").asText());
+    }
+
+    /** The audio padding prepare used (training uses the same, so inputs match the targets' making). */
+    public QueryEncoder.AudioPadding audioPadding() {
+        return QueryEncoder.AudioPadding.valueOf(manifest.path("audio_padding").asText("window").toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public Path modelDir() {
+        return Path.of(manifest.path("model").asText());
+    }
+
+    /** SHA-256 of the model's config.json at prepare time (train checks it is the same model). */
+    public String modelConfigSha256() {
+        return manifest.path("model_config_sha256").asText();
+    }
+}

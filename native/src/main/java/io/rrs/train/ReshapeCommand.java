@@ -1,0 +1,225 @@
+package io.rrs.train;
+
+import io.rrs.kernels.FeatureMask;
+import io.rrs.kernels.RrsObjective;
+import io.rrs.text.InputCondition;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scope: {@code rrs reshape prepare} and {@code rrs reshape train}, the command line of RRS alignment
+ * (DESIGN section 3, docs/reshape.md). Relative paths resolve against the repository root ({@code rrs.root},
+ * set by the {@code ./rrs} launcher), else the working directory. Exit codes: 0 done, 1 bad input,
+ * 2 corrupted run files, 3 non-finite loss.
+ */
+@Command(name = "reshape", mixinStandardHelpOptions = true,
+        description = "RRS alignment: prepare the frozen model's representations and targets, then train LoRA adapters towards them.",
+        subcommands = {ReshapeCommand.Prepare.class, ReshapeCommand.Train.class})
+public final class ReshapeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    static Path resolve(Path p) {
+        if (p == null || p.isAbsolute()) return p;
+        String r = System.getProperty("rrs.root");
+        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().resolve(p).normalize();
+    }
+
+    /** Runs an action, turning the failures a user can fix into one clear line and an exit code. */
+    static int report(Callable<Integer> action) {
+        try {
+            return action.call();
+        } catch (NonFiniteLossException e) {
+            System.err.println("rrs reshape: " + e.getMessage());
+            return 3;
+        } catch (CorruptRunException e) {
+            System.err.println("rrs reshape: " + e.getMessage());
+            return 2;
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println("rrs reshape: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "prepare", mixinStandardHelpOptions = true,
+            description = "Compute the frozen model's last-token representations h0 of the harmful, harmful + refusal instruction and "
+                    + "benign training queries, the shift delta, the contributions against the lm_head row of the refusal token \"I\", "
+                    + "the feature mask and the targets h0 +/- delta_m, and save them in RUN/prepare/ (hashed, written atomically).")
+    static final class Prepare implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory: config.json, model.safetensors, tokenizer.json.")
+        Path model;
+
+        @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR", description = "Spoken dataset ('rrs data build'); default: ${DEFAULT-VALUE}.")
+        Path data;
+
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory to create (prepare/ goes inside).")
+        Path run;
+
+        @Option(names = "--condition", defaultValue = "audio-text", paramLabel = "COND",
+                description = "Input condition of the representations: audio-text (audio question + instruction, the paper's), "
+                        + "text-only or audio-only; default: ${DEFAULT-VALUE}.")
+        String condition;
+
+        @Option(names = "--top-percent", paramLabel = "M",
+                description = "Keep the M% features with the largest contribution (e.g. 12.5, 25, 50) instead of every positive one.")
+        Double topPercent;
+
+        @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use N training queries per class (seeded choice); 0 = all (default).")
+        int limit;
+
+        @Option(names = "--batch-size", defaultValue = "8", description = "Queries per frozen forward pass; default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the --limit subset; default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--audio-padding", defaultValue = "window", paramLabel = "MODE",
+                description = "window: every clip padded to the model's audio window (as inference does); batch: only to the batch's "
+                        + "longest clip (faster, slightly different at clip ends). Training uses the same; default: ${DEFAULT-VALUE}.")
+        String audioPadding;
+
+        @Option(names = "--statistics", defaultValue = "fused", paramLabel = "PATH",
+                description = "Class statistics by the fused kernel (fused) or libtorch ops (reference); default: ${DEFAULT-VALUE}.")
+        String statistics;
+
+        @Override
+        public Integer call() {
+            return report(() -> {
+                PrepareConfig config = new PrepareConfig(resolve(model), resolve(data), resolve(run), InputCondition.parse(condition),
+                        topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit, batchSize, seed, path(statistics),
+                        audioPadding(audioPadding));
+                PreparedRun prepared;
+                try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries")) {
+                    prepared = ReshapePrepare.run(config, bar);
+                }
+                System.out.printf("prepared %d harmful + %d benign queries; mask %s keeps %d of %d features; written to %s%n",
+                        prepared.manifest().path("harmful_rows").asLong(), prepared.manifest().path("benign_rows").asLong(),
+                        prepared.statistics().path("mask_rule").asText(), prepared.statistics().path("kept_features").asLong(),
+                        prepared.manifest().path("hidden_size").asLong(), prepared.dir());
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train LoRA adapters (every decoder q/k/v/o/gate/up/down) so that h(x) moves to the prepared targets: MSE plus the "
+                    + "Gram-form LoRA penalty, AdamW, gradient clipping and accumulation; a checkpoint per epoch in RUN/checkpoints/ "
+                    + "(atomic, hashed; 'latest' names the newest). With --resume, continues exactly where the last checkpoint stopped; "
+                    + "the checkpoint's settings apply then, except --epochs.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory that 'rrs reshape prepare' wrote.")
+        Path run;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "Model directory; default: the one prepare used (must be the same model).")
+        Path model;
+
+        @Option(names = "--lora-rank", defaultValue = "16", description = "LoRA rank r; default: ${DEFAULT-VALUE}.")
+        int rank;
+
+        @Option(names = "--lora-alpha", defaultValue = "4", description = "LoRA alpha (scale alpha/r); default: ${DEFAULT-VALUE}.")
+        double alpha;
+
+        @Option(names = "--lora-dropout", defaultValue = "0.1", description = "Dropout on the adapters' input; default: ${DEFAULT-VALUE}.")
+        double dropout;
+
+        @Option(names = "--lr", defaultValue = "5e-5", description = "AdamW learning rate; default: ${DEFAULT-VALUE}.")
+        double lr;
+
+        @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1; default: ${DEFAULT-VALUE}.")
+        double beta1;
+
+        @Option(names = "--beta2", defaultValue = "0.98", description = "AdamW beta2; default: ${DEFAULT-VALUE}.")
+        double beta2;
+
+        @Option(names = "--eps", defaultValue = "1e-8", description = "AdamW epsilon; default: ${DEFAULT-VALUE}.")
+        double eps;
+
+        @Option(names = "--weight-decay", defaultValue = "0.001", description = "AdamW decoupled weight decay; default: ${DEFAULT-VALUE}.")
+        double weightDecay;
+
+        @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the global gradient norm to this (0 = off); default: ${DEFAULT-VALUE}.")
+        double clipNorm;
+
+        @Option(names = "--batch-size", defaultValue = "4", description = "Queries per micro-batch; default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--accumulation", defaultValue = "2", description = "Micro-batches per optimiser step; default: ${DEFAULT-VALUE}.")
+        int accumulation;
+
+        @Option(names = "--epochs", defaultValue = "10", description = "Epochs; default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--seed", defaultValue = "20250519", description = "Seed of LoRA init, data order, prompt draws and dropout; default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--no-prompt-pool", description = "Feed the evaluation instruction instead of drawing from the pool of ten.")
+        boolean noPromptPool;
+
+        @Option(names = "--loss", defaultValue = "fused", paramLabel = "PATH",
+                description = "Loss and penalty by the fused kernels (fused) or libtorch autograd (reference); default: ${DEFAULT-VALUE}.")
+        String loss;
+
+        @Option(names = "--save-every", defaultValue = "0", paramLabel = "STEPS",
+                description = "Also checkpoint every STEPS optimiser steps inside an epoch; 0 = once per epoch (default).")
+        int saveEvery;
+
+        @Option(names = "--resume", description = "Continue from RUN/checkpoints/latest.")
+        boolean resume;
+
+        @Option(names = "--resume-from", paramLabel = "DIR", description = "Continue from this checkpoint directory (e.g. an earlier one).")
+        Path resumeFrom;
+
+        @Override
+        public Integer call() {
+            return report(() -> {
+                Path runDir = resolve(run);
+                TrainConfig config = new TrainConfig(runDir, resolve(model), new LoraConfig(rank, alpha, dropout),
+                        new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool,
+                        path(loss), saveEvery);
+                Path from = resolve(resumeFrom);
+                if (resume && from == null) {
+                    from = Checkpoint.latest(runDir);
+                    if (from == null) throw new IOException("--resume: run " + runDir + " has no checkpoint yet; start it without --resume");
+                }
+                ReshapeTrainer.Result result;
+                try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
+                    result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {});
+                }
+                var losses = result.state().losses();
+                System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",
+                        result.state().epoch(), result.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
+                        result.samplesThisRun(), result.seconds(), result.samplesPerSecond(), result.lastCheckpoint());
+                return 0;
+            });
+        }
+    }
+
+    static QueryEncoder.AudioPadding audioPadding(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "window" -> QueryEncoder.AudioPadding.WINDOW;
+            case "batch" -> QueryEncoder.AudioPadding.BATCH;
+            default -> throw new IllegalArgumentException("unknown --audio-padding \"" + name + "\"; use window or batch");
+        };
+    }
+
+    static RrsObjective.Path path(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "fused" -> RrsObjective.Path.FUSED;
+            case "reference" -> RrsObjective.Path.REFERENCE;
+            default -> throw new IllegalArgumentException("unknown path \"" + name + "\"; use fused or reference");
+        };
+    }
+}
