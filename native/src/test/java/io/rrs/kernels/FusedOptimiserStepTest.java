@@ -56,7 +56,9 @@ class FusedOptimiserStepTest {
 
     private static AdamW optimiser(List<Tensor> parameters) {
         AdamWOptions options = new AdamWOptions(1e-2);
-        options.betas().put(0, 0.9).put(1, 0.98);
+        // betas() maps a std::tuple<double, double>, which libstdc++ lays out last element first:
+        // index 0 is beta2 (see LoraAdamWTest, which checks this against our own AdamW).
+        options.betas().put(0, 0.98).put(1, 0.9);
         options.weight_decay().put(0.001);
         return new AdamW(new TensorVector(parameters.toArray(new Tensor[0])), options);
     }
