@@ -22,16 +22,18 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created; must differ from CHECKPOINT).")
     Path out;
 
-    @Option(names = "--lora", paramLabel = "DIR", description = "LoRA adapter directory (PEFT layout: adapter_config.json + adapter_model.safetensors) to merge before export.")
+    @Option(names = "--lora", paramLabel = "DIR", description = {"LoRA adapters to merge before export: an 'rrs reshape train' run folder (its latest "
+            + "checkpoint) or one of its checkpoints/step-* directories (hashes verified; delta_m and the threshold calibration then default to the "
+            + "run's prepare output), or a PEFT directory (adapter_config.json + adapter_model.safetensors)."})
     Path lora;
 
-    @Option(names = "--delta-m", paramLabel = "FILE.npy", description = "delta_m of the reshape run ([hidden] floats), recorded in guard.json; null without it.")
+    @Option(names = "--delta-m", paramLabel = "FILE.npy", description = "delta_m ([hidden] floats) recorded in guard.json; default: the --lora reshape run's, else null.")
     Path deltaM;
 
-    @Option(names = "--calibrate-harmful", paramLabel = "FILE.npy", description = "Training representations h(x) of harmful prompts, [N, hidden], to calibrate the threshold.")
+    @Option(names = "--calibrate-harmful", paramLabel = "FILE.npy", description = "Representations h(x) of harmful prompts, [N, hidden], to calibrate the threshold; default: the --lora reshape run's harmful training targets.")
     Path calibrateHarmful;
 
-    @Option(names = "--calibrate-benign", paramLabel = "FILE.npy", description = "Training representations h(x) of benign prompts, [N, hidden], to calibrate the threshold.")
+    @Option(names = "--calibrate-benign", paramLabel = "FILE.npy", description = "The same for benign prompts; default: the --lora reshape run's benign training targets.")
     Path calibrateBenign;
 
     @Option(names = "--external-data-bytes", paramLabel = "BYTES", defaultValue = "" + ExportOptions.DEFAULT_EXTERNAL_DATA_BYTES,

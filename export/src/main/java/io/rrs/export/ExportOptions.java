@@ -6,12 +6,13 @@ import java.nio.file.Path;
  * Scope: what one export needs, validated when built.
  *
  * @param checkpoint           model directory: config.json, model.safetensors (or a sharded index), tokenizer.json
- * @param lora                 PEFT-style LoRA adapter directory to merge first, or null for the checkpoint as it is
+ * @param lora                 LoRA to merge first: a reshape run folder or checkpoint directory, or a PEFT-style adapter
+ *                             directory; null for the checkpoint as it is
  * @param outDir               where graphs, copied tokenizer/config and guard.json go (created if absent)
  * @param externalDataBytes    initializers of at least this many bytes go to an external-data file
  * @param tolerance            largest allowed |ONNX Runtime - libtorch| of logits and hidden states
- * @param deltaM               delta_m of the reshape run (.npy, [hidden]), or null when there is none yet
- * @param calibrationHarmful   training representations h(x) of harmful prompts (.npy, [N, hidden]), or null
+ * @param deltaM               delta_m (.npy, [hidden]); null: the reshape run's given as {@code lora}, else none
+ * @param calibrationHarmful   representations h(x) of harmful prompts (.npy, [N, hidden]); null: the reshape run's targets, else none
  * @param calibrationBenign    the same for benign prompts, or null (both or neither)
  * @param threads              intra-op threads for ONNX Runtime during the parity check
  */

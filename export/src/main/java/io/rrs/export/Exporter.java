@@ -12,6 +12,7 @@ import io.rrs.model.Weights;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.SpecialTokens;
 import io.rrs.text.TextTokenizer;
+import io.rrs.train.AlignedRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,10 +66,14 @@ public final class Exporter {
             Qwen2AudioModel base = Qwen2AudioModel.load(ckpt);
             Qwen2AudioConfig config = base.config();
             ChatTemplate template = checkTokenizer(new ChatTemplate(tokenizer), config, ckpt);
-            List<LoraMerge.Adapter> adapters = loadAdapters(o.lora());
+            // --lora: a reshape run (or one of its checkpoints), read and hash-verified by the trainer's code, or a PEFT directory
+            AlignedRun run = AlignedRun.looksLikeRun(o.lora()) ? AlignedRun.open(o.lora()) : null;
+            if (run != null) run.checkBase(ckpt);
+            List<LoraMerge.Adapter> adapters = run != null ? adaptersOf(run) : loadAdapters(o.lora());
             Weights merged = LoraMerge.merge(base.weights(), adapters);
-            // the reference: the trainer's forward, adapters applied through the projection seam
-            if (!adapters.isEmpty()) base.adaptDecoderProjections(applying(adapters));
+            // the reference: the trainer's forward, adapters applied through the projection seam (for a run, its own LoraAdapters)
+            if (run != null) run.applyTo(base);
+            else if (!adapters.isEmpty()) base.adaptDecoderProjections(applying(adapters));
 
             List<Path> files = new ArrayList<>();
             String version = Exporter.class.getPackage().getImplementationVersion() == null ? "dev" : Exporter.class.getPackage().getImplementationVersion();
@@ -95,26 +100,47 @@ public final class Exporter {
                         + "in %s, %s; no guard.json was written.%n%s", w.max(), o.tolerance(), w.condition(), w.pass(), report.table()));
             }
 
-            float[] deltaM = o.deltaM() == null ? null : readDeltaM(o.deltaM(), t.hiddenSize());
-            ThresholdCalibration.Result calibration = o.calibrationHarmful() == null ? null
-                    : calibrate(merged, o.calibrationHarmful(), o.calibrationBenign(), tokenizer.refusalTokenId(), t.hiddenSize());
+            // explicit files win; a reshape run with a prepare output supplies both by default
+            boolean runHasPrepare = run != null && run.prepared() != null;
+            float[] deltaM = o.deltaM() != null ? readDeltaM(o.deltaM(), t.hiddenSize())
+                    : runHasPrepare ? checkDeltaM(run.deltaM(), run.prepared().dir(), t.hiddenSize()) : null;
+            String deltaMSource = o.deltaM() != null ? o.deltaM().getFileName().toString()
+                    : runHasPrepare ? "reshape run " + run.runDir() + " (prepare/" + io.rrs.train.PreparedRun.REPRESENTATIONS + ": delta_masked)" : null;
+            ThresholdCalibration.Result calibration = null;
+            String thresholdSource = "default " + ThresholdCalibration.DEFAULT_THRESHOLD
+                    + ": no training representations were given (--calibrate-harmful/--calibrate-benign, or a reshape run as --lora)";
+            Tensor lmHead = merged.get(Qwen2AudioLayout.LM_HEAD);
+            if (o.calibrationHarmful() != null) {
+                calibration = ThresholdCalibration.calibrate(scores(lmHead, readRepresentations(o.calibrationHarmful(), t.hiddenSize()), tokenizer.refusalTokenId()),
+                        scores(lmHead, readRepresentations(o.calibrationBenign(), t.hiddenSize()), tokenizer.refusalTokenId()));
+                thresholdSource = "calibrated on " + o.calibrationHarmful().getFileName() + " and " + o.calibrationBenign().getFileName();
+            } else if (runHasPrepare) {
+                calibration = ThresholdCalibration.calibrate(scores(lmHead, run.calibrationTargets(true), tokenizer.refusalTokenId()),
+                        scores(lmHead, run.calibrationTargets(false), tokenizer.refusalTokenId()));
+                thresholdSource = "calibrated on the training targets of reshape run " + run.runDir() + " (harmful h0 + delta_m, benign h0 - delta_m: "
+                        + "where training drives the aligned model's h(x))";
+            }
             double threshold = calibration == null ? ThresholdCalibration.DEFAULT_THRESHOLD : calibration.threshold();
-            String thresholdSource = calibration == null
-                    ? "default " + ThresholdCalibration.DEFAULT_THRESHOLD + ": no training representations were given (--calibrate-harmful/--calibrate-benign)"
-                    : "calibrated on " + o.calibrationHarmful().getFileName() + " and " + o.calibrationBenign().getFileName();
-            Path manifest = GuardManifest.write(o.outDir(), new GuardManifest.Contents(config, template, files, deltaM,
-                    o.deltaM() == null ? null : o.deltaM().getFileName().toString(), threshold, thresholdSource, calibration, report,
-                    o.tolerance(), o.lora() == null ? null : o.lora().toString()));
+            Path manifest = GuardManifest.write(o.outDir(), new GuardManifest.Contents(config, template, files, deltaM, deltaMSource, threshold,
+                    thresholdSource, calibration, report, o.tolerance(),
+                    run != null ? run.checkpointDir() + " (" + run.describe() + ")" : o.lora() == null ? null : o.lora().toString()));
             return new Result(o.outDir(), files, report, manifest);
         }
     }
 
     /**
-     * The seam for "base + LoRA checkpoint": adapters to merge, read from {@code loraDir} (PEFT
-     * layout, {@link PeftAdapters}); none when null.
+     * Adapters to merge from a PEFT-layout {@code loraDir} ({@link PeftAdapters}); none when null. A
+     * reshape run as {@code --lora} goes through {@link AlignedRun} instead ({@link #adaptersOf}).
      */
     static List<LoraMerge.Adapter> loadAdapters(Path loraDir) throws IOException {
         return loraDir == null ? List.of() : PeftAdapters.read(loraDir);
+    }
+
+    /** A reshape run's trained factors as merge input (names and scale as the trainer applies them). */
+    static List<LoraMerge.Adapter> adaptersOf(AlignedRun run) throws IOException {
+        List<LoraMerge.Adapter> out = new ArrayList<>();
+        for (AlignedRun.ProjectionFactors f : run.factors()) out.add(new LoraMerge.Adapter(f.projection(), f.a(), f.b(), f.scale()));
+        return out;
     }
 
     /** The LoRA forward, base(x) + scale * (x A^T) B^T, for each adapted projection; others unchanged. */
@@ -140,26 +166,28 @@ public final class Exporter {
     }
 
     private static float[] readDeltaM(Path file, int hidden) throws IOException {
-        Npy.Array a = Npy.read(file);
-        if (a.data().length != hidden)
-            throw new IOException(file + ": delta_m has " + a.data().length + " values, the model's hidden size is " + hidden + "; use the delta_m of this model's reshape run");
-        return a.toFloatArray();
+        return checkDeltaM(Npy.read(file).toFloatArray(), file, hidden);
     }
 
-    /** Scores the training representations through the (merged) LM head and picks the threshold. */
-    private static ThresholdCalibration.Result calibrate(Weights w, Path harmful, Path benign, int refusalToken, int hidden) throws IOException {
-        Tensor lmHead = w.get(Qwen2AudioLayout.LM_HEAD);
-        return ThresholdCalibration.calibrate(scores(lmHead, harmful, refusalToken, hidden), scores(lmHead, benign, refusalToken, hidden));
+    private static float[] checkDeltaM(float[] values, Path from, int hidden) throws IOException {
+        if (values.length != hidden)
+            throw new IOException(from + ": delta_m has " + values.length + " values, the model's hidden size is " + hidden + "; use the delta_m of this model's reshape run");
+        return values;
     }
 
-    private static double[] scores(Tensor lmHead, Path file, int token, int hidden) throws IOException {
+    private static Tensor readRepresentations(Path file, int hidden) throws IOException {
         Npy.Array a = Npy.read(file);
         if (a.shape().length != 2 || a.shape()[1] != hidden)
             throw new IOException(file + ": representations must be [N, " + hidden + "] (h(x) after the final norm), got " + java.util.Arrays.toString(a.shape()));
-        float[] logits = Tensors.toFloats(Tensors.floats(a.toFloatArray(), a.shape()[0], hidden).matmul(lmHead.t()));
-        int vocab = (int) lmHead.size(0);
-        float[][] rows = new float[a.shape()[0]][];
-        for (int r = 0; r < rows.length; r++) rows[r] = java.util.Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+        return Tensors.floats(a.toFloatArray(), a.shape()[0], hidden);
+    }
+
+    /** softmax(lm_head h)[token] of each row of {@code representations} [N, hidden]: the guard's score. */
+    private static double[] scores(Tensor lmHead, Tensor representations, int token) {
+        float[] logits = Tensors.toFloats(representations.matmul(lmHead.t()).contiguous());
+        int vocab = (int) lmHead.size(0), n = (int) representations.size(0);
+        float[][] rows = new float[n][];
+        for (int r = 0; r < n; r++) rows[r] = java.util.Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
         return ThresholdCalibration.tokenProbabilities(rows, token);
     }
 }

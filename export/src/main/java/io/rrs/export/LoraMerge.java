@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Scope: folds LoRA adapters into the base weights, W' = W + scale * B A, so the exported graphs
  * are plain projections with no adapter cost at inference. Independent of how the trainer stores
  * its adapters: it takes (projection name, A, B, scale) tuples; the reader of the trainer's LoRA
- * checkpoint produces them ({@link Exporter#loadAdapters}, the seam).
+ * checkpoint produces them ({@link Exporter#adaptersOf} for a reshape run, {@link PeftAdapters} for PEFT).
  */
 public final class LoraMerge {
     private LoraMerge() {}

@@ -18,8 +18,8 @@ import org.bytedeco.pytorch.Tensor;
  * layout ({@code adapter_config.json} with {@code r} and {@code lora_alpha},
  * {@code adapter_model.safetensors} with {@code <module>.lora_A.weight} [r, in] and
  * {@code <module>.lora_B.weight} [out, r], names optionally prefixed {@code base_model.model.})
- * into {@link LoraMerge.Adapter}s with scale alpha / r. If the trainer settles on another layout,
- * a reader producing the same list is all the exporter needs.
+ * into {@link LoraMerge.Adapter}s with scale alpha / r. The reshape trainer's own runs are read
+ * through {@code io.rrs.train.AlignedRun} instead ({@link Exporter#adaptersOf}).
  */
 public final class PeftAdapters {
     static final String CONFIG = "adapter_config.json";
@@ -31,7 +31,7 @@ public final class PeftAdapters {
     public static List<LoraMerge.Adapter> read(Path dir) throws IOException {
         Path config = dir.resolve(CONFIG), weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(config) || !Files.isRegularFile(weights))
-            throw new IOException("LoRA directory " + dir + " needs " + CONFIG + " and " + WEIGHTS + " (PEFT layout); found "
+            throw new IOException("LoRA directory " + dir + " needs " + CONFIG + " and " + WEIGHTS + " (PEFT layout), or is an 'rrs reshape train' run folder / checkpoints/step-* directory; found "
                     + (Files.isDirectory(dir) ? listing(dir) : "no such directory"));
         JsonNode c = new ObjectMapper().readTree(config.toFile());
         if (!c.path("r").isIntegralNumber() || c.path("r").asInt() <= 0 || !c.path("lora_alpha").isNumber())

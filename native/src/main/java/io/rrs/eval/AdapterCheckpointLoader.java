@@ -25,4 +25,15 @@ public interface AdapterCheckpointLoader {
 
     /** A short name for reports ("LoRA run"). */
     String describe(Path checkpoint);
+
+    /**
+     * The training log ({@value TrainingLog#FILE_NAME}) that belongs to {@code checkpoint}, for the
+     * loss plot when {@code --train-log} is not given; null when there is none. The default looks
+     * inside {@code checkpoint} itself; a loader whose checkpoints sit below their run folder (the
+     * reshape trainer's {@code RUN/checkpoints/step-N}) points at the run's log.
+     */
+    default Path trainingLog(Path checkpoint) {
+        Path log = checkpoint.resolve(TrainingLog.FILE_NAME);
+        return java.nio.file.Files.isRegularFile(log) ? log : null;
+    }
 }

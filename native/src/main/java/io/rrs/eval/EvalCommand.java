@@ -25,7 +25,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--aligned", paramLabel = "RUN_OR_MODEL_DIR",
-            description = "Aligned model: a model folder, or an 'rrs reshape train' run (base + LoRA) once the trainer registers its loader. "
+            description = "Aligned model: an 'rrs reshape train' run folder (its latest checkpoint) or one of its checkpoints/step-* directories "
+                    + "(base + LoRA, hashes verified), or a model folder (e.g. LoRA merged). "
                     + "Without it the report has base columns only.")
     Path aligned;
 

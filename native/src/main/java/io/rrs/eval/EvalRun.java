@@ -10,7 +10,6 @@ import io.rrs.text.Prompts;
 import io.rrs.text.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,22 +66,24 @@ public final class EvalRun {
         long baseVocab = base.config().text().vocabSize();
         base = null; // let the base go before the aligned model is loaded
 
+        Path alignedTrainingLog = null;
         if (s.aligned() != null) {
             ModelSource.Aligned aligned = ModelSource.loadAligned(s.model(), s.aligned(), () -> ModelSource.loadBase(s.model()));
             if (aligned.model().config().text().vocabSize() != baseVocab)
                 throw new IOException("--aligned " + s.aligned() + " has a vocabulary of " + aligned.model().config().text().vocabSize()
                         + " tokens, the base model " + baseVocab + "; the aligned model must be the base model's fine-tune");
             paths.put("aligned", s.aligned().toAbsolutePath() + " (" + aligned.description() + ")");
+            alignedTrainingLog = aligned.trainingLog();
             evaluate("aligned", aligned.model(), template, data, queries, rates, speed, representations, s.aligned().toAbsolutePath().toString());
         } else {
             notes.add("no --aligned model: base columns only");
         }
 
         List<String> plots = new ArrayList<>();
-        Path trainLog = s.trainLog();
-        if (trainLog == null && s.aligned() != null && Files.isRegularFile(s.aligned().resolve(TrainingLog.FILE_NAME)))
-            trainLog = s.aligned().resolve(TrainingLog.FILE_NAME);
+        // --train-log wins; else the aligned model's own log (a reshape run's train-log.jsonl, also for one of its checkpoints)
+        Path trainLog = s.trainLog() != null ? s.trainLog() : alignedTrainingLog;
         if (trainLog != null) {
+            log.println("rrs eval: loss plot from " + trainLog);
             EvalPlots.lossCurve(TrainingLog.read(trainLog), s.out().resolve(EvalPlots.LOSS_FILE));
             plots.add(EvalPlots.LOSS_FILE);
         } else {

@@ -30,8 +30,8 @@ public final class ModelSource {
         return Qwen2AudioModel.load(dir);
     }
 
-    /** A loaded aligned model and how it was found (for the report). */
-    public record Aligned(Qwen2AudioModel model, String description) {}
+    /** A loaded aligned model, how it was found (for the report) and its training log (null when none). */
+    public record Aligned(Qwen2AudioModel model, String description, Path trainingLog) {}
 
     /**
      * The aligned model at {@code path}: a registered adapter loader that accepts it wins (so a run
@@ -41,9 +41,11 @@ public final class ModelSource {
     public static Aligned loadAligned(Path baseDir, Path path, IoSupplier<Qwen2AudioModel> freshBase) throws IOException {
         if (!Files.exists(path)) throw new IOException("--aligned " + path.toAbsolutePath() + " does not exist");
         for (AdapterCheckpointLoader loader : ServiceLoader.load(AdapterCheckpointLoader.class)) {
-            if (loader.accepts(path)) return new Aligned(loader.load(baseDir, freshBase.get(), path), loader.describe(path));
+            if (loader.accepts(path))
+                return new Aligned(loader.load(baseDir, freshBase.get(), path), loader.describe(path), loader.trainingLog(path));
         }
-        if (isModelFolder(path)) return new Aligned(Qwen2AudioModel.load(path), "model folder");
+        Path log = path.resolve(TrainingLog.FILE_NAME);
+        if (isModelFolder(path)) return new Aligned(Qwen2AudioModel.load(path), "model folder", Files.isRegularFile(log) ? log : null);
         throw new IOException("--aligned " + path.toAbsolutePath() + " is neither a model folder (config.json + model.safetensors) nor a "
                 + "checkpoint that a registered AdapterCheckpointLoader accepts; pass a merged model folder or an 'rrs reshape train' run");
     }

@@ -73,6 +73,18 @@ public final class LoraAdapters {
         this.training = on;
     }
 
+    /**
+     * For inference (evaluation, the export's parity reference): no dropout, and the factors stop
+     * requiring grad so forward passes build no autograd graph. Training cannot continue afterwards.
+     */
+    public void freeze() {
+        this.training = false;
+        for (Adapter a : adapters.values()) {
+            a.a().set_requires_grad(false);
+            a.b().set_requires_grad(false);
+        }
+    }
+
     /** Adapters in the model's projection order (layer by layer). */
     public List<Adapter> adapters() {
         return List.copyOf(adapters.values());

@@ -202,6 +202,8 @@ public final class ReshapeCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",
                         result.state().epoch(), result.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
                         result.samplesThisRun(), result.seconds(), result.samplesPerSecond(), result.lastCheckpoint());
+                System.out.printf("loss per step: %s; evaluate with 'rrs eval --model MODEL_DIR --aligned %s --out DIR', "
+                        + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", TrainingLogWriter.fileOf(config.runDir()), config.runDir(), config.runDir());
                 return 0;
             });
         }

@@ -20,7 +20,8 @@ import org.bytedeco.pytorch.global.torch;
  * the Gram-form LoRA penalty ({@link RrsObjective}), gradient accumulation, clipping, AdamW, and a
  * checkpoint per epoch. Reproducible: LoRA init from the seed; per micro-batch the data order (a seeded
  * shuffle per epoch), the instruction draws and the dropout generator are derived from (seed, epoch,
- * batch), so a resumed run repeats an uninterrupted one exactly.
+ * batch), so a resumed run repeats an uninterrupted one exactly. Each optimiser step is appended to
+ * {@code RUN/train-log.jsonl} ({@link TrainingLogWriter}), which {@code rrs eval} plots.
  */
 public final class ReshapeTrainer {
     /** Called after every optimiser step (tests use it to simulate a kill). */
@@ -75,54 +76,58 @@ public final class ReshapeTrainer {
         long started = System.nanoTime();
         lora.train(true);
 
-        for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
-            int[] order = order(rows, config.seed(), epoch);
-            double groupLoss = 0;
-            int inGroup = 0;
-            for (int batch = epoch == state.epoch() ? state.nextBatch() : 0; batch < batches; batch++) {
-                int from = batch * config.batchSize(), to = Math.min(rows, from + config.batchSize());
-                long[] index = new long[to - from];
-                List<Query> picked = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    index[i - from] = order[i];
-                    picked.add(queries.get(order[i]));
-                }
-                long batchSeed = mix(config.seed(), epoch, batch);
-                double loss;
-                try (PointerScope scope = new PointerScope()) {
-                    torch.manual_seed(batchSeed & Long.MAX_VALUE); // the adapters' dropout masks
-                    ModelInput in = encoder.encode(picked, prepared.condition(), instructions(picked.size(), batchSeed, config.promptPool()), false);
-                    Tensor h = opened.model().lastTokenHidden(in);
-                    Tensor rowsIndex = Tensors.longs(index, index.length);
-                    loss = RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
-                            deltaMasked, lora.factors());
-                }
-                if (!Double.isFinite(loss)) throw nonFinite("loss is " + loss, epoch, batch, steps, lastCheckpoint);
-                groupLoss += loss;
-                inGroup++;
-                samples += picked.size();
-                samplesThisRun += picked.size();
-                if (inGroup == config.accumulationSteps() || batch == batches - 1) {
-                    double norm;
-                    try (PointerScope scope = new PointerScope()) {
-                        optimizer.scaleGradients(1.0 / inGroup); // the mean over micro-batches, as loss / accumulation does
-                        norm = optimizer.clipGradients();
-                        if (!Double.isFinite(norm)) throw nonFinite("gradient norm is " + norm, epoch, batch, steps, lastCheckpoint);
-                        optimizer.step();
+        // train-log.jsonl for `rrs eval`'s loss plot: on resume rewritten from the checkpoint's history first
+        try (TrainingLogWriter trainLog = TrainingLogWriter.start(config.runDir(), state.losses(), batches, config.accumulationSteps())) {
+            for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
+                int[] order = order(rows, config.seed(), epoch);
+                double groupLoss = 0;
+                int inGroup = 0;
+                for (int batch = epoch == state.epoch() ? state.nextBatch() : 0; batch < batches; batch++) {
+                    int from = batch * config.batchSize(), to = Math.min(rows, from + config.batchSize());
+                    long[] index = new long[to - from];
+                    List<Query> picked = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        index[i - from] = order[i];
+                        picked.add(queries.get(order[i]));
                     }
-                    steps++;
-                    double stepLoss = groupLoss / inGroup;
-                    losses.add(new Checkpoint.StepLoss(epoch, steps, stepLoss));
-                    groupLoss = 0;
-                    inGroup = 0;
-                    boolean epochEnd = batch == batches - 1;
-                    state = new Checkpoint.State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batch + 1, steps, samples, List.copyOf(losses),
-                            config.toJson());
-                    if (epochEnd || (config.saveEverySteps() > 0 && steps % config.saveEverySteps() == 0))
-                        lastCheckpoint = Checkpoint.save(config.runDir(), state, lora, optimizer, modelDir);
-                    progress.update((long) epoch * batches + batch + 1, totalBatches,
-                            String.format("epoch %d/%d loss %.5f", epoch + 1, config.epochs(), stepLoss));
-                    listener.afterStep(steps, stepLoss);
+                    long batchSeed = mix(config.seed(), epoch, batch);
+                    double loss;
+                    try (PointerScope scope = new PointerScope()) {
+                        torch.manual_seed(batchSeed & Long.MAX_VALUE); // the adapters' dropout masks
+                        ModelInput in = encoder.encode(picked, prepared.condition(), instructions(picked.size(), batchSeed, config.promptPool()), false);
+                        Tensor h = opened.model().lastTokenHidden(in);
+                        Tensor rowsIndex = Tensors.longs(index, index.length);
+                        loss = RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
+                                deltaMasked, lora.factors());
+                    }
+                    if (!Double.isFinite(loss)) throw nonFinite("loss is " + loss, epoch, batch, steps, lastCheckpoint);
+                    groupLoss += loss;
+                    inGroup++;
+                    samples += picked.size();
+                    samplesThisRun += picked.size();
+                    if (inGroup == config.accumulationSteps() || batch == batches - 1) {
+                        double norm;
+                        try (PointerScope scope = new PointerScope()) {
+                            optimizer.scaleGradients(1.0 / inGroup); // the mean over micro-batches, as loss / accumulation does
+                            norm = optimizer.clipGradients();
+                            if (!Double.isFinite(norm)) throw nonFinite("gradient norm is " + norm, epoch, batch, steps, lastCheckpoint);
+                            optimizer.step();
+                        }
+                        steps++;
+                        double stepLoss = groupLoss / inGroup;
+                        losses.add(new Checkpoint.StepLoss(epoch, steps, stepLoss));
+                        trainLog.append(steps, epoch, batch, stepLoss);
+                        groupLoss = 0;
+                        inGroup = 0;
+                        boolean epochEnd = batch == batches - 1;
+                        state = new Checkpoint.State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batch + 1, steps, samples, List.copyOf(losses),
+                                config.toJson());
+                        if (epochEnd || (config.saveEverySteps() > 0 && steps % config.saveEverySteps() == 0))
+                            lastCheckpoint = Checkpoint.save(config.runDir(), state, lora, optimizer, modelDir);
+                        progress.update((long) epoch * batches + batch + 1, totalBatches,
+                                String.format("epoch %d/%d loss %.5f", epoch + 1, config.epochs(), stepLoss));
+                        listener.afterStep(steps, stepLoss);
+                    }
                 }
             }
         }

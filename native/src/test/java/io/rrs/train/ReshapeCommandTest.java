@@ -50,6 +50,7 @@ class ReshapeCommandTest {
         Run train = rrs("reshape", "train", "--run", run, "--epochs", "1", "--batch-size", "2", "--lr", "1e-3");
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("trained to epoch 1, step 2") && train.out().contains("queries/s"), train.out());
+        assertTrue(train.out().contains(io.rrs.eval.TrainingLog.FILE_NAME) && train.out().contains("--aligned"), train.out());
 
         Run again = rrs("reshape", "train", "--run", run, "--epochs", "1");
         assertEquals(1, again.code());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real kill: {@code rrs reshape train} runs in a child JVM, checkpointing every step, and is killed with
  * SIGKILL at an arbitrary moment (possibly inside a checkpoint write). The latest checkpoint must load and
- * verify, and resuming from it must end with exactly the adapters of an uninterrupted run.
+ * verify, and resuming from it must end with exactly the adapters (and train-log.jsonl) of an uninterrupted run.
  */
 class ReshapeKillTest {
     @TempDir
@@ -59,5 +59,8 @@ class ReshapeKillTest {
         Map<String, Tensor> a = Checkpoint.load(Checkpoint.latest(straight)).adapter(), b = Checkpoint.load(Checkpoint.latest(killed)).adapter();
         assertEquals(a.keySet(), b.keySet());
         for (String name : a.keySet()) assertEquals(0.0, a.get(name).sub(b.get(name)).abs().max().item_double(), name);
+        // the log the kill left (possibly ahead of 'latest', possibly torn) is cut back on resume: every step once
+        assertEquals(Files.readString(straight.resolve(io.rrs.eval.TrainingLog.FILE_NAME)),
+                Files.readString(killed.resolve(io.rrs.eval.TrainingLog.FILE_NAME)), "train-log.jsonl after kill + resume");
     }
 }
