@@ -30,6 +30,11 @@ final class KaldiRealFft {
     private final double[] splitSin;
     private final double[] re;
     private final double[] im;
+    /**
+     * The radix-4 twiddles again, one array per component at index h + k (the passes' ranges
+     * [h, 2h) are disjoint), for the vectorisable passes of the 512-point transform.
+     */
+    private final double[] w1Cos, w1Sin, w2Cos, w2Sin, w3Cos, w3Sin;
 
     KaldiRealFft(int n) {
         if (n < 8 || Integer.bitCount(n) != 1) throw new IllegalArgumentException("KaldiRealFft needs a power of two >= 8, got " + n);
@@ -65,6 +70,23 @@ final class KaldiRealFft {
         }
         re = new double[half];
         im = new double[half];
+        w1Cos = new double[half];
+        w1Sin = new double[half];
+        w2Cos = new double[half];
+        w2Sin = new double[half];
+        w3Cos = new double[half];
+        w3Sin = new double[half];
+        for (int q = 4; 4 * q <= half; q *= 4) {
+            for (int k = 0; k < q; k++) {
+                int t = 6 * q + 6 * k;
+                w1Cos[q + k] = radix4Twiddles[t];
+                w1Sin[q + k] = radix4Twiddles[t + 1];
+                w2Cos[q + k] = radix4Twiddles[t + 2];
+                w2Sin[q + k] = radix4Twiddles[t + 3];
+                w3Cos[q + k] = radix4Twiddles[t + 4];
+                w3Sin[q + k] = radix4Twiddles[t + 5];
+            }
+        }
     }
 
     int size() { return n; }
@@ -94,7 +116,13 @@ final class KaldiRealFft {
             re[g + 3] = a1r - a3i;
             im[g + 3] = a1i + a3r;
         }
-        for (int h = 4; 4 * h <= half; h *= 4) radix4Pass(h);
+        if (half == 256) { // the 512-point FFT of 25 ms at 16 kHz: its long passes with constant offsets
+            radix4Pass(4);
+            for (int g = 0; g < 256; g += 64) radix4GroupH16(g);
+            radix4Group(0, 64);
+        } else {
+            for (int h = 4; 4 * h <= half; h *= 4) radix4Pass(h);
+        }
         if (lastStageHalfSize > 0) radix2Stage(lastStageHalfSize);
         // split the half-length complex transform into the real transform's bins
         double dc = re[0] + im[0];
@@ -140,6 +168,55 @@ final class KaldiRealFft {
                 re[d] = difABr - difCDi; // (a-B) + i(C-D)
                 im[d] = difABi + difCDr;
             }
+        }
+    }
+
+    /** Unrolled so that every group's offsets are constants after inlining (see {@link #radix4Group}). */
+    private void radix4GroupH16(int g) {
+        if (g == 0) radix4Group(0, 16);
+        else if (g == 64) radix4Group(64, 16);
+        else if (g == 128) radix4Group(128, 16);
+        else radix4Group(192, 16);
+    }
+
+    /**
+     * One group of a radix-4 pass (same arithmetic as {@link #radix4Pass}) as loops over k with unit
+     * stride: first the three twiddle products, then the butterflies. C2 (JDK 17) vectorises such a
+     * loop only when it can prove all same-typed accesses equally aligned, i.e. when g and h are
+     * constants after inlining, and only when the loop body is small: hence separate loops.
+     */
+    private void radix4Group(int g, int h) {
+        twiddle(g + h, h, w2Cos, w2Sin);
+        twiddle(g + 2 * h, h, w1Cos, w1Sin);
+        twiddle(g + 3 * h, h, w3Cos, w3Sin);
+        butterflies(g, h);
+    }
+
+    /** z[offset + k] *= w[h + k] for k in [0, h); k = 0 is left alone (its twiddle is 1). */
+    private void twiddle(int offset, int h, double[] wCos, double[] wSin) {
+        final double[] re = this.re, im = this.im;
+        for (int k = 1; k < h; k++) {
+            double r = re[offset + k], i = im[offset + k], wr = wCos[h + k], wi = wSin[h + k];
+            re[offset + k] = r * wr - i * wi;
+            im[offset + k] = r * wi + i * wr;
+        }
+    }
+
+    private void butterflies(int g, int h) {
+        final double[] re = this.re, im = this.im;
+        for (int k = 0; k < h; k++) {
+            int a = g + k, b = a + h, c = b + h, d = c + h;
+            double ar = re[a], ai = im[a], br = re[b], bi = im[b], cr = re[c], ci = im[c], dr = re[d], di = im[d];
+            double sumABr = ar + br, sumABi = ai + bi, difABr = ar - br, difABi = ai - bi;
+            double sumCDr = cr + dr, sumCDi = ci + di, difCDr = cr - dr, difCDi = ci - di;
+            re[a] = sumABr + sumCDr;
+            im[a] = sumABi + sumCDi;
+            re[c] = sumABr - sumCDr;
+            im[c] = sumABi - sumCDi;
+            re[b] = difABr + difCDi;
+            im[b] = difABi - difCDr;
+            re[d] = difABr - difCDi;
+            im[d] = difABi + difCDr;
         }
     }
 
