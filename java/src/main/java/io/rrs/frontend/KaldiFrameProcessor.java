@@ -127,7 +127,10 @@ final class KaldiFrameProcessor {
         int melStart = outOffset + melColumn;
         melBanks.apply(spec, out, melStart);
         if (opts.useLogFbank()) {
-            for (int b = melStart; b < melStart + numBins; b++) out[b] = KaldiMath.log(Math.max(out[b], FLOAT_EPSILON));
+            for (int b = melStart; b < melStart + numBins; b++) {
+                float v = out[b]; // a compare instead of Math.max(float), whose NaN/-0 handling costs more; NaN still gives NaN
+                out[b] = KaldiMath.log(v < FLOAT_EPSILON ? FLOAT_EPSILON : v);
+            }
         }
         if (energyColumn >= 0) {
             double logEnergy = energy > FLOAT_EPSILON ? Math.log(energy) : LOG_FLOAT_EPSILON;
