@@ -35,6 +35,7 @@ final class KaldiRealFft {
      * [h, 2h) are disjoint), for the vectorisable passes of the 512-point transform.
      */
     private final double[] w1Cos, w1Sin, w2Cos, w2Sin, w3Cos, w3Sin;
+    private final KaldiSplit512 split512;
 
     KaldiRealFft(int n) {
         if (n < 8 || Integer.bitCount(n) != 1) throw new IllegalArgumentException("KaldiRealFft needs a power of two >= 8, got " + n);
@@ -70,6 +71,7 @@ final class KaldiRealFft {
         }
         re = new double[half];
         im = new double[half];
+        split512 = half == 256 ? new KaldiSplit512(splitCos, splitSin) : null;
         w1Cos = new double[half];
         w1Sin = new double[half];
         w2Cos = new double[half];
@@ -127,6 +129,10 @@ final class KaldiRealFft {
         // split the half-length complex transform into the real transform's bins
         double dc = re[0] + im[0];
         power[0] = (float) (dc * dc);
+        if (half == 256) {
+            split512.split(re, im, power);
+            return;
+        }
         final double[] sc = splitCos, ss = splitSin;
         // bins k and half-k share their inputs: with E, O the even/odd parts at k and P = W^k O,
         // X[k] = E + P and X[half-k] = conj(E - P) (since W^(half-k) = -conj(W^k))
