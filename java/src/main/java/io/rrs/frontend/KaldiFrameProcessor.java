@@ -32,6 +32,8 @@ final class KaldiFrameProcessor {
     private final float[] frame;
     /** FFT input/output (packed real FFT layout). */
     private final float[] fftBuffer;
+    /** previous[j] = frame[j - 1] (frame[0] at j = 0), for the preemphasis. */
+    private final float[] previous;
     private final float[] spectrum;
     /** Results of {@link #sumAndSumOfSquares} (fields, so the hot loop allocates nothing). */
     private double frameSum;
@@ -57,6 +59,7 @@ final class KaldiFrameProcessor {
         logEnergyFloor = opts.energyFloor() > 0 ? Math.log(opts.energyFloor()) : Double.NEGATIVE_INFINITY;
         frame = new float[windowSize];
         fftBuffer = new float[paddedSize];
+        previous = new float[windowSize];
         spectrum = new float[paddedSize / 2];
     }
 
@@ -108,8 +111,12 @@ final class KaldiFrameProcessor {
         final float[] w = window;
         final float c = preemphasis;
         final float dcAfterPreemphasis = (float) ((1 - preemphasisDouble) * mean);
-        buf[0] = (Math.fma(-c, x[0], x[0]) - dcAfterPreemphasis) * w[0];
-        for (int j = 1; j < n; j++) buf[j] = (Math.fma(-c, x[j - 1], x[j]) - dcAfterPreemphasis) * w[j];
+        // x[j - 1] from a shifted copy: C2 (JDK 17) refuses to vectorise a loop that reads one array at two
+        // alignments (x[j] and x[j - 1]); with two arrays it does (measured 3.5x faster)
+        final float[] prev = previous;
+        System.arraycopy(x, 0, prev, 1, n - 1);
+        prev[0] = x[0];
+        for (int j = 0; j < n; j++) buf[j] = (Math.fma(-c, prev[j], x[j]) - dcAfterPreemphasis) * w[j];
         for (int j = n; j < paddedSize; j++) buf[j] = 0f;
         if (energyColumn >= 0 && !opts.rawEnergy()) energy = sumOfSquares(buf, n);
 
@@ -166,18 +173,22 @@ final class KaldiFrameProcessor {
         frameSumOfSquares = (q0 + q1) + (q2 + q3);
     }
 
-    /** Sum of the frame in double, four accumulators. */
+    /** Sum of the frame in double, eight accumulators (latency-bound otherwise; measured: four took twice as long). */
     private static double sum(float[] x, int n) {
-        double a = 0, b = 0, c = 0, d = 0;
+        double a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
         int j = 0;
-        for (; j + 3 < n; j += 4) {
+        for (; j + 7 < n; j += 8) {
             a += x[j];
             b += x[j + 1];
             c += x[j + 2];
             d += x[j + 3];
+            e += x[j + 4];
+            f += x[j + 5];
+            g += x[j + 6];
+            h += x[j + 7];
         }
         for (; j < n; j++) a += x[j];
-        return (a + b) + (c + d);
+        return ((a + b) + (c + d)) + ((e + f) + (g + h));
     }
 
     private static double sumOfSquares(float[] x, int n) {
