@@ -31,10 +31,11 @@ final class KaldiRealFft {
     private final double[] re;
     private final double[] im;
     /**
-     * The radix-4 twiddles again, one array per component at index h + k (the passes' ranges
-     * [h, 2h) are disjoint), for the vectorisable passes of the 512-point transform.
+     * For the 512-point transform: per radix-4 pass (h = 4, 16, 64, index log4(h) - 1) the twiddle
+     * of every point, laid out like the data (a: 1, b: W^2, c: W, d: W^3 at position k of its
+     * group), so that one 256-long loop applies all of a pass's twiddles.
      */
-    private final double[] w1Cos, w1Sin, w2Cos, w2Sin, w3Cos, w3Sin;
+    private final double[][] passCos, passSin;
     private final KaldiSplit512 split512;
 
     KaldiRealFft(int n) {
@@ -72,21 +73,19 @@ final class KaldiRealFft {
         re = new double[half];
         im = new double[half];
         split512 = half == 256 ? new KaldiSplit512(splitCos, splitSin) : null;
-        w1Cos = new double[half];
-        w1Sin = new double[half];
-        w2Cos = new double[half];
-        w2Sin = new double[half];
-        w3Cos = new double[half];
-        w3Sin = new double[half];
-        for (int q = 4; 4 * q <= half; q *= 4) {
-            for (int k = 0; k < q; k++) {
-                int t = 6 * q + 6 * k;
-                w1Cos[q + k] = radix4Twiddles[t];
-                w1Sin[q + k] = radix4Twiddles[t + 1];
-                w2Cos[q + k] = radix4Twiddles[t + 2];
-                w2Sin[q + k] = radix4Twiddles[t + 3];
-                w3Cos[q + k] = radix4Twiddles[t + 4];
-                w3Sin[q + k] = radix4Twiddles[t + 5];
+        passCos = new double[3][];
+        passSin = new double[3][];
+        if (half == 256) {
+            for (int pass = 0, q = 4; pass < 3; pass++, q *= 4) {
+                passCos[pass] = new double[half];
+                passSin[pass] = new double[half];
+                for (int j = 0; j < half; j++) {
+                    int position = j % (4 * q), quarter = position / q, k = position % q, t = 6 * q + 6 * k;
+                    // quarter 0 (a) keeps 1; b takes W^2, c W, d W^3 (radix4Twiddles: W, W^2, W^3)
+                    int slot = quarter == 1 ? 2 : quarter == 2 ? 0 : 4;
+                    passCos[pass][j] = quarter == 0 ? 1.0 : radix4Twiddles[t + slot];
+                    passSin[pass][j] = quarter == 0 ? 0.0 : radix4Twiddles[t + slot + 1];
+                }
             }
         }
     }
@@ -119,9 +118,15 @@ final class KaldiRealFft {
             im[g + 3] = a1i + a3r;
         }
         if (half == 256) { // the 512-point FFT of 25 ms at 16 kHz: its long passes with constant offsets
-            radix4Pass(4);
-            for (int g = 0; g < 256; g += 64) radix4GroupH16(g);
-            radix4Group(0, 64);
+            multiplyAll(passCos[0], passSin[0]);
+            for (int g = 0; g < 256; g += 16) butterflies(g, 4); // too short to vectorise
+            multiplyAll(passCos[1], passSin[1]);
+            butterflies(0, 16); // literal offsets: vectorised after inlining
+            butterflies(64, 16);
+            butterflies(128, 16);
+            butterflies(192, 16);
+            multiplyAll(passCos[2], passSin[2]);
+            butterflies(0, 64);
         } else {
             for (int h = 4; 4 * h <= half; h *= 4) radix4Pass(h);
         }
@@ -177,37 +182,21 @@ final class KaldiRealFft {
         }
     }
 
-    /** Unrolled so that every group's offsets are constants after inlining (see {@link #radix4Group}). */
-    private void radix4GroupH16(int g) {
-        if (g == 0) radix4Group(0, 16);
-        else if (g == 64) radix4Group(64, 16);
-        else if (g == 128) radix4Group(128, 16);
-        else radix4Group(192, 16);
-    }
-
     /**
-     * One group of a radix-4 pass (same arithmetic as {@link #radix4Pass}) as loops over k with unit
-     * stride: first the three twiddle products, then the butterflies. C2 (JDK 17) vectorises such a
-     * loop only when it can prove all same-typed accesses equally aligned, i.e. when g and h are
-     * constants after inlining, and only when the loop body is small: hence separate loops.
+     * z *= w over all 256 points: a pass's twiddles as one long unit-stride loop, which C2 (JDK 17)
+     * vectorises (it needs one alignment for all same-typed accesses, and a small body). The
+     * factor 1 of the a points leaves them unchanged (up to the sign of a zero).
      */
-    private void radix4Group(int g, int h) {
-        twiddle(g + h, h, w2Cos, w2Sin);
-        twiddle(g + 2 * h, h, w1Cos, w1Sin);
-        twiddle(g + 3 * h, h, w3Cos, w3Sin);
-        butterflies(g, h);
-    }
-
-    /** z[offset + k] *= w[h + k] for k in [0, h); k = 0 is left alone (its twiddle is 1). */
-    private void twiddle(int offset, int h, double[] wCos, double[] wSin) {
+    private void multiplyAll(double[] wCos, double[] wSin) {
         final double[] re = this.re, im = this.im;
-        for (int k = 1; k < h; k++) {
-            double r = re[offset + k], i = im[offset + k], wr = wCos[h + k], wi = wSin[h + k];
-            re[offset + k] = r * wr - i * wi;
-            im[offset + k] = r * wi + i * wr;
+        for (int j = 0; j < 256; j++) {
+            double r = re[j], i = im[j], wr = wCos[j], wi = wSin[j];
+            re[j] = r * wr - i * wi;
+            im[j] = r * wi + i * wr;
         }
     }
 
+    /** The twiddle-free half of one group of a radix-4 pass (after {@link #multiplyAll}), as a loop over k. */
     private void butterflies(int g, int h) {
         final double[] re = this.re, im = this.im;
         for (int k = 0; k < h; k++) {
