@@ -24,10 +24,11 @@ final class KaldiMath {
 
     /**
      * Natural log of a positive normal float (callers floor at float epsilon first), within 1 ulp of
-     * {@code (float) Math.log(v)} and several times faster. The top 7 mantissa bits pick a table
-     * entry c (no division: the table holds 1/c), so r = (m - c)/c lies in [0, 1/128) and
-     * log1p(r) needs only a degree-6 polynomial (truncation error below 3e-16, in double; m - c is
-     * exact). Other inputs (infinity, NaN, zero, subnormals) go to Math.log.
+     * {@code (float) Math.log(v)}. The top 7 mantissa bits pick a table entry c (the table holds
+     * 1/c, so no division), r = (m - c)/c lies in [0, 1/128) and log1p(r) needs only a degree-6
+     * polynomial (truncation error below 3e-16, in double; m - c is exact). Measured 0.26 us per
+     * frame's 80 logs against 0.33 for the previous atanh series with a division. Other inputs
+     * (infinity, NaN, zero, subnormals) go to Math.log.
      */
     static float log(float v) {
         int bits = Float.floatToRawIntBits(v);
