@@ -123,7 +123,7 @@ final class KaldiRealFft {
         }
         if (half == 256) { // n = 512: the vectorisable arrangement of radix4Pass(4), (16), (64)
             multiplyAll(passCos[0], passSin[0]);
-            for (int g = 0; g < 256; g += 16) butterflies(g, 4); // too short to vectorise
+            butterfliesH4(); // too short to vectorise
             multiplyAll(passCos[1], passSin[1]);
             butterflies(0, 16); // literal offsets: vectorised after inlining
             butterflies(64, 16);
@@ -197,6 +197,25 @@ final class KaldiRealFft {
             double r = re[j], i = im[j], wr = wCos[j], wi = wSin[j];
             re[j] = r * wr - i * wi;
             im[j] = r * wi + i * wr;
+        }
+    }
+
+    /** The h = 4 butterflies of all 16 groups as one flat scalar loop (4-long inner loops cost more in overhead). */
+    private void butterfliesH4() {
+        final double[] re = this.re, im = this.im;
+        for (int j = 0; j < 64; j++) {
+            int a = ((j >> 2) << 4) + (j & 3), b = a + 4, c = b + 4, d = c + 4;
+            double ar = re[a], ai = im[a], br = re[b], bi = im[b], cr = re[c], ci = im[c], dr = re[d], di = im[d];
+            double sumABr = ar + br, sumABi = ai + bi, difABr = ar - br, difABi = ai - bi;
+            double sumCDr = cr + dr, sumCDi = ci + di, difCDr = cr - dr, difCDi = ci - di;
+            re[a] = sumABr + sumCDr;
+            im[a] = sumABi + sumCDi;
+            re[c] = sumABr - sumCDr;
+            im[c] = sumABi - sumCDi;
+            re[b] = difABr + difCDi;
+            im[b] = difABi - difCDr;
+            re[d] = difABr - difCDi;
+            im[d] = difABi + difCDr;
         }
     }
 
