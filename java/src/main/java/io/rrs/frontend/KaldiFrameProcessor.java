@@ -32,6 +32,8 @@ final class KaldiFrameProcessor {
     private final float[] frame;
     /** FFT input/output (packed real FFT layout). */
     private final float[] fftBuffer;
+    /** previous[j] = frame[j - 1] (frame[0] at j = 0), for the preemphasis. */
+    private final float[] previous;
     private final float[] spectrum;
     /** Results of {@link #sumAndSumOfSquares} (fields, so the hot loop allocates nothing). */
     private double frameSum;
@@ -57,6 +59,7 @@ final class KaldiFrameProcessor {
         logEnergyFloor = opts.energyFloor() > 0 ? Math.log(opts.energyFloor()) : Double.NEGATIVE_INFINITY;
         frame = new float[windowSize];
         fftBuffer = new float[paddedSize];
+        previous = new float[windowSize];
         spectrum = new float[paddedSize / 2];
     }
 
@@ -91,11 +94,14 @@ final class KaldiFrameProcessor {
         final float[] x = frame;
         final int n = windowSize;
         if (dither != 0f) ditherNoise.addNoise(x, n, dither);
-        sumAndSumOfSquares(x, n);
+        // the sum of squares only for a raw energy column (off by default): the sum alone is half the work
+        boolean rawEnergyColumn = energyColumn >= 0 && opts.rawEnergy();
+        if (rawEnergyColumn) sumAndSumOfSquares(x, n);
+        else if (opts.frame().removeDcOffset()) frameSum = sum(x, n);
         double mean = opts.frame().removeDcOffset() ? frameSum / n : 0.0;
         // energy after DC removal, sum (x - mean)^2 = sum x^2 - mean sum x: double keeps the cancellation harmless
         // for int16-scale frames (relative error below 1e-8 even with a DC offset of 10000)
-        double energy = opts.rawEnergy() ? Math.max(0.0, frameSumOfSquares - mean * frameSum) : 0.0;
+        double energy = rawEnergyColumn ? Math.max(0.0, frameSumOfSquares - mean * frameSum) : 0.0;
 
         // DC removal, preemphasis (x[-1] taken as x[0]) and window in one pass into the zero-padded FFT buffer:
         // (x[j] - mean) - c (x[j-1] - mean) = fma(-c, x[j-1], x[j]) - (1 - c) mean. The fused multiply-add rounds
@@ -105,10 +111,14 @@ final class KaldiFrameProcessor {
         final float[] w = window;
         final float c = preemphasis;
         final float dcAfterPreemphasis = (float) ((1 - preemphasisDouble) * mean);
-        buf[0] = (Math.fma(-c, x[0], x[0]) - dcAfterPreemphasis) * w[0];
-        for (int j = 1; j < n; j++) buf[j] = (Math.fma(-c, x[j - 1], x[j]) - dcAfterPreemphasis) * w[j];
+        // x[j - 1] from a shifted copy: C2 (JDK 17) refuses to vectorise a loop that reads one array at two
+        // alignments (x[j] and x[j - 1]); with two arrays it does (measured 3.5x faster)
+        final float[] prev = previous;
+        System.arraycopy(x, 0, prev, 1, n - 1);
+        prev[0] = x[0];
+        for (int j = 0; j < n; j++) buf[j] = (Math.fma(-c, prev[j], x[j]) - dcAfterPreemphasis) * w[j];
         for (int j = n; j < paddedSize; j++) buf[j] = 0f;
-        if (!opts.rawEnergy()) energy = sumOfSquares(buf, n);
+        if (energyColumn >= 0 && !opts.rawEnergy()) energy = sumOfSquares(buf, n);
 
         final float[] spec = spectrum;
         final int half = paddedSize / 2;
@@ -127,7 +137,10 @@ final class KaldiFrameProcessor {
         int melStart = outOffset + melColumn;
         melBanks.apply(spec, out, melStart);
         if (opts.useLogFbank()) {
-            for (int b = melStart; b < melStart + numBins; b++) out[b] = KaldiMath.log(Math.max(out[b], FLOAT_EPSILON));
+            for (int b = melStart; b < melStart + numBins; b++) {
+                float v = out[b]; // a compare instead of Math.max(float), whose NaN/-0 handling costs more; NaN still gives NaN
+                out[b] = KaldiMath.log(v < FLOAT_EPSILON ? FLOAT_EPSILON : v);
+            }
         }
         if (energyColumn >= 0) {
             double logEnergy = energy > FLOAT_EPSILON ? Math.log(energy) : LOG_FLOAT_EPSILON;
@@ -158,6 +171,24 @@ final class KaldiFrameProcessor {
         }
         frameSum = (s0 + s1) + (s2 + s3);
         frameSumOfSquares = (q0 + q1) + (q2 + q3);
+    }
+
+    /** Sum of the frame in double, eight accumulators (latency-bound otherwise; measured: four took twice as long). */
+    private static double sum(float[] x, int n) {
+        double a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
+        int j = 0;
+        for (; j + 7 < n; j += 8) {
+            a += x[j];
+            b += x[j + 1];
+            c += x[j + 2];
+            d += x[j + 3];
+            e += x[j + 4];
+            f += x[j + 5];
+            g += x[j + 6];
+            h += x[j + 7];
+        }
+        for (; j < n; j++) a += x[j];
+        return ((a + b) + (c + d)) + ((e + f) + (g + h));
     }
 
     private static double sumOfSquares(float[] x, int n) {

@@ -13,6 +13,20 @@ public final class KaldiMelBanks {
     private final int[] weightCount;
     private final float[] weights;
     private final double[] centerFrequencies;
+    /**
+     * The same banks by FFT bin, used by {@link #apply} when every FFT bin feeds at most two
+     * adjacent mel bins (always so for Kaldi's triangles, which share their edges): FFT bin k adds
+     * lowWeight[k] to mel bin lo and highWeight[k] to lo + 1, and consecutive FFT bins with the
+     * same lo form a segment summed in two registers. One pass over the ~n/2 FFT bins with two
+     * independent sums instead of one short loop per mel bin over ~n weights: half the loop
+     * overhead and the sums. Null when the banks do not have that shape.
+     */
+    private final int[] segmentStart;
+    private final int[] segmentLowBin;
+    private final float[] lowWeight;
+    private final float[] highWeight;
+    /** Sums of the segment form: one slot past the last bin, for the last segment's (zero) high weight. */
+    private final float[] segmentSums;
 
     /** Builds the banks for an FFT of {@code paddedWindowSize} points (even) at {@code sampleFrequency}. */
     public KaldiMelBanks(MelBankOptions opts, int paddedWindowSize, double sampleFrequency) {
@@ -68,6 +82,39 @@ public final class KaldiMelBanks {
             for (int k = first; k <= last; k++) all[used++] = (float) row[k];
         }
         weights = java.util.Arrays.copyOf(all, used);
+
+        float[][] dense = dense(paddedWindowSize);
+        int[] starts = new int[numFftBins + 1], lows = new int[numFftBins];
+        float[] low = new float[numFftBins], high = new float[numFftBins];
+        int segments = 0, previousLow = -1;
+        boolean twoAdjacent = true;
+        for (int k = 0; k < numFftBins && twoAdjacent; k++) {
+            int lo = -1, touched = 0;
+            for (int b = 0; b < numBins; b++) {
+                if (dense[b][k] == 0f) continue;
+                if (lo < 0) lo = b;
+                touched++;
+                twoAdjacent &= b - lo <= 1;
+            }
+            twoAdjacent &= touched <= 2;
+            if (lo < 0) { // no weight: ends the segment
+                previousLow = -1;
+                continue;
+            }
+            low[k] = dense[lo][k];
+            high[k] = lo + 1 < numBins ? dense[lo + 1][k] : 0f;
+            if (lo != previousLow || starts[segments] != k) { // a new segment starts at k
+                starts[segments] = k;
+                lows[segments++] = lo;
+                previousLow = lo;
+            }
+            starts[segments] = k + 1; // provisional end
+        }
+        segmentStart = twoAdjacent ? java.util.Arrays.copyOf(starts, segments + 1) : null;
+        segmentLowBin = twoAdjacent ? java.util.Arrays.copyOf(lows, segments) : null;
+        lowWeight = low;
+        highWeight = high;
+        segmentSums = new float[numBins + 1];
     }
 
     public static double mel(double hz) { return 1127.0 * Math.log(1.0 + hz / 700.0); }
@@ -107,6 +154,10 @@ public final class KaldiMelBanks {
 
     /** Applies the banks to a spectrum (power or magnitude per FFT bin), writing numBins values at {@code out[outOffset]}. */
     public void apply(float[] spectrum, float[] out, int outOffset) {
+        if (segmentStart != null) {
+            applyBySegment(spectrum, out, outOffset);
+            return;
+        }
         final float[] w = weights;
         for (int b = 0; b < numBins; b++) {
             int k = firstFftBin[b], o = weightOffset[b], count = weightCount[b];
@@ -120,5 +171,21 @@ public final class KaldiMelBanks {
             if (i < count) s0 += w[o + i] * spectrum[k + i];
             out[outOffset + b] = s0 + s1;
         }
+    }
+
+    private void applyBySegment(float[] spectrum, float[] out, int outOffset) {
+        final float[] sums = segmentSums, low = lowWeight, high = highWeight;
+        final int[] start = segmentStart, lowBin = segmentLowBin;
+        java.util.Arrays.fill(sums, 0f);
+        for (int s = 0; s < lowBin.length; s++) {
+            float lowSum = 0, highSum = 0;
+            for (int k = start[s], end = start[s + 1]; k < end; k++) {
+                lowSum += low[k] * spectrum[k];
+                highSum += high[k] * spectrum[k];
+            }
+            sums[lowBin[s]] += lowSum;
+            sums[lowBin[s] + 1] += highSum;
+        }
+        System.arraycopy(sums, 0, out, outOffset, numBins);
     }
 }

@@ -5,8 +5,12 @@ package io.rrs.frontend;
  * Written by hand instead of calling JTransforms because the fbank needs only the power below
  * Nyquist: the bit-reversal is folded into the input load, the first two radix-2 stages into one
  * multiplication-free radix-4 pass, the rest runs as radix-4 passes, and the real-input split
- * feeds the power directly. Arithmetic is double inside: in this scalar (not auto-vectorised)
- * code double costs the same as float (measured: equal us/frame), and it takes the FFT's rounding
+ * feeds the power directly. For n = 512 (25 ms at 16 kHz, the default) the same arithmetic is
+ * rearranged so that C2 (JDK 17) vectorises most of it: each pass's twiddles as one 256-long
+ * product, the long butterfly loops with literal offsets, and the split in {@link KaldiSplit512}
+ * (C2 vectorises a loop only if its same-typed accesses are provably equally aligned and its body
+ * is small); the output is bit for bit that of the generic path, about 25% faster.
+ * Arithmetic is double inside: in scalar code double costs the same as float, and it takes the FFT's rounding
  * out of bins far below the frame's peak (a chirp's weak bins: 0.87 nats off the float64
  * reference with a float FFT, 0.42 with this one; JTransforms' float FFT: 1.33). The real input
  * is transformed as a complex sequence of length n/2 (even samples real, odd imaginary) and split.
@@ -30,6 +34,13 @@ final class KaldiRealFft {
     private final double[] splitSin;
     private final double[] re;
     private final double[] im;
+    /**
+     * For the 512-point transform: per radix-4 pass (h = 4, 16, 64, index log4(h) - 1) the twiddle
+     * of every point, laid out like the data (a: 1, b: W^2, c: W, d: W^3 at position k of its
+     * group), so that one 256-long loop applies all of a pass's twiddles.
+     */
+    private final double[][] passCos, passSin;
+    private final KaldiSplit512 split512;
 
     KaldiRealFft(int n) {
         if (n < 8 || Integer.bitCount(n) != 1) throw new IllegalArgumentException("KaldiRealFft needs a power of two >= 8, got " + n);
@@ -65,6 +76,22 @@ final class KaldiRealFft {
         }
         re = new double[half];
         im = new double[half];
+        split512 = half == 256 ? new KaldiSplit512(splitCos, splitSin) : null;
+        passCos = new double[3][];
+        passSin = new double[3][];
+        if (half == 256) {
+            for (int pass = 0, q = 4; pass < 3; pass++, q *= 4) {
+                passCos[pass] = new double[half];
+                passSin[pass] = new double[half];
+                for (int j = 0; j < half; j++) {
+                    int position = j % (4 * q), quarter = position / q, k = position % q, t = 6 * q + 6 * k;
+                    // quarter 0 (a) keeps 1; b takes W^2, c W, d W^3 (radix4Twiddles: W, W^2, W^3)
+                    int slot = quarter == 1 ? 2 : quarter == 2 ? 0 : 4;
+                    passCos[pass][j] = quarter == 0 ? 1.0 : radix4Twiddles[t + slot];
+                    passSin[pass][j] = quarter == 0 ? 0.0 : radix4Twiddles[t + slot + 1];
+                }
+            }
+        }
     }
 
     int size() { return n; }
@@ -94,11 +121,27 @@ final class KaldiRealFft {
             re[g + 3] = a1r - a3i;
             im[g + 3] = a1i + a3r;
         }
-        for (int h = 4; 4 * h <= half; h *= 4) radix4Pass(h);
+        if (half == 256) { // n = 512: the vectorisable arrangement of radix4Pass(4), (16), (64)
+            multiplyAll(passCos[0], passSin[0]);
+            butterfliesH4(); // too short to vectorise
+            multiplyAll(passCos[1], passSin[1]);
+            butterflies(0, 16); // literal offsets: vectorised after inlining
+            butterflies(64, 16);
+            butterflies(128, 16);
+            butterflies(192, 16);
+            multiplyAll(passCos[2], passSin[2]);
+            butterflies(0, 64);
+        } else {
+            for (int h = 4; 4 * h <= half; h *= 4) radix4Pass(h);
+        }
         if (lastStageHalfSize > 0) radix2Stage(lastStageHalfSize);
         // split the half-length complex transform into the real transform's bins
         double dc = re[0] + im[0];
         power[0] = (float) (dc * dc);
+        if (half == 256) {
+            split512.split(re, im, power);
+            return;
+        }
         final double[] sc = splitCos, ss = splitSin;
         // bins k and half-k share their inputs: with E, O the even/odd parts at k and P = W^k O,
         // X[k] = E + P and X[half-k] = conj(E - P) (since W^(half-k) = -conj(W^k))
@@ -140,6 +183,58 @@ final class KaldiRealFft {
                 re[d] = difABr - difCDi; // (a-B) + i(C-D)
                 im[d] = difABi + difCDr;
             }
+        }
+    }
+
+    /**
+     * z *= w over all 256 points: a pass's twiddles as one long unit-stride loop, which C2 (JDK 17)
+     * vectorises (it needs one alignment for all same-typed accesses, and a small body). The
+     * factor 1 of the a points leaves them unchanged (up to the sign of a zero).
+     */
+    private void multiplyAll(double[] wCos, double[] wSin) {
+        final double[] re = this.re, im = this.im;
+        for (int j = 0; j < 256; j++) {
+            double r = re[j], i = im[j], wr = wCos[j], wi = wSin[j];
+            re[j] = r * wr - i * wi;
+            im[j] = r * wi + i * wr;
+        }
+    }
+
+    /** The h = 4 butterflies of all 16 groups as one flat scalar loop (4-long inner loops cost more in overhead). */
+    private void butterfliesH4() {
+        final double[] re = this.re, im = this.im;
+        for (int j = 0; j < 64; j++) {
+            int a = ((j >> 2) << 4) + (j & 3), b = a + 4, c = b + 4, d = c + 4;
+            double ar = re[a], ai = im[a], br = re[b], bi = im[b], cr = re[c], ci = im[c], dr = re[d], di = im[d];
+            double sumABr = ar + br, sumABi = ai + bi, difABr = ar - br, difABi = ai - bi;
+            double sumCDr = cr + dr, sumCDi = ci + di, difCDr = cr - dr, difCDi = ci - di;
+            re[a] = sumABr + sumCDr;
+            im[a] = sumABi + sumCDi;
+            re[c] = sumABr - sumCDr;
+            im[c] = sumABi - sumCDi;
+            re[b] = difABr + difCDi;
+            im[b] = difABi - difCDr;
+            re[d] = difABr - difCDi;
+            im[d] = difABi + difCDr;
+        }
+    }
+
+    /** The twiddle-free half of one group of a radix-4 pass (after {@link #multiplyAll}), as a loop over k. */
+    private void butterflies(int g, int h) {
+        final double[] re = this.re, im = this.im;
+        for (int k = 0; k < h; k++) {
+            int a = g + k, b = a + h, c = b + h, d = c + h;
+            double ar = re[a], ai = im[a], br = re[b], bi = im[b], cr = re[c], ci = im[c], dr = re[d], di = im[d];
+            double sumABr = ar + br, sumABi = ai + bi, difABr = ar - br, difABi = ai - bi;
+            double sumCDr = cr + dr, sumCDi = ci + di, difCDr = cr - dr, difCDi = ci - di;
+            re[a] = sumABr + sumCDr;
+            im[a] = sumABi + sumCDi;
+            re[c] = sumABr - sumCDr;
+            im[c] = sumABi - sumCDi;
+            re[b] = difABr + difCDi;
+            im[b] = difABi - difCDr;
+            re[d] = difABr - difCDi;
+            im[d] = difABi + difCDr;
         }
     }
 

@@ -169,15 +169,19 @@ final class WhisperFft400 {
         double re0 = zRe[0], im0 = zIm[0];
         power[0] = (re0 + im0) * (re0 + im0);
         power[HALF] = (re0 - im0) * (re0 - im0);
-        for (int k = 1; k < HALF; k++) {
+        // bins k and HALF - k share E and O: with P = e^{-2 pi i k / N} O, X[k] = E + P and
+        // X[HALF - k] = conj(E - P), so one pass over k <= HALF/2 gives both (half the loads and arithmetic)
+        for (int k = 1; k <= HALF / 2; k++) {
             double zr = zRe[k], zi = zIm[k];
             double cr = zRe[HALF - k], ci = -zIm[HALF - k];
             double er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
             double or = 0.5 * (zi - ci), oi = -0.5 * (zr - cr);
             double wr = realPassCos[k], wi = realPassSin[k];
-            double xr = er + or * wr + oi * wi;
-            double xi = ei + oi * wr - or * wi;
-            power[k] = xr * xr + xi * xi;
+            double pr = or * wr + oi * wi;
+            double pi = oi * wr - or * wi;
+            double sr = er + pr, si = ei + pi, dr = er - pr, di = ei - pi;
+            power[k] = sr * sr + si * si;
+            power[HALF - k] = dr * dr + di * di; // k = HALF/2: the same bin twice, equal up to rounding
         }
     }
 }
