@@ -166,7 +166,7 @@ public final class Guard implements AutoCloseable {
     private Prompt prepare(GuardQuery q) throws Exception {
         long t0 = System.nanoTime();
         Audio audio = null;
-        if (q.wav() != null) audio = AudioLoader.load(q.wav(), q.id().isEmpty() ? "<wav bytes>" : q.id());
+        if (q.wav() != null) audio = AudioLoader.load(q.wav(), "WAV bytes");
         else if (q.pcm() != null) audio = AudioLoader.fromPcm(q.pcm(), q.sampleRate());
         boolean hasAudio = audio != null && audio.length() > 0, hasText = !q.text().isBlank();
         if (!hasAudio && !hasText)
