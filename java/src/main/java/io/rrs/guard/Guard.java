@@ -35,8 +35,14 @@ public final class Guard implements AutoCloseable {
     private final float[] deltaUnit; // delta_m / |delta_m|, or null
     private final ThreadLocal<FrontEnd> frontEnds;
 
-    /** One thread's front-end: the log-mel computer and its [mels, window] buffer. */
-    private record FrontEnd(WhisperLogMel logMel, float[] melMajor) {}
+    /** One thread's front-end: the log-mel computer, its [mels, window] buffer and one for the frames the encoder gets. */
+    private record FrontEnd(WhisperLogMel logMel, float[] melMajor, float[] compact) {}
+
+    /**
+     * Padding frames past the valid ones that still reach a valid encoder output: conv1 (k3) of
+     * frame F+1 reads F+2, and conv2 (k3, stride 2) of the last valid position reads conv1's F+1.
+     */
+    static final int ENCODER_MARGIN_FRAMES = 4;
 
     /** A prompt ready for the decoder: its embeddings, with what the verdict reports about it. */
     private record Prompt(float[] embeds, int length, InputCondition condition, double audioSeconds, boolean trimmed,
@@ -51,7 +57,8 @@ public final class Guard implements AutoCloseable {
         this.threshold = options.threshold() != null ? options.threshold() : manifest.threshold();
         this.deltaUnit = unit(manifest.deltaM());
         WhisperOptions fe = manifest.frontEnd();
-        this.frontEnds = ThreadLocal.withInitial(() -> new FrontEnd(new WhisperLogMel(fe), new float[fe.numMels() * fe.chunkFrames()]));
+        this.frontEnds = ThreadLocal.withInitial(() -> new FrontEnd(new WhisperLogMel(fe), new float[fe.numMels() * fe.chunkFrames()],
+                new float[fe.numMels() * fe.chunkFrames()]));
     }
 
     /** Opens an export directory with the default options (CPU, errors thrown). */
@@ -203,7 +210,13 @@ public final class Guard implements AutoCloseable {
         float[] embeds = graphs.embed(ids);
         long t2 = System.nanoTime();
         if (hasAudio) {
-            GuardGraphs.AudioRows rows = graphs.encode(f.melMajor(), fe.numMels(), fe.chunkFrames(), validFrames);
+            int frames = encoderFrames(validFrames, fe.chunkFrames());
+            float[] features = f.melMajor();
+            if (frames < fe.chunkFrames()) { // keep the first `frames` columns of every mel row
+                features = f.compact();
+                for (int m = 0; m < fe.numMels(); m++) System.arraycopy(f.melMajor(), m * fe.chunkFrames(), features, m * frames, frames);
+            }
+            GuardGraphs.AudioRows rows = graphs.encode(features, fe.numMels(), frames, validFrames);
             if (rows.count() != enc.audioLength())
                 throw new GuardException(describe(q) + ": the encoder gave " + rows.count() + " audio rows for " + enc.audioLength()
                         + " <|AUDIO|> positions; the export's encoder does not match this front-end, re-run the export");
@@ -211,6 +224,17 @@ public final class Guard implements AutoCloseable {
         }
         long t3 = System.nanoTime();
         return new Prompt(embeds, ids.length, condition, seconds, trimmed, t1 - t0, t2 - t1, t3 - t2);
+    }
+
+    /**
+     * Frames handed to the encoder: the valid ones plus {@link #ENCODER_MARGIN_FRAMES} of the padded
+     * window, not the whole window. The encoder masks keys past the clip's conv frames (as Hugging
+     * Face does) and the convolutions of valid positions reach at most 3 frames past the valid ones,
+     * so the clip's audio rows equal the whole-window result up to float summation order, while a
+     * 3 s clip in a 30 s window costs about a tenth of the encoder time.
+     */
+    static int encoderFrames(int validFrames, int windowFrames) {
+        return Math.min(windowFrames, validFrames + ENCODER_MARGIN_FRAMES);
     }
 
     /** Reads the last position's logits and hidden state and decides. */
