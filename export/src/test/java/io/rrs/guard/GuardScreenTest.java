@@ -132,7 +132,7 @@ class GuardScreenTest {
         }
         assertEquals(tokenizer.decode(r.tokens(), true), r.text());
         assertEquals(guard.screen(q).refusalProbability(), r.prefill().refusalProbability(), 0.0, "respond's prefill is screen's pass");
-        assertFalse(r.refused() && !RefusalPhrases.defaults().refuses(r.text()));
+        assertEquals(RefusalPhrases.defaults().refuses(r.text()), r.refused(), "respond judges its answer with the phrases");
     }
 
     @Test
