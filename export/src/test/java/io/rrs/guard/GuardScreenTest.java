@@ -147,6 +147,22 @@ class GuardScreenTest {
     }
 
     @Test
+    void cudaEitherGivesTheCpuVerdictOrFailsNamingTheFix() {
+        GuardQuery q = GuardQuery.text(QUESTION);
+        Guard cuda;
+        try {
+            cuda = Guard.open(model.dir(), GuardOptions.defaults().withCuda(true));
+        } catch (GuardException e) { // no GPU or no CUDA libraries here: the message says so and how to run anyway
+            assertTrue(e.getMessage().contains("CUDA execution provider") && e.getMessage().contains("drop --cuda"), e.getMessage());
+            return;
+        }
+        try (cuda) {
+            double p = guard.screen(q).refusalProbability();
+            assertEquals(p, cuda.screen(q).refusalProbability(), 1e-3 * p);
+        }
+    }
+
+    @Test
     void audioBeyondTheWindowIsTrimmedAndFlaggedOrRejected() {
         float[] threeSeconds = GuardTestModel.tone(48000, 16000, 120, 4);
         Verdict trimmed = guard.screen(GuardQuery.pcm(threeSeconds, 16000, Prompts.AUDIO_TEXT_INSTRUCTION));
