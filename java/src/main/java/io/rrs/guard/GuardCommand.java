@@ -115,7 +115,7 @@ public final class GuardCommand implements Callable<Integer> {
             } catch (GuardException e) {
                 err.println("rrs guard " + spec.name() + ": " + e.getMessage());
                 if (!options.failClosed() || !failsClosedWithoutModel()) return 2;
-                double threshold = options.threshold() == null ? 1 : options.threshold();
+                double threshold = options.threshold() == null ? Double.NaN : options.threshold(); // the manifest could not be read
                 for (GuardQueries.Entry en : entries)
                     out.println(json.writeValueAsString(Verdict.failedClosed(en.id(), threshold, "guard unavailable: " + e.getMessage(), 0)));
                 out.flush();
