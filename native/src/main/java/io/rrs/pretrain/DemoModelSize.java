@@ -21,11 +21,20 @@ public record DemoModelSize(int audioWidth, int audioLayers, int audioHeads, int
     public DemoModelSize {
         if (melBins != 80 && melBins != 128)
             throw new IllegalArgumentException("num_mel_bins " + melBins + ": the Whisper front-end computes 80 or 128 mel bins");
-        toConfig(); // the model's own checks (divisible heads, even head dim, audio token inside the vocabulary)
+        // the model's own checks (divisible heads, even head dim, audio token inside the vocabulary)
+        config(audioWidth, audioLayers, audioHeads, audioFfn, melBins, maxSourcePositions, textWidth, textLayers, textHeads, textKvHeads,
+                textFfn, vocabSize, maxPositions, audioTokenIndex);
     }
 
     /** The config the model loader builds from {@link #configJson()}. */
     public Qwen2AudioConfig toConfig() {
+        return config(audioWidth, audioLayers, audioHeads, audioFfn, melBins, maxSourcePositions, textWidth, textLayers, textHeads, textKvHeads,
+                textFfn, vocabSize, maxPositions, audioTokenIndex);
+    }
+
+    private static Qwen2AudioConfig config(int audioWidth, int audioLayers, int audioHeads, int audioFfn, int melBins, int maxSourcePositions,
+                                           int textWidth, int textLayers, int textHeads, int textKvHeads, int textFfn, int vocabSize,
+                                           int maxPositions, long audioTokenIndex) {
         return new Qwen2AudioConfig(
                 new Qwen2AudioConfig.AudioConfig(audioWidth, audioLayers, audioHeads, audioFfn, melBins, maxSourcePositions),
                 new Qwen2AudioConfig.TextConfig(textWidth, textLayers, textHeads, textKvHeads, textFfn, 10000.0, 1e-6, vocabSize, maxPositions),

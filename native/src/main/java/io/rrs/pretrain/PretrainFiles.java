@@ -80,7 +80,7 @@ final class PretrainFiles {
         if (dir == null) throw new IOException(s.stateDir() + " holds no pretraining state to resume; run without --resume");
         RunFiles.verify(dir, STATE_MANIFEST, "pretraining state");
         JsonNode json = JSON.readTree(dir.resolve("state.json").toFile());
-        if (!json.path("settings").equals(settingsJson(s)))
+        if (!json.path("settings").toString().equals(settingsJson(s).toString())) // by text: a long and an int node differ
             throw new IllegalArgumentException("--resume with other settings than " + dir + " was trained with: it has " + json.path("settings")
                     + ", the command asks for " + settingsJson(s) + "; pass the same options");
         List<Double> losses = new ArrayList<>();
