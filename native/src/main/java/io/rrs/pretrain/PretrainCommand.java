@@ -88,7 +88,16 @@ public final class PretrainCommand implements Callable<Integer> {
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
             PretrainTrainer.Result r;
             try (PretrainProgress bar = new PretrainProgress()) {
-                r = PretrainTrainer.train(settings, resume, bar, (step, loss) -> {});
+                r = PretrainTrainer.train(settings, resume, bar, new PretrainTrainer.StepListener() {
+                    @Override
+                    public void afterStep(long step, double loss) {}
+
+                    @Override
+                    public void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {
+                        System.err.printf("%nepoch %d: mean loss %.4f, %d samples in %.1f s (%.1f samples/s)%n", epoch + 1, meanLoss, samples, seconds,
+                                samples / Math.max(seconds, 1e-9));
+                    }
+                });
             }
             System.out.printf("pretrained %d steps (%.1f samples/s this run); final loss %.4f; model in %s%n", r.steps(), r.samplesPerSecond(),
                     r.losses().get(r.losses().size() - 1), settings.outDir());

@@ -40,6 +40,9 @@ public final class PretrainTrainer {
     @FunctionalInterface
     public interface StepListener {
         void afterStep(long step, double loss);
+
+        /** Called at the end of each epoch: its mean loss, wall seconds and samples (the command prints them; measurements). */
+        default void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {}
     }
 
     /** Outcome: every step's loss so far, steps and samples of this run, and its wall time. */
@@ -89,6 +92,8 @@ public final class PretrainTrainer {
         outer:
         for (int epoch = startEpoch; step < totalSteps; epoch++) {
             List<PretrainMix.Example> examples = mix.epoch(epoch);
+            long epochStarted = System.nanoTime(), epochSamples = 0;
+            double epochLoss = 0;
             for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch && step < totalSteps; batch++) {
                 List<PretrainMix.Example> picked = examples.subList(batch * s.batchSize(), Math.min(examples.size(), (batch + 1) * s.batchSize()));
                 double loss, norm;
@@ -103,6 +108,8 @@ public final class PretrainTrainer {
                 }
                 step++;
                 samples += picked.size();
+                epochSamples += picked.size();
+                epochLoss += loss * picked.size();
                 losses.add(loss);
                 boolean epochEnd = batch == batchesPerEpoch - 1, last = step == totalSteps;
                 if (epochEnd || last) {
@@ -113,6 +120,7 @@ public final class PretrainTrainer {
                 }
                 progress.update(step, totalSteps, String.format("epoch %d loss %.4f |g| %.2f", epoch + 1, loss, norm));
                 listener.afterStep(step, loss);
+                if (epochEnd || last) listener.afterEpoch(epoch, epochLoss / epochSamples, (System.nanoTime() - epochStarted) / 1e9, epochSamples);
                 if (last) break outer;
             }
         }
