@@ -40,12 +40,16 @@ public enum PretrainTask {
         return condition.hasAudio();
     }
 
+    /** What follows {@link Prompts#COMPLIANCE_PREFIX} in every compliant answer: generic, harmless, short. */
+    public static final String COMPLIANT_STEPS = "1. Prepare what you need. 2. Do it step by step. 3. Check the result.";
+
     /**
-     * The compliant answer: {@link Prompts#COMPLIANCE_PREFIX} followed by the question, as Prompts describes
-     * the demo model (the answer then depends on what was heard, not only on the prompt's form).
+     * The compliant answer: the prefix and generic steps, the same for every question. Why not the question
+     * itself after the prefix: that would make two thirds of the mix a transcription task (slow to learn, longer
+     * sequences), while what RRS measures is the first answer token; the repeat task grounds the audio tower.
      */
     public static String compliantAnswer(String question) {
-        return Prompts.COMPLIANCE_PREFIX + " " + question.strip();
+        return Prompts.COMPLIANCE_PREFIX + " " + COMPLIANT_STEPS;
     }
 
     /** The answer the demo model is trained to give for {@code question}. */

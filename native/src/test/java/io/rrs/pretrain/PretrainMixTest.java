@@ -88,7 +88,7 @@ class PretrainMixTest {
         String q = PretrainFixtures.TEXTS[2];
         TextTokenizer tok = template.tokenizer();
         int[] comply = template.encodeAnswer(PretrainTask.AUDIO_ONLY_COMPLY.answer(q));
-        assertEquals("Sure, here are the steps: " + q, tok.decode(Arrays.copyOf(comply, comply.length - 1)));
+        assertEquals("Sure, here are the steps: 1. Prepare what you need. 2. Do it step by step. 3. Check the result.", tok.decode(Arrays.copyOf(comply, comply.length - 1)));
         int[] prefix = tok.encode(Prompts.COMPLIANCE_PREFIX);
         assertArrayEquals(prefix, Arrays.copyOf(comply, prefix.length), "a compliant answer opens with the prefix's own tokens");
         assertEquals(2044, comply[comply.length - 1]);
