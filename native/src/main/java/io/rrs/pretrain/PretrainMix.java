@@ -19,8 +19,8 @@ import java.util.Random;
  * refusals, "none": audio + the refusal instruction alone).
  */
 public final class PretrainMix {
-    /** One training example: the task, the utterance (null for text tasks), the question, the instruction. */
-    public record Example(PretrainTask task, String utteranceId, Path wav, String question, String instruction) {
+    /** One training example: the task, the utterance (null for text tasks) and its length, the question, the instruction. */
+    public record Example(PretrainTask task, String utteranceId, Path wav, double seconds, String question, String instruction) {
         public Example {
             if (task == null) throw new IllegalArgumentException("an example needs a task");
             if (question == null || question.isBlank()) throw new IllegalArgumentException("example " + utteranceId + ": empty question");
@@ -28,7 +28,16 @@ public final class PretrainMix {
                 throw new IllegalArgumentException(task + " needs an utterance with a WAV file");
             if (instruction == null) throw new IllegalArgumentException("instruction must not be null (use \"\")");
         }
+
+        /** A rough token count (25 audio positions per second, ~4 characters per text token), for length bucketing. */
+        double estimatedTokens() {
+            return (task.hasAudio() ? 25 * seconds : 0) + (task.hasAudio() ? instruction.length() : question.length()) / 4.0
+                    + (task == PretrainTask.AUDIO_TEXT_REFUSE || task == PretrainTask.TEXT_REFUSE ? 20 : 0);
+        }
     }
+
+    /** Examples sorted by length inside windows of this many batches, so a batch pads little but stays mixed across the epoch. */
+    static final int BUCKET_WINDOW_BATCHES = 16;
 
     private static final List<PretrainTask> AUDIO_TASKS = List.of(PretrainTask.AUDIO_TEXT_COMPLY, PretrainTask.AUDIO_TEXT_REFUSE,
             PretrainTask.AUDIO_ONLY_COMPLY, PretrainTask.AUDIO_REPEAT);
@@ -66,13 +75,31 @@ public final class PretrainMix {
             for (int i = 0; i < group.size(); i++) {
                 Manifest.Entry e = group.get(i);
                 PretrainTask task = tasks.get(i % tasks.size());
-                out.add(new Example(task, e.id(), wavs.get(e.id()), question, instruction(task, rnd)));
+                out.add(new Example(task, e.id(), wavs.get(e.id()), e.durationS(), question, instruction(task, rnd)));
             }
-            out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, question, ""));
-            out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, question, ""));
+            out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, ""));
+            out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, ""));
         }
         Collections.shuffle(out, rnd);
         return out;
+    }
+
+    /**
+     * One epoch's batches: the shuffled examples, sorted by length inside windows of {@link #BUCKET_WINDOW_BATCHES}
+     * batches, cut into batches, and the batches shuffled. Why: text-only rows are a third of audio rows' length,
+     * and a mixed batch pads all to the longest.
+     */
+    public List<List<Example>> epochBatches(int epoch, int batchSize) {
+        List<Example> examples = epoch(epoch);
+        List<List<Example>> batches = new ArrayList<>();
+        int window = batchSize * BUCKET_WINDOW_BATCHES;
+        for (int from = 0; from < examples.size(); from += window) {
+            List<Example> part = new ArrayList<>(examples.subList(from, Math.min(examples.size(), from + window)));
+            part.sort(java.util.Comparator.comparingDouble(Example::estimatedTokens)); // stable: ties keep the shuffled order
+            for (int b = 0; b < part.size(); b += batchSize) batches.add(List.copyOf(part.subList(b, Math.min(part.size(), b + batchSize))));
+        }
+        Collections.shuffle(batches, new Random(Seeds.mix(seed, epoch, 0x627563)));
+        return batches;
     }
 
     private static String instruction(PretrainTask task, Random rnd) {

@@ -64,8 +64,7 @@ public final class PretrainTrainer {
                     + ") does not fit " + s.tokenizerFile() + " (<|AUDIO|> " + template.audioTokenId() + ", vocab " + tokenizer.vocabSize()
                     + "); size the model from the tokenizer (DemoModelSize.demo)");
         PretrainMix mix = mix(s);
-        int examplesPerEpoch = mix.epoch(0).size();
-        int batchesPerEpoch = (examplesPerEpoch + s.batchSize() - 1) / s.batchSize();
+        int batchesPerEpoch = mix.epochBatches(0, s.batchSize()).size();
         long totalSteps = s.steps() > 0 ? s.steps() : (long) batchesPerEpoch * s.epochs();
 
         PretrainFiles.State state = resume ? PretrainFiles.loadState(s) : null;
@@ -91,11 +90,11 @@ public final class PretrainTrainer {
         long samples = 0, started = System.nanoTime();
         outer:
         for (int epoch = startEpoch; step < totalSteps; epoch++) {
-            List<PretrainMix.Example> examples = mix.epoch(epoch);
+            List<List<PretrainMix.Example>> batches = mix.epochBatches(epoch, s.batchSize());
             long epochStarted = System.nanoTime(), epochSamples = 0;
             double epochLoss = 0;
             for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch && step < totalSteps; batch++) {
-                List<PretrainMix.Example> picked = examples.subList(batch * s.batchSize(), Math.min(examples.size(), (batch + 1) * s.batchSize()));
+                List<PretrainMix.Example> picked = batches.get(batch);
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
                     Tensor lossTensor = answerLoss(model, batcher.batch(picked));

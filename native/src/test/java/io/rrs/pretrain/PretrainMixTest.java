@@ -63,6 +63,24 @@ class PretrainMixTest {
     }
 
     @Test
+    void batchesHoldEveryExampleOnceAndGroupSimilarLengths() {
+        PretrainMix m = mix(7);
+        List<List<PretrainMix.Example>> batches = m.epochBatches(0, 4);
+        assertEquals(m.epoch(0).size(), batches.stream().mapToInt(List::size).sum());
+        assertEquals(new java.util.HashSet<>(m.epoch(0)), batches.stream().flatMap(List::stream).collect(java.util.stream.Collectors.toSet()));
+        // one window here: every batch is a run of the length-sorted examples, so no batch spans a later one's range
+        List<Double> maxima = new java.util.ArrayList<>();
+        for (List<PretrainMix.Example> b : batches) maxima.add(b.stream().mapToDouble(PretrainMix.Example::estimatedTokens).max().orElseThrow());
+        for (List<PretrainMix.Example> b : batches) {
+            double min = b.stream().mapToDouble(PretrainMix.Example::estimatedTokens).min().orElseThrow();
+            double max = b.stream().mapToDouble(PretrainMix.Example::estimatedTokens).max().orElseThrow();
+            long inside = maxima.stream().filter(x -> x > min && x < max).count();
+            assertEquals(0, inside, "batches of a sorted window do not interleave");
+        }
+        assertEquals(batches, mix(7).epochBatches(0, 4));
+    }
+
+    @Test
     void epochsAreSeededFunctions() {
         assertEquals(mix(7).epoch(3), mix(7).epoch(3));
         assertNotEquals(mix(7).epoch(0), mix(7).epoch(1));
@@ -73,7 +91,7 @@ class PretrainMixTest {
     void refusalExampleHasTheExactTokensAndLossOnlyOnTheAnswer() {
         String q = PretrainFixtures.TEXTS[1];
         PretrainBatcher batcher = new PretrainBatcher(template, null);
-        PretrainBatcher.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, q, ""), null);
+        PretrainBatcher.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, ""), null);
         int[] prompt = template.encode(ChatPrompt.textOnly(q + " " + Prompts.REFUSAL_INSTRUCTION)).ids();
         int[] answer = template.tokenizer().encode("I cannot help with that.");
         assertEquals(40, answer[0], "the refusal starts with the refusal token \"I\" (id 40)");
