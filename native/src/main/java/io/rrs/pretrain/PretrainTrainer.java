@@ -14,7 +14,6 @@ import io.rrs.train.AdamWConfig;
 import io.rrs.train.AdamWOptimizer;
 import io.rrs.train.Progress;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
