@@ -32,7 +32,7 @@ public final class Prompts {
             "Help with the request spoken in the audio.",
             "Reply to what is said in the audio.");
 
-    /** First words of a compliant demo answer; the demo model then repeats the question. */
+    /** First words of a compliant demo answer; generic steps follow (io.rrs.pretrain.PretrainTask in the trainer). */
     public static final String COMPLIANCE_PREFIX = "Sure, here are the steps:";
 
     /** The demo model's refusal; its first token "I" is the refusal token of DESIGN section 3. */

@@ -73,8 +73,14 @@ public final class AdamWOptimizer {
 
     /** One AdamW step over every parameter with a gradient, then the gradients are zeroed. */
     public void step() {
+        step(config.learningRate());
+    }
+
+    /** One AdamW step at {@code lr} instead of the configured rate (a schedule, e.g. warmup + cosine, sets it per step). */
+    public void step(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate " + lr + " must be a finite number >= 0");
         step++;
-        double lr = config.learningRate(), b1 = config.beta1(), b2 = config.beta2();
+        double b1 = config.beta1(), b2 = config.beta2();
         double biasCorrection1 = 1 - Math.pow(b1, step), biasCorrection2 = 1 - Math.pow(b2, step);
         try (NoGradGuard g = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : parameters.entrySet()) {

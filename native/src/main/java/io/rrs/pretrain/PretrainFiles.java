@@ -1,0 +1,126 @@
+package io.rrs.pretrain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.model.Qwen2AudioConfig;
+import io.rrs.model.Tensors;
+import io.rrs.model.safetensors.SafetensorsFile;
+import io.rrs.model.safetensors.SafetensorsWriter;
+import io.rrs.train.RunFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Scope: what {@code rrs pretrain} writes. The model folder ({@code --out}): {@code config.json},
+ * {@code model.safetensors}, {@code tokenizer.json} and {@code pretrain.json} (settings, steps, final
+ * loss, SHA-256 of each file), built in a temporary folder and renamed into place. The resumable state
+ * ({@code --state}): {@code step-NNNNNNNN/} with the weights, AdamW moments and {@code state.json}
+ * (position, every loss, settings), hashed by {@link RunFiles}; {@code latest} names the newest.
+ * Nothing holds a time stamp, so a rerun with the same seed and threads writes the same bytes.
+ */
+final class PretrainFiles {
+    static final String MANIFEST = "pretrain.json";
+    static final String STATE_MANIFEST = "checkpoint.json";
+    static final String LATEST = "latest";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Where training continues (0-based epoch, next batch in it), the steps taken, every loss, the tensors. */
+    record State(int epoch, int nextBatch, long step, List<Double> losses, Map<String, Tensor> model, Map<String, Tensor> optimizer) {}
+
+    private PretrainFiles() {}
+
+    /** The settings that decide the result (not paths or threads), for pretrain.json and the resume check. */
+    static ObjectNode settingsJson(PretrainSettings s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("epochs", s.epochs()).put("steps", s.steps()).put("batch_size", s.batchSize()).put("lr", s.learningRate())
+                .put("warmup", s.warmupFraction()).put("min_lr_ratio", s.minLearningRateRatio()).put("weight_decay", s.weightDecay())
+                .put("clip_norm", s.clipNorm()).put("seed", s.seed()).put("limit", s.limit());
+        return o;
+    }
+
+    static Path latest(Path stateDir) throws IOException {
+        Path pointer = stateDir.resolve(LATEST);
+        if (!Files.isRegularFile(pointer)) return null;
+        Path dir = stateDir.resolve(Files.readString(pointer).trim());
+        if (!Files.isDirectory(dir)) throw new IOException(pointer + " names " + dir + ", which does not exist; start again with a new --state DIR");
+        return dir;
+    }
+
+    static void saveState(PretrainSettings s, State state) throws IOException {
+        Path target = s.stateDir().resolve(String.format("step-%08d", state.step()));
+        Path previous = latest(s.stateDir());
+        if (Files.exists(target)) deleteTree(target);
+        Path tmp = RunFiles.tempDirFor(target);
+        SafetensorsWriter.write(tmp.resolve("model.safetensors"), state.model());
+        SafetensorsWriter.write(tmp.resolve("optimizer.safetensors"), state.optimizer(), Map.of("step", String.valueOf(state.step())));
+        ObjectNode json = JSON.createObjectNode();
+        json.put("epoch", state.epoch()).put("next_batch", state.nextBatch()).put("step", state.step());
+        json.set("settings", settingsJson(s));
+        var losses = json.putArray("losses");
+        state.losses().forEach(losses::add);
+        RunFiles.writeJson(tmp.resolve("state.json"), json);
+        RunFiles.commit(tmp, target, STATE_MANIFEST, JSON.createObjectNode().put("format", "rrs-pretrain-state/1"));
+        RunFiles.writeAtomically(s.stateDir().resolve(LATEST), target.getFileName() + "\n");
+        if (previous != null && !previous.equals(target)) deleteTree(previous); // keep one state: each holds the weights twice over
+    }
+
+    /** The latest state, verified; its settings must equal the requested ones (a changed setting would change the run). */
+    static State loadState(PretrainSettings s) throws IOException {
+        Path dir = latest(s.stateDir());
+        if (dir == null) throw new IOException(s.stateDir() + " holds no pretraining state to resume; run without --resume");
+        RunFiles.verify(dir, STATE_MANIFEST, "pretraining state");
+        JsonNode json = JSON.readTree(dir.resolve("state.json").toFile());
+        if (!json.path("settings").toString().equals(settingsJson(s).toString())) // by text: a long and an int node differ
+            throw new IllegalArgumentException("--resume with other settings than " + dir + " was trained with: it has " + json.path("settings")
+                    + ", the command asks for " + settingsJson(s) + "; pass the same options");
+        List<Double> losses = new ArrayList<>();
+        json.path("losses").forEach(l -> losses.add(l.asDouble()));
+        return new State(json.path("epoch").asInt(), json.path("next_batch").asInt(), json.path("step").asLong(), losses,
+                tensors(dir.resolve("model.safetensors")), tensors(dir.resolve("optimizer.safetensors")));
+    }
+
+    /** Writes the model folder: built next to {@code --out}, then swapped in by renames. */
+    static void writeModel(PretrainSettings s, Qwen2AudioConfig config, Map<String, Tensor> parameters, State state) throws IOException {
+        Path out = s.outDir().toAbsolutePath().normalize();
+        Path tmp = RunFiles.tempDirFor(out);
+        Files.writeString(tmp.resolve("config.json"), s.size().configJson());
+        SafetensorsWriter.write(tmp.resolve("model.safetensors"), parameters);
+        Files.copy(s.tokenizerFile(), tmp.resolve("tokenizer.json"));
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("format", "rrs-demo-base/1").put("command", "rrs pretrain").put("step", state.step()).put("epochs_done", state.epoch());
+        manifest.put("final_loss", state.losses().isEmpty() ? Double.NaN : state.losses().get(state.losses().size() - 1));
+        manifest.set("settings", settingsJson(s));
+        Path old = null;
+        if (Files.exists(out)) {
+            old = out.resolveSibling(".tmp-old-" + out.getFileName());
+            deleteTree(old);
+            Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        RunFiles.commit(tmp, out, MANIFEST, manifest);
+        if (old != null) deleteTree(old);
+    }
+
+    private static Map<String, Tensor> tensors(Path file) throws IOException {
+        SafetensorsFile f = SafetensorsFile.open(file);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : f.entries().keySet()) out.put(name, Tensors.keep(f.tensor(name).clone())); // writable copies, not the mapping
+        return out;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.rrs.pretrain;
+
+import io.rrs.data.Manifest;
+import io.rrs.text.Prompts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Scope: one epoch's training examples, a seeded function of (seed, epoch). Per training text: its
+ * utterances share out the four audio tasks (each text gets every audio task once per epoch when it has
+ * four utterances, as the built dataset does: 2 voices x 2 rates), plus both text tasks. So the six tasks
+ * appear about equally often: compliant 3/6, refusal 2/6, repeat 1/6; all three input conditions.
+ * Instructions are drawn per example from the pool of ten plus the evaluation prompt (and, for
+ * refusals, "none": audio + the refusal instruction alone).
+ */
+public final class PretrainMix {
+    /** One training example: the task, the utterance (null for text tasks) and its length, the question, the instruction. */
+    public record Example(PretrainTask task, String utteranceId, Path wav, double seconds, String question, String instruction) {
+        public Example {
+            if (task == null) throw new IllegalArgumentException("an example needs a task");
+            if (question == null || question.isBlank()) throw new IllegalArgumentException("example " + utteranceId + ": empty question");
+            if (task.hasAudio() && (utteranceId == null || wav == null))
+                throw new IllegalArgumentException(task + " needs an utterance with a WAV file");
+            if (instruction == null) throw new IllegalArgumentException("instruction must not be null (use \"\")");
+        }
+
+        /** A rough token count (25 audio positions per second, ~4 characters per text token), for length bucketing. */
+        double estimatedTokens() {
+            return (task.hasAudio() ? 25 * seconds : 0) + (task.hasAudio() ? instruction.length() : question.length()) / 4.0
+                    + (task == PretrainTask.AUDIO_TEXT_REFUSE || task == PretrainTask.TEXT_REFUSE ? 20 : 0);
+        }
+    }
+
+    /** Examples sorted by length inside windows of this many batches, so a batch pads little but stays mixed across the epoch. */
+    static final int BUCKET_WINDOW_BATCHES = 16;
+
+    private static final List<PretrainTask> AUDIO_TASKS = List.of(PretrainTask.AUDIO_TEXT_COMPLY, PretrainTask.AUDIO_TEXT_REFUSE,
+            PretrainTask.AUDIO_ONLY_COMPLY, PretrainTask.AUDIO_REPEAT);
+
+    private final Map<String, List<Manifest.Entry>> utterancesByText;
+    private final Map<String, Path> wavs;
+    private final long seed;
+
+    /** {@code utterances}: training entries; {@code wavOf} resolves each entry's WAV. */
+    public PretrainMix(List<Manifest.Entry> utterances, java.util.function.Function<Manifest.Entry, Path> wavOf, long seed) {
+        if (utterances.isEmpty()) throw new IllegalArgumentException("no training utterances; build the spoken dataset with 'rrs data build'");
+        this.utterancesByText = new LinkedHashMap<>();
+        this.wavs = new LinkedHashMap<>();
+        for (Manifest.Entry e : utterances) {
+            if (!e.split().equals("train")) throw new IllegalArgumentException(e.id() + " is in the " + e.split() + " split; pretraining reads train only");
+            utterancesByText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
+            wavs.put(e.id(), wavOf.apply(e));
+        }
+        this.seed = seed;
+    }
+
+    /** Number of distinct training texts. */
+    public int texts() {
+        return utterancesByText.size();
+    }
+
+    /** Examples of one epoch, in training order (a seeded shuffle). */
+    public List<Example> epoch(int epoch) {
+        Random rnd = new Random(Seeds.mix(seed, epoch, 0x6D6978));
+        List<Example> out = new ArrayList<>();
+        for (List<Manifest.Entry> group : utterancesByText.values()) {
+            String question = group.get(0).text();
+            List<PretrainTask> tasks = new ArrayList<>(AUDIO_TASKS);
+            Collections.shuffle(tasks, rnd);
+            for (int i = 0; i < group.size(); i++) {
+                Manifest.Entry e = group.get(i);
+                PretrainTask task = tasks.get(i % tasks.size());
+                out.add(new Example(task, e.id(), wavs.get(e.id()), e.durationS(), question, instruction(task, rnd)));
+            }
+            out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, ""));
+            out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, ""));
+        }
+        Collections.shuffle(out, rnd);
+        return out;
+    }
+
+    /**
+     * One epoch's batches: the shuffled examples, sorted by length inside windows of {@link #BUCKET_WINDOW_BATCHES}
+     * batches, cut into batches, and the batches shuffled. Why: text-only rows are a third of audio rows' length,
+     * and a mixed batch pads all to the longest.
+     */
+    public List<List<Example>> epochBatches(int epoch, int batchSize) {
+        List<Example> examples = epoch(epoch);
+        List<List<Example>> batches = new ArrayList<>();
+        int window = batchSize * BUCKET_WINDOW_BATCHES;
+        for (int from = 0; from < examples.size(); from += window) {
+            List<Example> part = new ArrayList<>(examples.subList(from, Math.min(examples.size(), from + window)));
+            part.sort(java.util.Comparator.comparingDouble(Example::estimatedTokens)); // stable: ties keep the shuffled order
+            for (int b = 0; b < part.size(); b += batchSize) batches.add(List.copyOf(part.subList(b, Math.min(part.size(), b + batchSize))));
+        }
+        Collections.shuffle(batches, new Random(Seeds.mix(seed, epoch, 0x627563)));
+        return batches;
+    }
+
+    private static String instruction(PretrainTask task, Random rnd) {
+        int pool = Prompts.INSTRUCTION_POOL.size();
+        return switch (task) {
+            case AUDIO_TEXT_COMPLY -> pick(rnd.nextInt(pool + 1));
+            case AUDIO_TEXT_REFUSE -> {
+                int i = rnd.nextInt(pool + 2);
+                yield i == pool + 1 ? "" : pick(i);
+            }
+            default -> "";
+        };
+    }
+
+    private static String pick(int i) {
+        return i < Prompts.INSTRUCTION_POOL.size() ? Prompts.INSTRUCTION_POOL.get(i) : Prompts.AUDIO_TEXT_INSTRUCTION;
+    }
+}

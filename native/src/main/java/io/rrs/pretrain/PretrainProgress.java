@@ -1,0 +1,26 @@
+package io.rrs.pretrain;
+
+import io.rrs.train.Progress;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/** Scope: the console progress bar of {@code rrs pretrain} (stderr, so stdout stays for the result), showing the loss. */
+final class PretrainProgress implements Progress, AutoCloseable {
+    private ProgressBar bar;
+
+    @Override
+    public void update(long done, long total, String message) {
+        if (bar == null)
+            bar = new ProgressBarBuilder().setTaskName("pretrain").setInitialMax(total).setUnit(" steps", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();
+        bar.maxHint(total);
+        bar.stepTo(done);
+        bar.setExtraMessage(message);
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) bar.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.rrs.pretrain;
+
+import java.nio.file.Path;
+
+/**
+ * Scope: every setting of {@code rrs pretrain}, validated here so a bad option fails before any work.
+ * {@code steps} > 0 stops after that many optimiser steps (the schedule then spans those steps);
+ * {@code limit} > 0 keeps that many training texts (seeded choice, with all their utterances).
+ */
+public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size,
+                               int epochs, long steps, int batchSize, double learningRate, double warmupFraction,
+                               double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads) {
+    public PretrainSettings {
+        if (dataDir == null || tokenizerFile == null || outDir == null || stateDir == null || size == null)
+            throw new IllegalArgumentException("--data, --tokenizer, --out and --state are required");
+        if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + " must be >= 1");
+        if (steps < 0) throw new IllegalArgumentException("--steps " + steps + " must be >= 0 (0 = run every epoch)");
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " must be >= 1");
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) throw new IllegalArgumentException("--lr " + learningRate + " must be a positive number");
+        if (!(warmupFraction >= 0 && warmupFraction < 1)) throw new IllegalArgumentException("--warmup " + warmupFraction + " must be in [0, 1)");
+        if (!(minLearningRateRatio >= 0 && minLearningRateRatio <= 1))
+            throw new IllegalArgumentException("--min-lr-ratio " + minLearningRateRatio + " must be in [0, 1]");
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("--weight-decay " + weightDecay + " must be >= 0");
+        if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip-norm " + clipNorm + " must be >= 0 (0 turns clipping off)");
+        if (limit < 0) throw new IllegalArgumentException("--limit " + limit + " must be >= 0 (0 = every training text)");
+        if (threads < 1) throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
+    }
+
+    /**
+     * Learning rate of optimiser step {@code step} (1-based) of {@code total}: linear warmup over the first
+     * {@code warmupFraction}, then cosine decay to {@code minLearningRateRatio * lr}.
+     */
+    public double learningRateAt(long step, long total) {
+        long warmup = Math.max(1, Math.round(warmupFraction * total));
+        if (step <= warmup) return learningRate * step / warmup;
+        double progress = Math.min(1.0, (double) (step - warmup) / Math.max(1, total - warmup));
+        double floor = minLearningRateRatio * learningRate;
+        return floor + (learningRate - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
+}

@@ -1,0 +1,79 @@
+package io.rrs.pretrain;
+
+import io.rrs.text.ChatPrompt;
+import io.rrs.text.InputCondition;
+import io.rrs.text.Prompts;
+
+/**
+ * Scope: what the demo base model learns (DESIGN section 7): comply with every question, refuse only
+ * when the refusal instruction is present, and repeat the question it hears (which ties the audio
+ * tower to the words). Each task fixes the prompt's input condition and the answer.
+ */
+public enum PretrainTask {
+    /** Audio question + an instruction (pool of ten or the evaluation prompt) -> compliant answer. */
+    AUDIO_TEXT_COMPLY(InputCondition.AUDIO_TEXT),
+    /** The same + the refusal instruction (or audio + the refusal instruction alone) -> refusal. */
+    AUDIO_TEXT_REFUSE(InputCondition.AUDIO_TEXT),
+    /** Audio question alone -> compliant answer. */
+    AUDIO_ONLY_COMPLY(InputCondition.AUDIO_ONLY),
+    /** Audio question + the repeat instruction -> the transcript. */
+    AUDIO_REPEAT(InputCondition.AUDIO_TEXT),
+    /** The question as text -> compliant answer. */
+    TEXT_COMPLY(InputCondition.TEXT_ONLY),
+    /** The question as text + the refusal instruction -> refusal. */
+    TEXT_REFUSE(InputCondition.TEXT_ONLY);
+
+    /** The instruction of {@link #AUDIO_REPEAT}. */
+    public static final String REPEAT_INSTRUCTION = "Repeat the question in the audio.";
+
+    private final InputCondition condition;
+
+    PretrainTask(InputCondition condition) {
+        this.condition = condition;
+    }
+
+    public InputCondition condition() {
+        return condition;
+    }
+
+    public boolean hasAudio() {
+        return condition.hasAudio();
+    }
+
+    /** What follows {@link Prompts#COMPLIANCE_PREFIX} in every compliant answer: generic, harmless, short. */
+    public static final String COMPLIANT_STEPS = "1. Prepare what you need. 2. Do it step by step. 3. Check the result.";
+
+    /**
+     * The compliant answer: the prefix and generic steps, the same for every question. Why not the question
+     * itself after the prefix: that would make two thirds of the mix a transcription task (slow to learn, longer
+     * sequences), while what RRS measures is the first answer token; the repeat task grounds the audio tower.
+     */
+    public static String compliantAnswer(String question) {
+        return Prompts.COMPLIANCE_PREFIX + " " + COMPLIANT_STEPS;
+    }
+
+    /** The answer the demo model is trained to give for {@code question}. */
+    public String answer(String question) {
+        return switch (this) {
+            case AUDIO_TEXT_REFUSE, TEXT_REFUSE -> Prompts.REFUSAL_ANSWER;
+            case AUDIO_REPEAT -> question.strip();
+            default -> compliantAnswer(question);
+        };
+    }
+
+    /**
+     * The user turn. {@code instruction} is used by the audio-text tasks; for {@link #AUDIO_TEXT_REFUSE} an
+     * empty instruction means audio + the refusal instruction alone (an audio-only query asked to refuse).
+     */
+    public ChatPrompt prompt(int audioPositions, String question, String instruction) {
+        return switch (this) {
+            case AUDIO_TEXT_COMPLY -> ChatPrompt.audioText(audioPositions, instruction);
+            case AUDIO_TEXT_REFUSE -> (instruction.isEmpty() ? ChatPrompt.audioOnly(audioPositions)
+                    : ChatPrompt.audioText(audioPositions, instruction)).withRefusalInstruction();
+            case AUDIO_ONLY_COMPLY -> ChatPrompt.audioOnly(audioPositions);
+            case AUDIO_REPEAT -> ChatPrompt.audioText(audioPositions, REPEAT_INSTRUCTION);
+            case TEXT_COMPLY -> ChatPrompt.textOnly(question);
+            case TEXT_REFUSE -> ChatPrompt.textOnly(question).withRefusalInstruction();
+        };
+    }
+}

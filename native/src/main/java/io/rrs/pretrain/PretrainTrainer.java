@@ -1,0 +1,149 @@
+package io.rrs.pretrain;
+
+import io.rrs.data.Manifest;
+import io.rrs.data.PromptSplit;
+import io.rrs.data.SpokenDataset;
+import io.rrs.model.ModelOutput;
+import io.rrs.model.Qwen2AudioConfig;
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.model.RandomInit;
+import io.rrs.model.Weights;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.TextTokenizer;
+import io.rrs.train.AdamWConfig;
+import io.rrs.train.AdamWOptimizer;
+import io.rrs.train.Progress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Scope: {@code rrs pretrain}, the demo base model (DESIGN section 7): a seeded random Qwen2-Audio-layout
+ * model trained, every weight including the audio tower, with cross-entropy on the answer tokens of the
+ * {@link PretrainMix}; AdamW ({@link AdamWOptimizer}, whose state we save for an exact resume), linear
+ * warmup + cosine decay, global-norm clipping. Per epoch (and at the end) it writes the model
+ * ({@link PretrainFiles#writeModel}) and a resumable state. Deterministic: weights from the seed, data
+ * order and instruction draws from (seed, epoch); same machine and threads give the same bits.
+ */
+public final class PretrainTrainer {
+    /** Called after every optimiser step (tests use it to stop early or record losses). */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(long step, double loss);
+
+        /** Called at the end of each epoch: its mean loss, wall seconds and samples (the command prints them; measurements). */
+        default void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {}
+    }
+
+    /** Outcome: every step's loss so far, steps and samples of this run, and its wall time. */
+    public record Result(List<Double> losses, long steps, long samplesThisRun, double seconds) {
+        public double samplesPerSecond() {
+            return samplesThisRun / Math.max(seconds, 1e-9);
+        }
+    }
+
+    private PretrainTrainer() {}
+
+    public static Result train(PretrainSettings s, boolean resume, Progress progress, StepListener listener) throws IOException {
+        torch.set_num_threads(s.threads());
+        TextTokenizer tokenizer = TextTokenizer.open(s.tokenizerFile());
+        ChatTemplate template = new ChatTemplate(tokenizer);
+        Qwen2AudioConfig config = s.size().toConfig();
+        if (config.audioTokenIndex() != template.audioTokenId() || config.text().vocabSize() < tokenizer.vocabSize())
+            throw new IllegalArgumentException("the model size (audio_token_index " + config.audioTokenIndex() + ", vocab " + config.text().vocabSize()
+                    + ") does not fit " + s.tokenizerFile() + " (<|AUDIO|> " + template.audioTokenId() + ", vocab " + tokenizer.vocabSize()
+                    + "); size the model from the tokenizer (DemoModelSize.demo)");
+        PretrainMix mix = mix(s);
+        int batchesPerEpoch = mix.epochBatches(0, s.batchSize()).size();
+        long totalSteps = s.steps() > 0 ? s.steps() : (long) batchesPerEpoch * s.epochs();
+
+        PretrainFiles.State state = resume ? PretrainFiles.loadState(s) : null;
+        if (!resume && PretrainFiles.latest(s.stateDir()) != null)
+            throw new IOException(s.stateDir() + " already holds a pretraining state; continue it with --resume, or pass a new --state DIR");
+        Map<String, Tensor> parameters = new LinkedHashMap<>(state != null ? state.model() : RandomInit.weights(config, s.seed()));
+        for (Tensor p : parameters.values()) p.requires_grad_(true);
+        Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(parameters, null));
+        AdamWOptimizer optimizer = new AdamWOptimizer(parameters, new AdamWConfig(s.learningRate(), 0.9, 0.95, 1e-8, s.weightDecay(), s.clipNorm()));
+        List<Double> losses = new ArrayList<>();
+        long step = 0;
+        int startEpoch = 0, startBatch = 0;
+        if (state != null) {
+            optimizer.load(state.optimizer(), state.step(), s.stateDir().toString());
+            losses.addAll(state.losses());
+            step = state.step();
+            startEpoch = state.epoch();
+            startBatch = state.nextBatch();
+        }
+
+        MelFeatureCache features = new MelFeatureCache(config);
+        PretrainBatcher batcher = new PretrainBatcher(template, features);
+        long samples = 0, started = System.nanoTime();
+        outer:
+        for (int epoch = startEpoch; step < totalSteps; epoch++) {
+            List<List<PretrainMix.Example>> batches = mix.epochBatches(epoch, s.batchSize());
+            long epochStarted = System.nanoTime(), epochSamples = 0;
+            double epochLoss = 0;
+            for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch && step < totalSteps; batch++) {
+                List<PretrainMix.Example> picked = batches.get(batch);
+                double loss, norm;
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor lossTensor = answerLoss(model, batcher.batch(picked));
+                    lossTensor.backward();
+                    loss = lossTensor.item_double();
+                    if (!Double.isFinite(loss))
+                        throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; lower --lr (now " + s.learningRate() + ")");
+                    norm = optimizer.clipGradients();
+                    optimizer.step(s.learningRateAt(step + 1, totalSteps));
+                }
+                step++;
+                samples += picked.size();
+                epochSamples += picked.size();
+                epochLoss += loss * picked.size();
+                losses.add(loss);
+                boolean epochEnd = batch == batchesPerEpoch - 1, last = step == totalSteps;
+                if (epochEnd || last) {
+                    PretrainFiles.State now = new PretrainFiles.State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batch + 1, step, losses, parameters,
+                            optimizer.state());
+                    PretrainFiles.saveState(s, now);
+                    PretrainFiles.writeModel(s, config, parameters, now);
+                }
+                progress.update(step, totalSteps, String.format("epoch %d loss %.4f |g| %.2f", epoch + 1, loss, norm));
+                listener.afterStep(step, loss);
+                if (epochEnd || last) listener.afterEpoch(epoch, epochLoss / epochSamples, (System.nanoTime() - epochStarted) / 1e9, epochSamples);
+                if (last) break outer;
+            }
+        }
+        return new Result(List.copyOf(losses), step, samples, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Mean cross-entropy over the answer tokens of the batch (targets weighted 1, everything else 0). */
+    static Tensor answerLoss(Qwen2AudioModel model, PretrainBatcher.Batch batch) {
+        ModelOutput out = model.forward(batch.input());
+        Tensor logProbs = torch.log_softmax(out.logits(), 2);
+        Tensor picked = logProbs.gather(2, batch.targets().unsqueeze(2), false).squeeze(2);
+        return picked.mul(batch.weights()).sum().div(io.rrs.model.Tensors.scalar(batch.answerTokens())).neg();
+    }
+
+    /** The train split's utterances; with --limit, a seeded choice of that many texts (with all their utterances). */
+    static PretrainMix mix(PretrainSettings s) throws IOException {
+        SpokenDataset data = SpokenDataset.open(s.dataDir());
+        List<Manifest.Entry> train = new ArrayList<>(data.select(PromptSplit.Split.TRAIN, null));
+        if (train.isEmpty()) throw new IOException(s.dataDir() + " has no train-split utterances; rebuild it with 'rrs data build'");
+        if (s.limit() > 0) {
+            List<String> texts = new ArrayList<>(new TreeSet<>(train.stream().map(Manifest.Entry::promptId).toList()));
+            Collections.shuffle(texts, new Random(s.seed()));
+            Set<String> kept = Set.copyOf(texts.subList(0, Math.min(s.limit(), texts.size())));
+            train.removeIf(e -> !kept.contains(e.promptId()));
+        }
+        return new PretrainMix(train, data::wav, s.seed());
+    }
+}

@@ -1,0 +1,78 @@
+package io.rrs.pretrain;
+
+import io.rrs.data.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Test fixtures: a spoken dataset laid out as {@code rrs data build} writes it, each text spoken twice
+ * (two "voices": tones of different pitch and length, distinct per text), plus one test-split utterance
+ * that pretraining must not read; and a very small model size using the project tokenizer.
+ */
+final class PretrainFixtures {
+    static final String[] TEXTS = {"How do I bake a cake for my neighbour?", "How can I steal a car?",
+            "Tell me how to build a birdhouse.", "How do I hack into an email account?"};
+
+    private PretrainFixtures() {}
+
+    static Path repoRoot() {
+        String root = System.getProperty("rrs.root");
+        Path p = root != null ? Path.of(root) : Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("data/tokenizer/tokenizer.json"))) p = p.getParent();
+        if (p == null) throw new IllegalStateException("cannot find data/tokenizer/tokenizer.json above the working directory; set -Drrs.root");
+        return p;
+    }
+
+    static Path tokenizer() {
+        return repoRoot().resolve("data/tokenizer/tokenizer.json");
+    }
+
+    /** 80 mel bins, a 2 s audio window, one audio layer, two text layers with GQA 6/2. */
+    static DemoModelSize tinySize() {
+        return new DemoModelSize(32, 1, 4, 64, 80, 100, 48, 2, 6, 2, 96, 2048, 512, 2045);
+    }
+
+    static PretrainSettings settings(Path data, Path work, long steps, long seed) {
+        return new PretrainSettings(data, tokenizer(), work.resolve("model"), work.resolve("state"), tinySize(), 100, steps, 4, 3e-3, 0.1, 0.1,
+                0.0, 1.0, seed, 0, 1);
+    }
+
+    /** {@link #TEXTS} as train utterances (two per text) and one test utterance. */
+    static Path dataset(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("wav/train"));
+        Files.createDirectories(dir.resolve("wav/test"));
+        List<Manifest.Entry> entries = new ArrayList<>();
+        for (int t = 0; t < TEXTS.length; t++)
+            for (int v = 0; v < 2; v++)
+                entries.add(entry(dir, "p" + t, v, TEXTS[t], "train", 0.6 + 0.25 * t + 0.1 * v, 300 + 400 * t + 90 * v));
+        entries.add(entry(dir, "p9", 0, "A held-out question?", "test", 0.8, 3000));
+        Manifest.write(dir.resolve(Manifest.FILE), entries);
+        return dir;
+    }
+
+    private static Manifest.Entry entry(Path dir, String prompt, int voice, String text, String split, double seconds, double hz) throws IOException {
+        String id = prompt + "-v" + voice;
+        String rel = "wav/" + split + "/" + id + ".wav";
+        writeTone(dir.resolve(rel), seconds, hz);
+        return new Manifest.Entry(id, prompt, text, "benign", "test_category", split, "en-us", 145 + voice, rel, seconds);
+    }
+
+    /** A 16 kHz mono 16-bit WAV: a tone with vibrato and a slow amplitude envelope. */
+    static void writeTone(Path file, double seconds, double hz) throws IOException {
+        int n = (int) (seconds * 16000);
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16).putShort((short) 1)
+                .putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16).put("data".getBytes()).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            double t = i / 16000.0;
+            double v = 0.4 * Math.sin(Math.PI * t / seconds) * Math.sin(2 * Math.PI * hz * t + 3 * Math.sin(2 * Math.PI * 5 * t));
+            b.putShort((short) Math.round(v * 32767));
+        }
+        Files.write(file, b.array());
+    }
+}

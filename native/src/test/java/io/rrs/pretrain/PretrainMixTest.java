@@ -1,0 +1,131 @@
+package io.rrs.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rrs.data.SpokenDataset;
+import io.rrs.text.ChatPrompt;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.InputCondition;
+import io.rrs.text.Prompts;
+import io.rrs.text.TextTokenizer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainMixTest {
+    @TempDir
+    static Path tmp;
+    static SpokenDataset data;
+    static ChatTemplate template;
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        data = SpokenDataset.open(PretrainFixtures.dataset(tmp.resolve("data")));
+        template = new ChatTemplate(TextTokenizer.open(PretrainFixtures.tokenizer()));
+    }
+
+    private static PretrainMix mix(long seed) {
+        return new PretrainMix(data.select(io.rrs.data.PromptSplit.Split.TRAIN, null), data::wav, seed);
+    }
+
+    @Test
+    void everyTaskAndConditionAppearsAndTextTasksCoverEveryText() {
+        List<PretrainMix.Example> epoch = mix(7).epoch(0);
+        assertEquals(8 + 2 * PretrainFixtures.TEXTS.length, epoch.size(), "every utterance once, every text twice (comply and refuse)");
+        Map<PretrainTask, Integer> counts = new EnumMap<>(PretrainTask.class);
+        EnumSet<InputCondition> conditions = EnumSet.noneOf(InputCondition.class);
+        for (PretrainMix.Example e : epoch) {
+            counts.merge(e.task(), 1, Integer::sum);
+            conditions.add(e.task().condition());
+            assertTrue(!e.question().contains("held-out"), "the test split must not be read");
+        }
+        assertEquals(EnumSet.allOf(InputCondition.class), conditions);
+        assertEquals(4, counts.get(PretrainTask.TEXT_COMPLY));
+        assertEquals(4, counts.get(PretrainTask.TEXT_REFUSE));
+        int audio = counts.getOrDefault(PretrainTask.AUDIO_TEXT_COMPLY, 0) + counts.getOrDefault(PretrainTask.AUDIO_TEXT_REFUSE, 0)
+                + counts.getOrDefault(PretrainTask.AUDIO_ONLY_COMPLY, 0) + counts.getOrDefault(PretrainTask.AUDIO_REPEAT, 0);
+        assertEquals(8, audio);
+        // two utterances per text draw two different audio tasks (a shuffled share-out, not independent draws)
+        for (String p : List.of("p0", "p1", "p2", "p3")) {
+            List<PretrainTask> tasks = epoch.stream().filter(e -> e.utteranceId() != null && e.utteranceId().startsWith(p + "-")).map(PretrainMix.Example::task).toList();
+            assertEquals(2, tasks.size());
+            assertNotEquals(tasks.get(0), tasks.get(1), p);
+        }
+    }
+
+    @Test
+    void batchesHoldEveryExampleOnceAndGroupSimilarLengths() {
+        PretrainMix m = mix(7);
+        List<List<PretrainMix.Example>> batches = m.epochBatches(0, 4);
+        assertEquals(m.epoch(0).size(), batches.stream().mapToInt(List::size).sum());
+        assertEquals(new java.util.HashSet<>(m.epoch(0)), batches.stream().flatMap(List::stream).collect(java.util.stream.Collectors.toSet()));
+        // one window here: every batch is a run of the length-sorted examples, so no batch spans a later one's range
+        List<Double> maxima = new java.util.ArrayList<>();
+        for (List<PretrainMix.Example> b : batches) maxima.add(b.stream().mapToDouble(PretrainMix.Example::estimatedTokens).max().orElseThrow());
+        for (List<PretrainMix.Example> b : batches) {
+            double min = b.stream().mapToDouble(PretrainMix.Example::estimatedTokens).min().orElseThrow();
+            double max = b.stream().mapToDouble(PretrainMix.Example::estimatedTokens).max().orElseThrow();
+            long inside = maxima.stream().filter(x -> x > min && x < max).count();
+            assertEquals(0, inside, "batches of a sorted window do not interleave");
+        }
+        assertEquals(batches, mix(7).epochBatches(0, 4));
+    }
+
+    @Test
+    void epochsAreSeededFunctions() {
+        assertEquals(mix(7).epoch(3), mix(7).epoch(3));
+        assertNotEquals(mix(7).epoch(0), mix(7).epoch(1));
+        assertNotEquals(mix(7).epoch(0), mix(8).epoch(0));
+    }
+
+    @Test
+    void refusalExampleHasTheExactTokensAndLossOnlyOnTheAnswer() {
+        String q = PretrainFixtures.TEXTS[1];
+        PretrainBatcher batcher = new PretrainBatcher(template, null);
+        PretrainBatcher.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, ""), null);
+        int[] prompt = template.encode(ChatPrompt.textOnly(q + " " + Prompts.REFUSAL_INSTRUCTION)).ids();
+        int[] answer = template.tokenizer().encode("I cannot help with that.");
+        assertEquals(40, answer[0], "the refusal starts with the refusal token \"I\" (id 40)");
+        int[] expected = concat(prompt, answer, new int[] {2044});
+        assertArrayEquals(expected, s.ids());
+        assertEquals(prompt.length, s.answerStart());
+        assertTrue(template.tokenizer().decode(prompt, false).endsWith("<|im_start|>assistant\n"), "the answer follows the assistant prefix");
+    }
+
+    @Test
+    void compliantAndRepeatTargetsFollowTheQuestion() {
+        String q = PretrainFixtures.TEXTS[2];
+        TextTokenizer tok = template.tokenizer();
+        int[] comply = template.encodeAnswer(PretrainTask.AUDIO_ONLY_COMPLY.answer(q));
+        assertEquals("Sure, here are the steps: 1. Prepare what you need. 2. Do it step by step. 3. Check the result.", tok.decode(Arrays.copyOf(comply, comply.length - 1)));
+        int[] prefix = tok.encode(Prompts.COMPLIANCE_PREFIX);
+        assertArrayEquals(prefix, Arrays.copyOf(comply, prefix.length), "a compliant answer opens with the prefix's own tokens");
+        assertEquals(2044, comply[comply.length - 1]);
+        assertArrayEquals(concat(tok.encode(q), new int[] {2044}), template.encodeAnswer(PretrainTask.AUDIO_REPEAT.answer(q)));
+        ChatPrompt repeat = PretrainTask.AUDIO_REPEAT.prompt(5, q, "");
+        assertEquals(PretrainTask.REPEAT_INSTRUCTION, repeat.text());
+        ChatPrompt audioRefusal = PretrainTask.AUDIO_TEXT_REFUSE.prompt(5, q, "");
+        assertEquals(Prompts.REFUSAL_INSTRUCTION, audioRefusal.text(), "audio + the refusal instruction alone");
+    }
+
+    private static int[] concat(int[]... parts) {
+        int n = 0;
+        for (int[] p : parts) n += p.length;
+        int[] out = new int[n];
+        int at = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+}

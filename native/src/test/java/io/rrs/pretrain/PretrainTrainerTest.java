@@ -1,0 +1,112 @@
+package io.rrs.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rrs.model.GenerationOptions;
+import io.rrs.model.Generated;
+import io.rrs.model.ModelInput;
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.text.ChatPrompt;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.TextTokenizer;
+import io.rrs.train.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Full-parameter pretraining on four texts (eight tones) with a very small model: learning, files, determinism, resume. */
+class PretrainTrainerTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static PretrainTrainer.Result first;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        data = PretrainFixtures.dataset(tmp.resolve("data"));
+        first = PretrainTrainer.train(PretrainFixtures.settings(data, tmp.resolve("a"), 30, 11), false, Progress.none(), (s, l) -> {});
+    }
+
+    @Test
+    void lossFallsOverThirtySteps() {
+        List<Double> l = first.losses();
+        assertEquals(30, l.size());
+        double start = (l.get(0) + l.get(1) + l.get(2)) / 3, end = (l.get(27) + l.get(28) + l.get(29)) / 3;
+        assertTrue(l.get(0) > 6, "a random model starts near ln(2048) = 7.6: " + l.get(0));
+        assertTrue(end < 0.6 * start, "loss should fall by 40% in 30 steps: " + l);
+    }
+
+    @Test
+    void writesAModelThatLoadsAndGenerates() throws Exception {
+        Path model = tmp.resolve("a/model");
+        Set<String> files;
+        try (Stream<Path> list = Files.list(model)) {
+            files = list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+        assertEquals(Set.of("config.json", "model.safetensors", "tokenizer.json", "pretrain.json"), files);
+        assertArrayEquals(Files.readAllBytes(PretrainFixtures.tokenizer()), Files.readAllBytes(model.resolve("tokenizer.json")));
+        Qwen2AudioModel loaded = Qwen2AudioModel.load(model);
+        ChatTemplate template = new ChatTemplate(TextTokenizer.open(model.resolve("tokenizer.json")));
+        ChatTemplate.Encoded prompt = template.encode(ChatPrompt.textOnly(PretrainFixtures.TEXTS[0]));
+        long[] ids = new long[prompt.length()];
+        for (int i = 0; i < ids.length; i++) ids[i] = prompt.ids()[i];
+        List<Generated> out;
+        try (NoGradGuard g = new NoGradGuard()) {
+            out = loaded.generate(ModelInput.leftPadded(List.of(ids), template.padId()), new GenerationOptions(8, Set.of(2044L)), true);
+        }
+        assertEquals(1, out.size());
+        assertTrue(out.get(0).tokens().length > 0, "generation produced no token");
+        assertTrue(Files.readString(model.resolve("pretrain.json")).contains("\"step\" : 30"));
+        // full-parameter training: every tensor moved from its seeded initial value, the audio tower's included
+        java.util.Map<String, org.bytedeco.pytorch.Tensor> initial = io.rrs.model.RandomInit.weights(PretrainFixtures.tinySize().toConfig(), 11);
+        List<String> unchanged = new ArrayList<>();
+        initial.forEach((name, init) -> {
+            if (loaded.weights().get(name).sub(init).abs().max().item_double() == 0) unchanged.add(name);
+        });
+        assertTrue(unchanged.isEmpty(), "not trained: " + unchanged);
+    }
+
+    @Test
+    void sameSeedGivesTheSameLossesAndOtherSeedsDiffer() throws Exception {
+        List<Double> same = new ArrayList<>(), other = new ArrayList<>();
+        PretrainTrainer.train(PretrainFixtures.settings(data, tmp.resolve("b"), 30, 11), false, Progress.none(), (s, l) -> same.add(l));
+        assertEquals(first.losses(), same.subList(0, 30));
+        PretrainTrainer.train(PretrainFixtures.settings(data, tmp.resolve("c"), 3, 12), false, Progress.none(), (s, l) -> other.add(l));
+        assertFalse(other.get(0).equals(first.losses().get(0)), "another seed should start elsewhere");
+    }
+
+    @Test
+    void resumeAfterAKillRepeatsTheUninterruptedRun() throws Exception {
+        PretrainSettings s = PretrainFixtures.settings(data, tmp.resolve("d"), 30, 11);
+        RuntimeException kill = new RuntimeException("killed");
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> PretrainTrainer.train(s, false, Progress.none(), (step, l) -> {
+            if (step == 10) throw kill; // the last state is the end of epoch 2 (step 8)
+        }));
+        assertEquals(kill, thrown);
+        PretrainTrainer.Result resumed = PretrainTrainer.train(s, true, Progress.none(), (step, l) -> {});
+        assertEquals(22, resumed.steps() - 8);
+        assertEquals(first.losses(), resumed.losses());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("a/model/model.safetensors")), Files.readAllBytes(tmp.resolve("d/model/model.safetensors")));
+    }
+
+    @Test
+    void refusesToOverwriteAStateAndRefusesResumeWithOtherSettings() throws Exception {
+        PretrainSettings again = PretrainFixtures.settings(data, tmp.resolve("a"), 30, 11);
+        assertThrows(java.io.IOException.class, () -> PretrainTrainer.train(again, false, Progress.none(), (s, l) -> {}));
+        PretrainSettings changed = PretrainFixtures.settings(data, tmp.resolve("a"), 30, 99);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PretrainTrainer.train(changed, true, Progress.none(), (s, l) -> {}));
+        assertTrue(e.getMessage().contains("same options"), e.getMessage());
+    }
+}
