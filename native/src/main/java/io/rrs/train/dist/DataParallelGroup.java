@@ -122,7 +122,7 @@ public final class DataParallelGroup implements AutoCloseable {
                 if (after[r] == before[r]) dead.add("rank " + r);
                 else if (steps[r] < collectives) behind.add("rank " + r + " (at all-reduce " + steps[r] + ")");
             }
-            if (!dead.isEmpty()) return String.join(", ", dead) + " stopped (its process died or was killed).";
+            if (!dead.isEmpty()) return String.join(", ", dead) + " stopped (its process died, was killed or is frozen: no heartbeat).";
             if (!behind.isEmpty()) return String.join(", ", behind) + " is alive but did not reach this step within "
                     + config.timeout().toSeconds() + " s (hung or much slower; raise --dist-timeout if it is only slow).";
             return "no peer is visibly dead or behind; check the other ranks' output.";
