@@ -91,13 +91,12 @@ public final class ReshapeTrainer {
         long steps = state.optimizerSteps(), samples = state.samplesSeen(), samplesThisRun = 0;
         long started = System.nanoTime();
         lora.train(true);
-        // joined after every check above, so a rank with a bad setting fails alone, before the others wait on it
-        try (DataParallelGroup group = dist.distributed() ? DataParallelGroup.join(dist) : null) {
-        GradientAverager averager = group == null ? null : new GradientAverager(group, lora.parameters());
-
-        // train-log.jsonl for `rrs eval`'s loss plot: on resume rewritten from the checkpoint's history first
-        try (TrainingLogWriter trainLog = dist.writesFiles()
-                ? TrainingLogWriter.start(config.runDir(), state.losses(), batches, config.accumulationSteps()) : null) {
+        // the group is joined after every check above, so a rank with a bad setting fails alone, before the others wait on it;
+        // train-log.jsonl for `rrs eval`'s loss plot (rank 0 only): on resume rewritten from the checkpoint's history first
+        try (DataParallelGroup group = dist.distributed() ? DataParallelGroup.join(dist) : null;
+             TrainingLogWriter trainLog = dist.writesFiles()
+                     ? TrainingLogWriter.start(config.runDir(), state.losses(), batches, config.accumulationSteps()) : null) {
+            GradientAverager averager = group == null ? null : new GradientAverager(group, lora.parameters());
             for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
                 int[] order = order(rows, config.seed(), epoch);
                 double groupLoss = 0;
@@ -155,7 +154,6 @@ public final class ReshapeTrainer {
                     }
                 }
             }
-        }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Result(state, lastCheckpoint, samplesThisRun / Math.max(seconds, 1e-9), samplesThisRun, seconds);

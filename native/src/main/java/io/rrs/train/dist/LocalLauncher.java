@@ -29,7 +29,7 @@ public final class LocalLauncher {
         try {
             for (int r = 0; r < worldSize; r++) {
                 List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.rrs.cli.Rrs", "reshape", "train"));
-                cmd.addAll(withoutOption(originalArgs, "--master"));
+                cmd.addAll(withoutOption(trainArgs(originalArgs), "--master"));
                 cmd.addAll(List.of("--rank", String.valueOf(r), "--master", rendezvous));
                 ProcessBuilder pb = new ProcessBuilder(cmd);
                 if (r == 0) pb.inheritIO();
@@ -62,6 +62,13 @@ public final class LocalLauncher {
             for (Process p : ranks) p.destroyForcibly(); // never leave a rank behind, whatever happened
             for (Process p : ranks) p.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** picocli's original arguments are the whole command line; the ranks get what follows {@code reshape train}. */
+    static List<String> trainArgs(List<String> original) {
+        for (int i = 0; i + 1 < original.size(); i++)
+            if (original.get(i).equals("reshape") && original.get(i + 1).equals("train")) return original.subList(i + 2, original.size());
+        return original;
     }
 
     static List<String> withoutOption(List<String> args, String name) {
