@@ -123,7 +123,8 @@ public final class ReshapeTrainer {
                         loss = RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
                                 deltaMasked, lora.factors());
                     }
-                    if (!Double.isFinite(loss)) throw nonFinite("loss is " + loss, epoch, batch, steps, lastCheckpoint);
+                    // with several ranks the check waits for the all-reduced loss, so that all ranks stop together
+                    if (!Double.isFinite(loss) && averager == null) throw nonFinite("loss is " + loss, epoch, batch, steps, lastCheckpoint);
                     groupLoss += loss;
                     inGroup++;
                     samples += to - from;
@@ -131,7 +132,10 @@ public final class ReshapeTrainer {
                     if (inGroup == config.accumulationSteps() || batch == batches - 1) {
                         double norm;
                         try (PointerScope scope = new PointerScope()) {
-                            if (averager != null) groupLoss = averager.average(groupLoss); // sum of micro-batch losses, averaged over ranks
+                            if (averager != null) {
+                                groupLoss = averager.average(groupLoss); // sum of micro-batch losses, averaged over ranks
+                                if (!Double.isFinite(groupLoss)) throw nonFinite("loss (averaged over the ranks) is " + groupLoss, epoch, batch, steps, lastCheckpoint);
+                            }
                             optimizer.scaleGradients(1.0 / inGroup); // the mean over micro-batches, as loss / accumulation does
                             norm = optimizer.clipGradients();
                             if (!Double.isFinite(norm)) throw nonFinite("gradient norm is " + norm, epoch, batch, steps, lastCheckpoint);
@@ -146,8 +150,9 @@ public final class ReshapeTrainer {
                         boolean epochEnd = batch == batches - 1;
                         state = new Checkpoint.State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batch + 1, steps, samples, List.copyOf(losses),
                                 config.toJson());
-                        if (dist.writesFiles() && (epochEnd || (config.saveEverySteps() > 0 && steps % config.saveEverySteps() == 0)))
-                            lastCheckpoint = Checkpoint.save(config.runDir(), state, lora, optimizer, modelDir);
+                        if (epochEnd || (config.saveEverySteps() > 0 && steps % config.saveEverySteps() == 0))
+                            lastCheckpoint = dist.writesFiles() ? Checkpoint.save(config.runDir(), state, lora, optimizer, modelDir)
+                                    : Checkpoint.dirFor(config.runDir(), steps); // rank 0 writes it; the other ranks name it in errors
                         if (dist.writesFiles()) progress.update((long) epoch * batches + batch + 1, totalBatches,
                                 String.format("epoch %d/%d loss %.5f", epoch + 1, config.epochs(), stepLoss));
                         listener.afterStep(steps, stepLoss);

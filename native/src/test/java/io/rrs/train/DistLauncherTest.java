@@ -44,6 +44,29 @@ class DistLauncherTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aNonFiniteLossStopsEveryRankWithTheSameMessage() throws Exception {
+        Path model = ReshapeFixtures.model(tmp.resolve("model"), 83), data = ReshapeFixtures.dataset(tmp.resolve("data"), 6);
+        Path run = DistTrainFixtures.prepared(model, data, tmp.resolve("run"));
+        List<String> args = List.of("--run", run.toString(), "--epochs", "3", "--batch-size", "4", "--lr", "1e30", "--save-every", "1",
+                "--dist-timeout", "20");
+        String master = DistTrainFixtures.master();
+        Process r0 = DistTrainFixtures.rank(tmp.resolve("r0.log"), 2, 0, master, args), r1 = DistTrainFixtures.rank(tmp.resolve("r1.log"), 2, 1, master, args);
+        try {
+            assertTrue(r0.waitFor(100, TimeUnit.SECONDS) && r1.waitFor(20, TimeUnit.SECONDS), "ranks did not stop");
+            for (int r = 0; r < 2; r++) {
+                String log = DistTrainFixtures.read(tmp.resolve("r" + r + ".log"));
+                assertEquals(3, (r == 0 ? r0 : r1).exitValue(), "rank " + r + " must stop with the non-finite exit code: " + log);
+                assertTrue(log.contains("averaged over the ranks") && log.contains("step-00000001"), log);
+            }
+            assertEquals(1, Checkpoint.load(Checkpoint.latest(run)).state().optimizerSteps());
+        } finally {
+            r0.destroyForcibly();
+            r1.destroyForcibly();
+        }
+    }
+
+    @Test
     void settingsThatCannotSplitOrRendezvousAreRefusedByName() {
         var odd = assertThrows(IllegalArgumentException.class, () -> DataParallelBatches.check(12, 3, 2));
         assertTrue(odd.getMessage().contains("--batch-size 3") && odd.getMessage().contains("--world-size 2"), odd.getMessage());
