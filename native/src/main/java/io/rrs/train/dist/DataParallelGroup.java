@@ -90,12 +90,12 @@ public final class DataParallelGroup implements AutoCloseable {
     /** Sums {@code flat} (a contiguous CPU tensor) over all ranks, in place; throws {@link RankFailureException} naming a failed peer. */
     public void allReduceSum(Tensor flat) {
         collectives++;
-        store.add(stepKey(config.rank()), 1);
         TensorVector tensors = new TensorVector(flat);
         AllreduceOptions options = new AllreduceOptions().reduceOp(new ReduceOp(ReduceOp.RedOpType.SUM))
                 .timeout(new Milliseconds(config.timeout().toMillis()));
         boolean completed;
         try {
+            store.add(stepKey(config.rank()), 1); // fails too (within the store timeout) once rank 0, the store's host, is gone
             Work work = group.allreduce(tensors, options);
             completed = work._wait(new Milliseconds(config.timeout().toMillis()));
         } catch (RuntimeException e) {
