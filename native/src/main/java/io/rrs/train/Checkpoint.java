@@ -59,9 +59,14 @@ public record Checkpoint(Path dir, State state, Map<String, Tensor> adapter, Map
         return runDir.resolve(DIR);
     }
 
+    /** The directory of the checkpoint after optimiser step {@code steps}. */
+    public static Path dirFor(Path runDir, long steps) {
+        return checkpointsDir(runDir).resolve(String.format("step-%08d", steps));
+    }
+
     /** Writes a checkpoint and then points {@code latest} at it; returns its directory. */
     public static Path save(Path runDir, State state, LoraAdapters lora, AdamWOptimizer optimizer, Path modelDir) throws IOException {
-        Path target = checkpointsDir(runDir).resolve(String.format("step-%08d", state.optimizerSteps()));
+        Path target = dirFor(runDir, state.optimizerSteps());
         if (Files.exists(target)) RunFiles.deleteTree(target); // same step written again (e.g. an epoch end after --save-every)
         Path tmp = RunFiles.tempDirFor(target);
         SafetensorsWriter.write(tmp.resolve(ADAPTER), lora.parameters(),

@@ -6,6 +6,8 @@ import io.rrs.text.InputCondition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import io.rrs.train.dist.DistConfig;
+import io.rrs.train.dist.LocalLauncher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +45,9 @@ public final class ReshapeCommand implements Callable<Integer> {
         } catch (NonFiniteLossException e) {
             System.err.println("rrs reshape: " + e.getMessage());
             return 3;
+        } catch (io.rrs.train.dist.RankFailureException e) {
+            System.err.println("rrs reshape: " + e.getMessage());
+            return 4;
         } catch (CorruptRunException e) {
             System.err.println("rrs reshape: " + e.getMessage());
             return 2;
@@ -182,10 +187,33 @@ public final class ReshapeCommand implements Callable<Integer> {
         @Option(names = "--resume-from", paramLabel = "DIR", description = "Continue from this checkpoint directory (e.g. an earlier one).")
         Path resumeFrom;
 
+        @Option(names = "--world-size", defaultValue = "1", paramLabel = "N",
+                description = "Data-parallel processes (c10d Gloo); each trains on 1/N of every micro-batch; default: ${DEFAULT-VALUE}.")
+        int worldSize;
+
+        @Option(names = "--rank", paramLabel = "R", description = "This process's rank, 0..N-1 (rank 0 hosts --master and writes the checkpoints). "
+                + "Leave it out with --world-size N > 1 to start all N ranks locally.")
+        Integer processRank;
+
+        @Option(names = "--master", paramLabel = "ADDR:PORT", description = "Rendezvous of the ranks (rank 0 listens there); "
+                + "default for a local launch: 127.0.0.1 and a free port.")
+        String master;
+
+        @Option(names = "--dist-timeout", defaultValue = "60", paramLabel = "SECONDS",
+                description = "Stop with an error naming the rank when a peer is dead or hung this long; default: ${DEFAULT-VALUE}.")
+        long distTimeout;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             return report(() -> {
                 Path runDir = resolve(run);
+                if (worldSize > 1 && processRank == null) // the launcher: this process only starts and watches the N ranks
+                    return LocalLauncher.run(worldSize, master, java.time.Duration.ofSeconds(distTimeout),
+                            spec.commandLine().getParseResult().originalArgs(), runDir);
+                DistConfig dist = DistConfig.of(worldSize, processRank == null ? 0 : processRank, master, java.time.Duration.ofSeconds(distTimeout));
                 TrainConfig config = new TrainConfig(runDir, resolve(model), new LoraConfig(rank, alpha, dropout),
                         new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool,
                         path(loss), saveEvery);
@@ -195,8 +223,14 @@ public final class ReshapeCommand implements Callable<Integer> {
                     if (from == null) throw new IOException("--resume: run " + runDir + " has no checkpoint yet; start it without --resume");
                 }
                 ReshapeTrainer.Result result;
-                try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
-                    result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {});
+                if (dist.writesFiles()) {
+                    try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
+                        result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {}, dist);
+                    }
+                } else {
+                    result = ReshapeTrainer.train(config, from, Progress.none(), (steps, stepLoss) -> {}, dist);
+                    System.out.printf(Locale.ROOT, "rank %d of %d: trained to step %d%n", dist.rank(), dist.worldSize(), result.state().optimizerSteps());
+                    return 0;
                 }
                 var losses = result.state().losses();
                 System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",

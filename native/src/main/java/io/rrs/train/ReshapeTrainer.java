@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import io.rrs.train.dist.DataParallelBatches;
+import io.rrs.train.dist.DataParallelGroup;
+import io.rrs.train.dist.DistConfig;
+import io.rrs.train.dist.GradientAverager;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -40,6 +44,16 @@ public final class ReshapeTrainer {
      * on resume the checkpoint's settings apply, except {@code epochs}, which may be raised.
      */
     public static Result train(TrainConfig requested, Path resumeFrom, Progress progress, StepListener listener) throws IOException {
+        return train(requested, resumeFrom, progress, listener, DistConfig.single());
+    }
+
+    /**
+     * Data-parallel training as rank {@code dist.rank()} of {@code dist.worldSize()} processes ({@code docs/reshape.md}):
+     * every rank walks the same global batches and trains on its equal share of each; the gradients are averaged
+     * over the ranks before clipping and AdamW, so all ranks hold the same adapters. Only rank 0 writes files.
+     */
+    public static Result train(TrainConfig requested, Path resumeFrom, Progress progress, StepListener listener, DistConfig dist)
+            throws IOException {
         PreparedRun prepared = PreparedRun.load(requested.runDir());
         if (resumeFrom == null && Checkpoint.latest(requested.runDir()) != null)
             throw new IOException("run " + requested.runDir() + " already has checkpoints (" + Checkpoint.latest(requested.runDir())
@@ -51,6 +65,8 @@ public final class ReshapeTrainer {
         if (!RunFiles.sha256(modelDir.resolve("config.json")).equals(prepared.modelConfigSha256()))
             throw new IOException(modelDir.resolve("config.json") + " differs from the model prepare used (" + prepared.modelDir()
                     + "); train on the same model, or prepare a new run");
+        int rows = prepared.queries().size();
+        DataParallelBatches.check(rows, config.batchSize(), dist.worldSize());
         ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(modelDir);
 
         torch.manual_seed(config.seed() & Long.MAX_VALUE);
@@ -69,45 +85,57 @@ public final class ReshapeTrainer {
         List<Query> queries = prepared.queries();
         Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
         QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), prepared.audioPadding(), 1L << 30);
-        int rows = queries.size(), batches = (rows + config.batchSize() - 1) / config.batchSize();
+        int batches = (rows + config.batchSize() - 1) / config.batchSize();
         long totalBatches = (long) batches * config.epochs();
         List<Checkpoint.StepLoss> losses = new ArrayList<>(state.losses());
         long steps = state.optimizerSteps(), samples = state.samplesSeen(), samplesThisRun = 0;
         long started = System.nanoTime();
         lora.train(true);
-
-        // train-log.jsonl for `rrs eval`'s loss plot: on resume rewritten from the checkpoint's history first
-        try (TrainingLogWriter trainLog = TrainingLogWriter.start(config.runDir(), state.losses(), batches, config.accumulationSteps())) {
+        // the group is joined after every check above, so a rank with a bad setting fails alone, before the others wait on it;
+        // train-log.jsonl for `rrs eval`'s loss plot (rank 0 only): on resume rewritten from the checkpoint's history first
+        try (DataParallelGroup group = dist.distributed() ? DataParallelGroup.join(dist) : null;
+             TrainingLogWriter trainLog = dist.writesFiles()
+                     ? TrainingLogWriter.start(config.runDir(), state.losses(), batches, config.accumulationSteps()) : null) {
+            GradientAverager averager = group == null ? null : new GradientAverager(group, lora.parameters());
             for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
                 int[] order = order(rows, config.seed(), epoch);
                 double groupLoss = 0;
                 int inGroup = 0;
                 for (int batch = epoch == state.epoch() ? state.nextBatch() : 0; batch < batches; batch++) {
                     int from = batch * config.batchSize(), to = Math.min(rows, from + config.batchSize());
-                    long[] index = new long[to - from];
+                    // this rank's share of the global batch; instructions are drawn for the whole batch, then sliced
+                    int share = (to - from) / dist.worldSize(), shareFrom = from + dist.rank() * share, shareTo = shareFrom + share;
+                    long[] index = new long[shareTo - shareFrom];
                     List<Query> picked = new ArrayList<>();
-                    for (int i = from; i < to; i++) {
-                        index[i - from] = order[i];
+                    for (int i = shareFrom; i < shareTo; i++) {
+                        index[i - shareFrom] = order[i];
                         picked.add(queries.get(order[i]));
                     }
                     long batchSeed = mix(config.seed(), epoch, batch);
+                    List<String> batchInstructions = instructions(to - from, batchSeed, config.promptPool()).subList(shareFrom - from, shareTo - from);
                     double loss;
                     try (PointerScope scope = new PointerScope()) {
-                        torch.manual_seed(batchSeed & Long.MAX_VALUE); // the adapters' dropout masks
-                        ModelInput in = encoder.encode(picked, prepared.condition(), instructions(picked.size(), batchSeed, config.promptPool()), false);
+                        // the adapters' dropout masks; each rank its own stream (rank 0's is the single-process one)
+                        torch.manual_seed((dist.rank() == 0 ? batchSeed : mix(batchSeed, dist.rank(), -2)) & Long.MAX_VALUE);
+                        ModelInput in = encoder.encode(picked, prepared.condition(), batchInstructions, false);
                         Tensor h = opened.model().lastTokenHidden(in);
                         Tensor rowsIndex = Tensors.longs(index, index.length);
                         loss = RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
                                 deltaMasked, lora.factors());
                     }
-                    if (!Double.isFinite(loss)) throw nonFinite("loss is " + loss, epoch, batch, steps, lastCheckpoint);
+                    // with several ranks the check waits for the all-reduced loss, so that all ranks stop together
+                    if (!Double.isFinite(loss) && averager == null) throw nonFinite("loss is " + loss, epoch, batch, steps, lastCheckpoint);
                     groupLoss += loss;
                     inGroup++;
-                    samples += picked.size();
-                    samplesThisRun += picked.size();
+                    samples += to - from;
+                    samplesThisRun += to - from;
                     if (inGroup == config.accumulationSteps() || batch == batches - 1) {
                         double norm;
                         try (PointerScope scope = new PointerScope()) {
+                            if (averager != null) {
+                                groupLoss = averager.average(groupLoss); // sum of micro-batch losses, averaged over ranks
+                                if (!Double.isFinite(groupLoss)) throw nonFinite("loss (averaged over the ranks) is " + groupLoss, epoch, batch, steps, lastCheckpoint);
+                            }
                             optimizer.scaleGradients(1.0 / inGroup); // the mean over micro-batches, as loss / accumulation does
                             norm = optimizer.clipGradients();
                             if (!Double.isFinite(norm)) throw nonFinite("gradient norm is " + norm, epoch, batch, steps, lastCheckpoint);
@@ -116,15 +144,16 @@ public final class ReshapeTrainer {
                         steps++;
                         double stepLoss = groupLoss / inGroup;
                         losses.add(new Checkpoint.StepLoss(epoch, steps, stepLoss));
-                        trainLog.append(steps, epoch, batch, stepLoss);
+                        if (trainLog != null) trainLog.append(steps, epoch, batch, stepLoss);
                         groupLoss = 0;
                         inGroup = 0;
                         boolean epochEnd = batch == batches - 1;
                         state = new Checkpoint.State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batch + 1, steps, samples, List.copyOf(losses),
                                 config.toJson());
                         if (epochEnd || (config.saveEverySteps() > 0 && steps % config.saveEverySteps() == 0))
-                            lastCheckpoint = Checkpoint.save(config.runDir(), state, lora, optimizer, modelDir);
-                        progress.update((long) epoch * batches + batch + 1, totalBatches,
+                            lastCheckpoint = dist.writesFiles() ? Checkpoint.save(config.runDir(), state, lora, optimizer, modelDir)
+                                    : Checkpoint.dirFor(config.runDir(), steps); // rank 0 writes it; the other ranks name it in errors
+                        if (dist.writesFiles()) progress.update((long) epoch * batches + batch + 1, totalBatches,
                                 String.format("epoch %d/%d loss %.5f", epoch + 1, config.epochs(), stepLoss));
                         listener.afterStep(steps, stepLoss);
                     }
