@@ -1,12 +1,11 @@
 package io.rrs.bench;
 
+import io.rrs.audio.WavEncoder;
 import io.rrs.export.ExportOptions;
 import io.rrs.export.Exporter;
 import io.rrs.guard.GuardQuery;
 import io.rrs.model.RandomInit;
 import io.rrs.text.Prompts;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -55,16 +54,13 @@ public final class GuardBenchFixture {
     public static GuardQuery query3sAudioText() {
         int n = 48000;
         Random rnd = new Random(9);
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes()).putInt(2 * n);
+        short[] pcm = new short[n];
         for (int i = 0; i < n; i++) {
             double t = i / 16000.0, v = 0;
             for (int h = 1; h <= 5; h++) v += Math.sin(2 * Math.PI * 130 * h * t) / h;
             v = 0.2 * (0.5 + 0.5 * Math.sin(2 * Math.PI * 3 * t)) * v + 0.01 * rnd.nextGaussian();
-            b.putShort((short) Math.round(Math.max(-1, Math.min(1, v)) * 32767));
+            pcm[i] = (short) Math.round(Math.max(-1, Math.min(1, v)) * 32767);
         }
-        return GuardQuery.wav(b.array(), Prompts.AUDIO_TEXT_INSTRUCTION).withId("3s-audio-text");
+        return GuardQuery.wav(WavEncoder.pcm16(pcm, 16000), Prompts.AUDIO_TEXT_INSTRUCTION).withId("3s-audio-text");
     }
 }

@@ -1,5 +1,6 @@
 package io.rrs.export;
 
+import io.rrs.audio.WavEncoder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,8 +25,6 @@ import io.rrs.train.ReshapePrepare;
 import io.rrs.train.ReshapeTrainer;
 import io.rrs.train.TrainConfig;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,10 +128,8 @@ class ExportReshapeRunTest {
 
     private static void writeTone(Path file, double seconds, double hz) throws IOException {
         int n = (int) (seconds * 16000);
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16).putShort((short) 1)
-                .putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16).put("data".getBytes()).putInt(2 * n);
-        for (int i = 0; i < n; i++) b.putShort((short) Math.round(12000 * Math.sin(Math.PI * i / n) * Math.sin(2 * Math.PI * hz * i / 16000.0)));
-        Files.write(file, b.array());
+        short[] pcm = new short[n];
+        for (int i = 0; i < n; i++) pcm[i] = (short) Math.round(12000 * Math.sin(Math.PI * i / n) * Math.sin(2 * Math.PI * hz * i / 16000.0));
+        WavEncoder.writePcm16(file, pcm, 16000);
     }
 }

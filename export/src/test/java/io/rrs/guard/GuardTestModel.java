@@ -1,12 +1,11 @@
 package io.rrs.guard;
 
+import io.rrs.audio.WavEncoder;
 import io.rrs.export.ExportOptions;
 import io.rrs.export.Exporter;
 import io.rrs.io.Npy;
 import io.rrs.model.RandomInit;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -108,12 +107,9 @@ final class GuardTestModel {
 
     /** Mono 16-bit PCM WAV bytes of {@code samples} at {@code rate}. */
     static byte[] wav(float[] samples, int rate) {
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * samples.length).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate).putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes()).putInt(2 * samples.length);
-        for (float s : samples) b.putShort((short) Math.round(s * 32767));
-        return b.array();
+        short[] pcm = new short[samples.length];
+        for (int i = 0; i < pcm.length; i++) pcm[i] = (short) Math.round(samples[i] * 32767);
+        return WavEncoder.pcm16(pcm, rate);
     }
 
     /** The samples a 16-bit WAV of {@code samples} decodes to (quantised), so PCM and WAV queries can be compared. */

@@ -1,10 +1,9 @@
 package io.rrs.eval;
 
+import io.rrs.audio.WavEncoder;
 import io.rrs.data.Manifest;
 import io.rrs.model.RandomInit;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,12 +94,9 @@ final class EvalFixtures {
     static void writeWav(Path file, double seconds, long seed) throws IOException {
         int n = (int) (seconds * 16000);
         Random rnd = new Random(seed);
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16).put("data".getBytes()).putInt(2 * n);
+        short[] pcm = new short[n];
         double f = 200 + 50 * seed;
-        for (int i = 0; i < n; i++) b.putShort((short) (8000 * Math.sin(2 * Math.PI * f * i / 16000) + 500 * rnd.nextGaussian()));
-        Files.createDirectories(file.getParent());
-        Files.write(file, b.array());
+        for (int i = 0; i < n; i++) pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * f * i / 16000) + 500 * rnd.nextGaussian());
+        WavEncoder.writePcm16(file, pcm, 16000);
     }
 }

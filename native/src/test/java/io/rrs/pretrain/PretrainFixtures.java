@@ -1,9 +1,8 @@
 package io.rrs.pretrain;
 
+import io.rrs.audio.WavEncoder;
 import io.rrs.data.Manifest;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,14 +64,12 @@ final class PretrainFixtures {
     /** A 16 kHz mono 16-bit WAV: a tone with vibrato and a slow amplitude envelope. */
     static void writeTone(Path file, double seconds, double hz) throws IOException {
         int n = (int) (seconds * 16000);
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16).putShort((short) 1)
-                .putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16).put("data".getBytes()).putInt(2 * n);
+        short[] pcm = new short[n];
         for (int i = 0; i < n; i++) {
             double t = i / 16000.0;
             double v = 0.4 * Math.sin(Math.PI * t / seconds) * Math.sin(2 * Math.PI * hz * t + 3 * Math.sin(2 * Math.PI * 5 * t));
-            b.putShort((short) Math.round(v * 32767));
+            pcm[i] = (short) Math.round(v * 32767);
         }
-        Files.write(file, b.array());
+        WavEncoder.writePcm16(file, pcm, 16000);
     }
 }
