@@ -96,6 +96,7 @@ public final class ReshapeTrainer {
         try (DataParallelGroup group = dist.distributed() ? DataParallelGroup.join(dist) : null;
              TrainingLogWriter trainLog = dist.writesFiles()
                      ? TrainingLogWriter.start(config.runDir(), state.losses(), batches, config.accumulationSteps()) : null) {
+            if (group != null) group.checkSameSettings(rankSettings(config, prepared, resumeFrom, rows));
             GradientAverager averager = group == null ? null : new GradientAverager(group, lora.parameters());
             for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
                 int[] order = order(rows, config.seed(), epoch);
@@ -162,6 +163,18 @@ public final class ReshapeTrainer {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Result(state, lastCheckpoint, samplesThisRun / Math.max(seconds, 1e-9), samplesThisRun, seconds);
+    }
+
+    /** What every rank of one data-parallel run must share (compared through the store before the first step). */
+    private static java.util.SortedMap<String, String> rankSettings(TrainConfig config, PreparedRun prepared, Path resumeFrom, int rows)
+            throws IOException {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        m.put("train settings", config.toJson().toString());
+        m.put("prepare.json sha256", RunFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
+        m.put("model config.json sha256", prepared.modelConfigSha256());
+        m.put("training rows", String.valueOf(rows));
+        m.put("resume from", resumeFrom == null ? "(start)" : resumeFrom.getFileName().toString());
+        return m;
     }
 
     private static NonFiniteLossException nonFinite(String what, int epoch, int batch, long steps, Path lastCheckpoint) {

@@ -65,4 +65,29 @@ class DistTrainEquivalenceTest {
             for (Process p : ranks) p.destroyForcibly();
         }
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void ranksStartedWithDifferentSettingsStopBeforeTheFirstStepNamingTheSetting() throws Exception {
+        Path model = ReshapeFixtures.model(tmp.resolve("model"), 41), data = ReshapeFixtures.dataset(tmp.resolve("data"), 6);
+        Path run = DistTrainFixtures.prepared(model, data, tmp.resolve("run"));
+        String master = DistTrainFixtures.master();
+        List<Process> ranks = new ArrayList<>();
+        try {
+            for (int r = 0; r < 2; r++)
+                ranks.add(DistTrainFixtures.rank(tmp.resolve("rank-" + r + ".log"), 2, r, master,
+                        List.of("--run", run.toString(), "--epochs", "1", "--lr", r == 0 ? "1e-3" : "2e-3", "--dist-timeout", "20")));
+            for (int r = 0; r < 2; r++) {
+                String log = DistTrainFixtures.read(tmp.resolve("rank-" + r + ".log"));
+                assertTrue(ranks.get(r).waitFor(60, TimeUnit.SECONDS), "rank " + r + " did not stop: " + log);
+                log = DistTrainFixtures.read(tmp.resolve("rank-" + r + ".log"));
+                assertTrue(ranks.get(r).exitValue() != 0, "rank " + r + " must fail: " + log);
+                assertTrue(log.contains("rank " + (1 - r) + " was started with other settings") && log.contains("\"lr\":"),
+                        "rank " + r + " must name the other rank and the setting: " + log);
+            }
+            assertEquals(null, Checkpoint.latest(run), "no step may be taken, so no checkpoint");
+        } finally {
+            for (Process p : ranks) p.destroyForcibly();
+        }
+    }
 }

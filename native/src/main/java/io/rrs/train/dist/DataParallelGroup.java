@@ -87,6 +87,59 @@ public final class DataParallelGroup implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Checks, before the first step, that every rank trains the same thing: each rank publishes its
+     * {@code settings} (name -> value: training settings, prepared run, resume point) in the store and
+     * compares them with every other rank's. Without it, ranks started with different options would
+     * all-reduce gradients of different runs without any error.
+     * @throws RankFailureException naming the rank and the settings that differ
+     */
+    public void checkSameSettings(java.util.SortedMap<String, String> settings) {
+        String mine = encode(settings);
+        try {
+            store.set(settingsKey(config.rank()), mine);
+            for (int r = 0; r < config.worldSize(); r++) {
+                if (r == config.rank()) continue;
+                String theirs = store.get_to_str(settingsKey(r)); // blocks until rank r published, up to the store timeout
+                if (!theirs.equals(mine)) throw new RankFailureException("rank " + config.rank() + ": rank " + r + " was started with other "
+                        + "settings: " + differences(settings, decode(theirs), r) + ". Start every rank with the same options, "
+                        + "prepared run and --resume choice.", null);
+            }
+        } catch (RankFailureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new RankFailureException("rank " + config.rank() + ": could not compare settings with the other ranks within "
+                    + config.timeout().toSeconds() + " s (" + firstLine(e) + "); " + missingRanks(store, config), e);
+        }
+    }
+
+    private static String encode(java.util.SortedMap<String, String> settings) {
+        StringBuilder sb = new StringBuilder();
+        settings.forEach((k, v) -> sb.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
+        return sb.toString();
+    }
+
+    private static java.util.SortedMap<String, String> decode(String s) {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        for (String line : s.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) m.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return m;
+    }
+
+    private String differences(java.util.SortedMap<String, String> mine, java.util.SortedMap<String, String> theirs, int rank) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(mine.keySet());
+        keys.addAll(theirs.keySet());
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            String a = mine.get(k), b = theirs.get(k);
+            if (!java.util.Objects.equals(a, b))
+                out.add(k + " = " + a + " here (rank " + config.rank() + "), " + b + " on rank " + rank);
+        }
+        return String.join("; ", out);
+    }
+
     /** Sums {@code flat} (a contiguous CPU tensor) over all ranks, in place; throws {@link RankFailureException} naming a failed peer. */
     public void allReduceSum(Tensor flat) {
         collectives++;
@@ -153,6 +206,10 @@ public final class DataParallelGroup implements AutoCloseable {
 
     private static String heartbeatKey(int rank) {
         return "rrs/heartbeat/" + rank;
+    }
+
+    private static String settingsKey(int rank) {
+        return "rrs/settings/" + rank;
     }
 
     private static String stepKey(int rank) {
