@@ -111,7 +111,7 @@ class ExportReshapeRunTest {
     }
 
     /** Three harmful (low tones) and three benign (high tones) train utterances, as 'rrs data build' lays them out. */
-    private static Path dataset(Path dir) throws IOException {
+    static Path dataset(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("wav/train"));
         List<Manifest.Entry> entries = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

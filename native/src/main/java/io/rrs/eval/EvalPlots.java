@@ -36,17 +36,30 @@ public final class EvalPlots {
 
     /** Loss against optimiser step, {@link #PANEL_WIDTH} x {@link #PANEL_HEIGHT}. */
     public static Path lossCurve(TrainingLog log, Path png) throws IOException {
-        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title("RRS training loss")
-                .xAxisTitle("optimiser step").yAxisTitle("loss").build();
-        double[] x = new double[log.points().size()], y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = log.points().get(i).step();
-            y[i] = log.points().get(i).loss();
+        return lossCurves(Map.of("RRS", log), png);
+    }
+
+    /**
+     * One loss panel per training log ({@code label} -> log; e.g. RRS and the SFT baseline), side by side, each with
+     * its own loss axis (the objectives differ in scale), {@code logs.size() * PANEL_WIDTH} x {@link #PANEL_HEIGHT}.
+     */
+    public static Path lossCurves(Map<String, TrainingLog> logs, Path png) throws IOException {
+        List<BufferedImage> panels = new ArrayList<>();
+        for (Map.Entry<String, TrainingLog> e : logs.entrySet()) {
+            XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(e.getKey() + " training loss")
+                    .xAxisTitle("optimiser step").yAxisTitle("loss").build();
+            List<TrainingLog.Point> points = e.getValue().points();
+            double[] x = new double[points.size()], y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = points.get(i).step();
+                y[i] = points.get(i).loss();
+            }
+            XYSeries s = chart.addSeries("loss", x, y);
+            s.setMarker(x.length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            chart.getStyler().setLegendVisible(false);
+            panels.add(BitmapEncoder.getBufferedImage(chart));
         }
-        XYSeries s = chart.addSeries("loss", x, y);
-        s.setMarker(x.length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-        chart.getStyler().setLegendVisible(false);
-        return write(BitmapEncoder.getBufferedImage(chart), png);
+        return write(sideBySide(panels), png);
     }
 
     /**
@@ -91,12 +104,16 @@ public final class EvalPlots {
             }
             panels.add(BitmapEncoder.getBufferedImage(chart));
         }
+        write(sideBySide(panels), png);
+        return pca;
+    }
+
+    private static BufferedImage sideBySide(List<BufferedImage> panels) {
         BufferedImage joined = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = joined.createGraphics();
         for (int i = 0; i < panels.size(); i++) g.drawImage(panels.get(i), i * PANEL_WIDTH, 0, null);
         g.dispose();
-        write(joined, png);
-        return pca;
+        return joined;
     }
 
     /** Convenience for the command: panel titles for base and (optionally) aligned. */

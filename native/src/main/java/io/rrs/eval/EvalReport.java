@@ -15,11 +15,14 @@ import java.util.TreeSet;
 
 /**
  * Scope: the evaluation report, {@code report.json} and {@code report.md}: DSR and ORR per
- * condition and per category, base and aligned side by side with aligned - base deltas, plus the
+ * condition and per category, the base model first, then the aligned (RRS) model and every
+ * {@code --compare} model (e.g. the SFT baseline), each with its delta against the base, plus the
  * mean over conditions, the phrase list, throughput and the plots. Rates are fractions in JSON
- * (null when undefined) and percentages in Markdown. Without an aligned model only base columns appear.
+ * (null when undefined) and percentages in Markdown. JSON keys: the model names ("aligned" stays
+ * the --aligned model's, its delta "delta"; a compare model NAME's delta is "delta_NAME"); Markdown
+ * labels the aligned model "RRS". Without other models only base columns appear.
  *
- * @param models     "base" (required) and optionally "aligned" -> their rates
+ * @param models     "base" (required), optionally "aligned", then compare names -> their rates (column order: base, aligned, the rest as given)
  * @param modelPaths the same names -> the folder or run each was loaded from
  * @param throughput the same names -> generation speed of this run (absent when fully resumed)
  * @param plots      file names of the PNGs written beside the report
@@ -27,27 +30,58 @@ import java.util.TreeSet;
 public record EvalReport(List<String> conditions, Map<String, RateTable> models, Map<String, String> modelPaths, List<String> phrases,
                          Map<String, ResponseGenerator.Throughput> throughput, List<String> plots, List<String> notes) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     public EvalReport {
         if (conditions.isEmpty()) throw new IllegalArgumentException("a report needs at least one condition");
         if (!models.containsKey("base")) throw new IllegalArgumentException("a report needs the base model's rates");
-        for (String m : models.keySet())
-            if (!m.equals("base") && !m.equals("aligned")) throw new IllegalArgumentException("report models are \"base\" and \"aligned\", got \"" + m + "\"");
-        models = ordered(models);
-        modelPaths = ordered(modelPaths);
-        throughput = ordered(throughput);
+        for (String m : models.keySet()) if (!m.equals("base") && !m.equals("aligned")) checkCompareName(m);
+        List<String> order = order(models.keySet());
+        models = ordered(models, order);
+        modelPaths = ordered(modelPaths, order);
+        throughput = ordered(throughput, order);
         conditions = List.copyOf(conditions);
     }
 
-    /** Base first, then aligned: the column order of every table. */
-    private static <V> Map<String, V> ordered(Map<String, V> m) {
-        Map<String, V> out = new LinkedHashMap<>();
-        for (String k : List.of("base", "aligned")) if (m.containsKey(k)) out.put(k, m.get(k));
+    /**
+     * Refuses a {@code --compare} name that would collide with a column, a JSON key or a file name: lowercase
+     * letters, digits, '-' and '_' (at most 32), not "base", "aligned", "rrs" (the --aligned model's label) or "delta...".
+     */
+    public static void checkCompareName(String name) {
+        if (name == null || !NAME.matcher(name).matches())
+            throw new IllegalArgumentException("--compare name \"" + name + "\" must be lowercase letters, digits, '-' or '_' (at most 32), e.g. sft=runs/sft");
+        if (List.of("base", "aligned", "rrs").contains(name) || name.startsWith("delta"))
+            throw new IllegalArgumentException("--compare name \"" + name + "\" is reserved (base, aligned, rrs, delta*); pick another, e.g. sft"
+                    + (name.equals("rrs") || name.equals("aligned") ? ", and pass the RRS run as --aligned" : ""));
+    }
+
+    /** Base first, then aligned, then the other models in their given order: the column order of every table. */
+    private static List<String> order(java.util.Set<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String k : List.of("base", "aligned")) if (names.contains(k)) out.add(k);
+        for (String k : names) if (!out.contains(k)) out.add(k);
         return out;
     }
 
-    private boolean hasAligned() {
-        return models.containsKey("aligned");
+    private static <V> Map<String, V> ordered(Map<String, V> m, List<String> order) {
+        Map<String, V> out = new LinkedHashMap<>();
+        for (String k : order) if (m.containsKey(k)) out.put(k, m.get(k));
+        return out;
+    }
+
+    /** Every model but the base, in column order: each gets a delta against the base. */
+    private List<String> others() {
+        return models.keySet().stream().filter(m -> !m.equals("base")).toList();
+    }
+
+    /** The Markdown label: "RRS" for the --aligned model, the name otherwise. */
+    static String label(String model) {
+        return model.equals("aligned") ? "RRS" : model;
+    }
+
+    /** The JSON key of a model's delta against the base: "delta" for the aligned model (as before compare models), "delta_NAME" otherwise. */
+    static String deltaKey(String model) {
+        return model.equals("aligned") ? "delta" : "delta_" + model;
     }
 
     /** Writes report.json and report.md into {@code dir}; returns the Markdown path. */
@@ -78,6 +112,8 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
         conditions.forEach(conds::add);
         ObjectNode paths = root.putObject("models");
         modelPaths.forEach(paths::put);
+        ObjectNode labels = root.putObject("labels");
+        models.keySet().forEach(m -> labels.put(m, label(m)));
         ArrayNode ph = root.putObject("judge").putArray("phrases");
         phrases.forEach(ph::add);
         ObjectNode results = root.putObject("results");
@@ -93,10 +129,10 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
             putRate(n, "dsr", mean(perCondition(m), true));
             putRate(n, "orr", mean(perCondition(m), false));
         }
-        if (hasAligned()) {
-            ObjectNode d = mean.putObject("delta");
-            putRate(d, "dsr", mean(perCondition("aligned"), true) - mean(perCondition("base"), true));
-            putRate(d, "orr", mean(perCondition("aligned"), false) - mean(perCondition("base"), false));
+        for (String m : others()) {
+            ObjectNode d = mean.putObject(deltaKey(m));
+            putRate(d, "dsr", mean(perCondition(m), true) - mean(perCondition("base"), true));
+            putRate(d, "orr", mean(perCondition(m), false) - mean(perCondition("base"), false));
         }
         ObjectNode tp = root.putObject("throughput");
         throughput.forEach((m, t) -> {
@@ -125,10 +161,10 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
             n.put("benign", r.benign());
             n.put("benign_refused", r.benignRefused());
         }
-        if (hasAligned()) {
-            ObjectNode d = node.putObject("delta");
-            putRate(d, "dsr", rates.apply("aligned").dsr() - rates.apply("base").dsr());
-            putRate(d, "orr", rates.apply("aligned").orr() - rates.apply("base").orr());
+        for (String m : others()) {
+            ObjectNode d = node.putObject(deltaKey(m));
+            putRate(d, "dsr", rates.apply(m).dsr() - rates.apply("base").dsr());
+            putRate(d, "orr", rates.apply(m).orr() - rates.apply("base").orr());
         }
     }
 
@@ -145,7 +181,7 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
 
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder("# RRS evaluation\n\n");
-        modelPaths.forEach((m, p) -> sb.append("- ").append(m).append(": `").append(p).append("`\n"));
+        modelPaths.forEach((m, p) -> sb.append("- ").append(label(m)).append(": `").append(p).append("`\n"));
         sb.append("- refusal phrases (case-insensitive substring): ").append(String.join(" | ", phrases.stream().map(p -> "\"" + p + "\"").toList())).append("\n");
         sb.append("- DSR = share of harmful queries refused (higher is safer); ORR = share of benign queries refused (lower is better)\n\n");
         sb.append("## Summary\n\n").append(header("condition", "harmful", "benign"));
@@ -153,12 +189,7 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
             RefusalRates b = models.get("base").condition(c);
             sb.append(row(c, b.harmful(), b.benign(), m -> models.get(m).condition(c)));
         }
-        sb.append("| **mean** | | | ");
-        for (String m : models.keySet()) sb.append(pct(mean(perCondition(m), true))).append(" | ");
-        if (hasAligned()) sb.append(delta(mean(perCondition("aligned"), true) - mean(perCondition("base"), true))).append(" | ");
-        for (String m : models.keySet()) sb.append(pct(mean(perCondition(m), false))).append(" | ");
-        if (hasAligned()) sb.append(delta(mean(perCondition("aligned"), false) - mean(perCondition("base"), false))).append(" |");
-        sb.append("\n");
+        sb.append(cells(List.of("**mean**", "", ""), m -> mean(perCondition(m), true), m -> mean(perCondition(m), false)));
         for (String c : conditions) {
             sb.append("\n## ").append(c).append(" by category\n\n").append(header("category", "harmful", "benign"));
             for (String cat : categories(c)) {
@@ -168,7 +199,7 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
         }
         if (!throughput.isEmpty()) {
             sb.append("\n## Generation speed (this run)\n\n| model | queries | tokens | seconds | queries/s | tokens/s |\n|---|---|---|---|---|---|\n");
-            throughput.forEach((m, t) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.2f | %.1f |%n", m, t.queries(), t.tokens(),
+            throughput.forEach((m, t) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.2f | %.1f |%n", label(m), t.queries(), t.tokens(),
                     t.seconds(), t.queriesPerSecond(), t.tokensPerSecond())));
         }
         if (!plots.isEmpty()) {
@@ -182,22 +213,33 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
         return sb.toString();
     }
 
+    /** Columns: the first three, DSR base, then DSR and its delta per other model; the same for ORR. */
     private String header(String first, String n1, String n2) {
         List<String> cols = new ArrayList<>(List.of(first, n1, n2));
-        for (String m : models.keySet()) cols.add("DSR " + m);
-        if (hasAligned()) cols.add("ΔDSR");
-        for (String m : models.keySet()) cols.add("ORR " + m);
-        if (hasAligned()) cols.add("ΔORR");
+        for (String rate : List.of("DSR", "ORR")) {
+            cols.add(rate + " base");
+            for (String m : others()) {
+                cols.add(rate + " " + label(m));
+                cols.add("Δ" + rate + " " + label(m));
+            }
+        }
         return "| " + String.join(" | ", cols) + " |\n|" + "---|".repeat(cols.size()) + "\n";
     }
 
     private String row(String name, int harmful, int benign, java.util.function.Function<String, RefusalRates> rates) {
-        StringBuilder sb = new StringBuilder("| ").append(name).append(" | ").append(harmful).append(" | ").append(benign).append(" | ");
-        for (String m : models.keySet()) sb.append(pct(rates.apply(m).dsr())).append(" | ");
-        if (hasAligned()) sb.append(delta(rates.apply("aligned").dsr() - rates.apply("base").dsr())).append(" | ");
-        for (String m : models.keySet()) sb.append(pct(rates.apply(m).orr())).append(" | ");
-        if (hasAligned()) sb.append(delta(rates.apply("aligned").orr() - rates.apply("base").orr())).append(" |");
-        return sb.append("\n").toString();
+        return cells(List.of(name, Integer.toString(harmful), Integer.toString(benign)), m -> rates.apply(m).dsr(), m -> rates.apply(m).orr());
+    }
+
+    private String cells(List<String> first, java.util.function.Function<String, Double> dsr, java.util.function.Function<String, Double> orr) {
+        List<String> cells = new ArrayList<>(first);
+        for (var rate : List.of(dsr, orr)) {
+            cells.add(pct(rate.apply("base")));
+            for (String m : others()) {
+                cells.add(pct(rate.apply(m)));
+                cells.add(delta(rate.apply(m) - rate.apply("base")));
+            }
+        }
+        return "| " + String.join(" | ", cells) + " |\n";
     }
 
     static String pct(double v) {

@@ -19,9 +19,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Scope: one {@code rrs eval} run: select the test utterances, answer them with the base model and
- * (if given) the aligned one in every condition (resuming each model's JSONL), take the
- * last-token representations for the PCA picture, then write report.json, report.md and the PNGs.
+ * Scope: one {@code rrs eval} run: select the test utterances, answer them with the base model,
+ * the aligned one (if given) and every {@code --compare} model in every condition (resuming each
+ * model's JSONL), take the last-token representations of base and aligned for the PCA picture,
+ * then write report.json, report.md and the PNGs.
  * Models are loaded one after the other, so only one is resident at a time.
  */
 public final class EvalRun {
@@ -66,25 +67,35 @@ public final class EvalRun {
         long baseVocab = base.config().text().vocabSize();
         base = null; // let the base go before the aligned model is loaded
 
-        Path alignedTrainingLog = null;
-        if (s.aligned() != null) {
-            ModelSource.Aligned aligned = ModelSource.loadAligned(s.model(), s.aligned(), () -> ModelSource.loadBase(s.model()));
-            if (aligned.model().config().text().vocabSize() != baseVocab)
-                throw new IOException("--aligned " + s.aligned() + " has a vocabulary of " + aligned.model().config().text().vocabSize()
-                        + " tokens, the base model " + baseVocab + "; the aligned model must be the base model's fine-tune");
-            paths.put("aligned", s.aligned().toAbsolutePath() + " (" + aligned.description() + ")");
-            alignedTrainingLog = aligned.trainingLog();
-            evaluate("aligned", aligned.model(), template, data, queries, rates, speed, representations, s.aligned().toAbsolutePath().toString());
-        } else {
-            notes.add("no --aligned model: base columns only");
+        // the aligned model, then every --compare model, each loaded, evaluated and let go in turn; their training logs for loss.png
+        Map<String, Path> others = new LinkedHashMap<>();
+        if (s.aligned() != null) others.put("aligned", s.aligned());
+        else notes.add("no --aligned model: " + (s.compare().isEmpty() ? "base columns only" : "no RRS columns"));
+        others.putAll(s.compare());
+        Map<String, Path> trainingLogs = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> m : others.entrySet()) {
+            String name = m.getKey(), option = name.equals("aligned") ? "--aligned" : "--compare " + name;
+            ModelSource.Aligned loaded = ModelSource.loadAligned(s.model(), m.getValue(), option, () -> ModelSource.loadBase(s.model()));
+            if (loaded.model().config().text().vocabSize() != baseVocab)
+                throw new IOException(option + " " + m.getValue() + " has a vocabulary of " + loaded.model().config().text().vocabSize()
+                        + " tokens, the base model " + baseVocab + "; it must be the base model's fine-tune");
+            paths.put(name, m.getValue().toAbsolutePath() + " (" + loaded.description() + ")");
+            if (loaded.trainingLog() != null) trainingLogs.put(name, loaded.trainingLog());
+            // the PCA picture is base vs aligned: compare models are not probed
+            evaluate(name, loaded.model(), template, data, queries, rates, speed, name.equals("aligned") ? representations : null,
+                    m.getValue().toAbsolutePath().toString());
         }
 
         List<String> plots = new ArrayList<>();
-        // --train-log wins; else the aligned model's own log (a reshape run's train-log.jsonl, also for one of its checkpoints)
-        Path trainLog = s.trainLog() != null ? s.trainLog() : alignedTrainingLog;
-        if (trainLog != null) {
-            log.println("rrs eval: loss plot from " + trainLog);
-            EvalPlots.lossCurve(TrainingLog.read(trainLog), s.out().resolve(EvalPlots.LOSS_FILE));
+        // --train-log wins for the aligned model; else each model's own log (a run's train-log.jsonl, also for one of its checkpoints)
+        Map<String, TrainingLog> curves = new LinkedHashMap<>();
+        Path alignedLog = s.trainLog() != null ? s.trainLog() : trainingLogs.get("aligned");
+        if (alignedLog != null) curves.put(EvalReport.label("aligned"), TrainingLog.read(alignedLog));
+        for (String name : s.compare().keySet())
+            if (trainingLogs.containsKey(name)) curves.put(EvalReport.label(name), TrainingLog.read(trainingLogs.get(name)));
+        if (!curves.isEmpty()) {
+            log.println("rrs eval: loss plot of " + curves.keySet());
+            EvalPlots.lossCurves(curves, s.out().resolve(EvalPlots.LOSS_FILE));
             plots.add(EvalPlots.LOSS_FILE);
         } else {
             notes.add("no training log (--train-log, or " + TrainingLog.FILE_NAME + " in the --aligned run): no loss plot");
@@ -125,7 +136,7 @@ public final class EvalRun {
             records = responses.records();
         }
         rates.put(name, RateTable.of(current(records, queries), s.judge()));
-        if (s.probeLimit() >= 0) {
+        if (representations != null && s.probeLimit() >= 0) {
             List<Manifest.Entry> harmful = queries.stream().filter(e -> e.label().equals("harmful")).toList();
             List<Manifest.Entry> benign = queries.stream().filter(e -> e.label().equals("benign")).toList();
             if (s.probeLimit() > 0) {

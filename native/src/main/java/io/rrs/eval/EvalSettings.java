@@ -2,13 +2,16 @@ package io.rrs.eval;
 
 import io.rrs.text.InputCondition;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scope: everything one {@code rrs eval} run needs, validated on construction.
  *
  * @param model         base model folder
  * @param aligned       aligned model folder or RRS run, or null for a base-only report
+ * @param compare       more models evaluated like the aligned one (e.g. "sft" -> an SFT run), in column order; may be empty
  * @param data          spoken dataset folder (its test split is evaluated)
  * @param tokenizer     tokenizer.json to use when the base folder has none
  * @param conditions    conditions to evaluate, in report order (at least one, no repeats)
@@ -21,7 +24,7 @@ import java.util.List;
  * @param probeLimit    utterances per group for the PCA picture; 0 = all selected, -1 = no PCA picture
  * @param progress      draw progress bars on stderr
  */
-public record EvalSettings(Path model, Path aligned, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
+public record EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
                            int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress) {
     public EvalSettings {
         if (model == null) throw new IllegalArgumentException("--model is required: the base model folder");
@@ -35,6 +38,13 @@ public record EvalSettings(Path model, Path aligned, Path data, Path tokenizer, 
         if (probeLimit < -1) throw new IllegalArgumentException("--probe-limit must be >= 0, or -1 for no PCA picture; got " + probeLimit);
         if (judge == null) throw new IllegalArgumentException("a refusal judge is required (RefusalJudge.defaults())");
         conditions = List.copyOf(conditions);
+        Map<String, Path> c = new LinkedHashMap<>();
+        if (compare != null) compare.forEach((name, dir) -> {
+            EvalReport.checkCompareName(name);
+            if (dir == null) throw new IllegalArgumentException("--compare " + name + "= needs a folder: NAME=RUN_OR_MODEL_DIR");
+            c.put(name, dir);
+        });
+        compare = java.util.Collections.unmodifiableMap(c);
     }
 
     /** The three conditions of the paper, in its order. */

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.ServiceLoader;
 
 /**
- * Scope: loading the two models of an evaluation. The base is a model folder ({@code config.json}
+ * Scope: loading the models of an evaluation. The base is a model folder ({@code config.json}
  * plus {@code model.safetensors} or a sharded index). The aligned one is either another model
  * folder (e.g. LoRA already merged) or anything a registered {@link AdapterCheckpointLoader}
- * accepts (an RRS run: base + LoRA). The tokenizer is the model folder's {@code tokenizer.json},
+ * accepts (an RRS or SFT run: base + LoRA); so is every {@code --compare} model. The tokenizer is the model folder's {@code tokenizer.json},
  * else a fallback given by the caller.
  */
 public final class ModelSource {
@@ -39,15 +39,20 @@ public final class ModelSource {
      * {@code freshBase} supplies a separately loaded base for the loader to adapt.
      */
     public static Aligned loadAligned(Path baseDir, Path path, IoSupplier<Qwen2AudioModel> freshBase) throws IOException {
-        if (!Files.exists(path)) throw new IOException("--aligned " + path.toAbsolutePath() + " does not exist");
+        return loadAligned(baseDir, path, "--aligned", freshBase);
+    }
+
+    /** As {@link #loadAligned(Path, Path, IoSupplier)}; {@code option} ("--aligned", "--compare sft") names the model in errors. */
+    public static Aligned loadAligned(Path baseDir, Path path, String option, IoSupplier<Qwen2AudioModel> freshBase) throws IOException {
+        if (!Files.exists(path)) throw new IOException(option + " " + path.toAbsolutePath() + " does not exist");
         for (AdapterCheckpointLoader loader : ServiceLoader.load(AdapterCheckpointLoader.class)) {
             if (loader.accepts(path))
                 return new Aligned(loader.load(baseDir, freshBase.get(), path), loader.describe(path), loader.trainingLog(path));
         }
         Path log = path.resolve(TrainingLog.FILE_NAME);
         if (isModelFolder(path)) return new Aligned(Qwen2AudioModel.load(path), "model folder", Files.isRegularFile(log) ? log : null);
-        throw new IOException("--aligned " + path.toAbsolutePath() + " is neither a model folder (config.json + model.safetensors) nor a "
-                + "checkpoint that a registered AdapterCheckpointLoader accepts; pass a merged model folder or an 'rrs reshape train' run");
+        throw new IOException(option + " " + path.toAbsolutePath() + " is neither a model folder (config.json + model.safetensors) nor a "
+                + "checkpoint that a registered AdapterCheckpointLoader accepts; pass a merged model folder, an 'rrs reshape train' or an 'rrs sft train' run");
     }
 
     /** The tokenizer of {@code modelDir}, else {@code fallback}; fails naming both. */

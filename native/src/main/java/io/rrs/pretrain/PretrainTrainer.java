@@ -3,7 +3,6 @@ package io.rrs.pretrain;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
-import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.RandomInit;
@@ -12,6 +11,7 @@ import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
 import io.rrs.train.AdamWConfig;
 import io.rrs.train.AdamWOptimizer;
+import io.rrs.train.AnswerTokens;
 import io.rrs.train.Progress;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ public final class PretrainTrainer {
                 List<PretrainMix.Example> picked = batches.get(batch);
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor lossTensor = answerLoss(model, batcher.batch(picked));
+                    Tensor lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
                     lossTensor.backward();
                     loss = lossTensor.item_double();
                     if (!Double.isFinite(loss))
@@ -123,14 +123,6 @@ public final class PretrainTrainer {
             }
         }
         return new Result(List.copyOf(losses), step, samples, (System.nanoTime() - started) / 1e9);
-    }
-
-    /** Mean cross-entropy over the answer tokens of the batch (targets weighted 1, everything else 0). */
-    static Tensor answerLoss(Qwen2AudioModel model, PretrainBatcher.Batch batch) {
-        ModelOutput out = model.forward(batch.input());
-        Tensor logProbs = torch.log_softmax(out.logits(), 2);
-        Tensor picked = logProbs.gather(2, batch.targets().unsqueeze(2), false).squeeze(2);
-        return picked.mul(batch.weights()).sum().div(io.rrs.model.Tensors.scalar(batch.answerTokens())).neg();
     }
 
     /** The train split's utterances; with --limit, a seeded choice of that many texts (with all their utterances). */

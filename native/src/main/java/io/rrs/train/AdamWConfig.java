@@ -1,5 +1,8 @@
 package io.rrs.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Scope: AdamW and gradient-clipping settings of RRS training (DESIGN section 3). Defaults are the
  * paper's: lr 5e-5, betas 0.9 / 0.98, weight decay 0.001, clipping at global norm 1.0; eps is
@@ -18,5 +21,17 @@ public record AdamWConfig(double learningRate, double beta1, double beta2, doubl
             throw new IllegalArgumentException("weight decay " + weightDecay + " must be >= 0 (default 0.001)");
         if (!(clipNorm >= 0) || !Double.isFinite(clipNorm))
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be >= 0 (default 1.0; 0 turns clipping off)");
+    }
+
+    /** Writes lr, beta1, beta2, eps, weight_decay, clip_norm into a run's settings. */
+    public ObjectNode putJson(ObjectNode o) {
+        return o.put("lr", learningRate).put("beta1", beta1).put("beta2", beta2).put("eps", eps).put("weight_decay", weightDecay)
+                .put("clip_norm", clipNorm);
+    }
+
+    /** The settings recorded by {@link #putJson}. */
+    public static AdamWConfig fromJson(JsonNode o) {
+        return new AdamWConfig(o.path("lr").asDouble(), o.path("beta1").asDouble(), o.path("beta2").asDouble(), o.path("eps").asDouble(),
+                o.path("weight_decay").asDouble(), o.path("clip_norm").asDouble());
     }
 }

@@ -13,15 +13,21 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Scope: a trained reshape run as its consumers read it ({@code rrs eval --aligned}, {@code rrs export
+ * Scope: a trained LoRA run as its consumers read it ({@code rrs eval --aligned}, {@code rrs export
  * --lora}): either the run folder (its {@code checkpoints/latest} is taken) or one checkpoint directory
- * ({@code RUN/checkpoints/step-NNNNNNNN}). The checkpoint is loaded with {@link Checkpoint#load}, so every
+ * ({@code RUN/checkpoints/step-NNNNNNNN}), of {@code rrs reshape train} or of another trainer that writes the
+ * same checkpoints through {@link LoraTrainLoop} ({@code rrs sft train}; its settings name it as
+ * {@code "trainer"}, see {@link #trainer()}). The checkpoint is loaded with {@link Checkpoint#load}, so every
  * file's size and SHA-256 is verified; the prepare output beside it (delta_m, targets) likewise through
  * {@link PreparedRun#load}. The adapters are applied with the trainer's own {@link LoraAdapters}, so what
  * is evaluated or exported is exactly the forward pass that was trained (with dropout off).
  */
 public final class AlignedRun {
     private static final String ADAPTER_A = ".lora_A.weight", ADAPTER_B = ".lora_B.weight";
+    /** The trainer of a checkpoint whose settings name none: every {@code rrs reshape train} run. */
+    public static final String RESHAPE = "reshape";
+    /** The settings key that names the trainer of a checkpoint. */
+    public static final String TRAINER_KEY = "trainer";
 
     private final Path runDir; // null: a checkpoint directory copied out of its run
     private final Checkpoint checkpoint;
@@ -57,6 +63,14 @@ public final class AlignedRun {
 
     /** Loads and verifies the checkpoint of a run folder ({@code latest}) or a checkpoint directory. */
     public static AlignedRun open(Path path) throws IOException {
+        return open(path, RESHAPE);
+    }
+
+    /**
+     * As {@link #open(Path)}; {@code trainer} ("reshape", "sft") names the command in the error for a run folder
+     * without a checkpoint.
+     */
+    public static AlignedRun open(Path path, String trainer) throws IOException {
         Path abs = path.toAbsolutePath().normalize();
         Path checkpointDir, runDir;
         if (isCheckpointDir(abs)) {
@@ -68,12 +82,27 @@ public final class AlignedRun {
             runDir = abs;
             checkpointDir = Checkpoint.latest(abs);
             if (checkpointDir == null)
-                throw new IOException("reshape run " + abs + " has no checkpoint yet (no " + Checkpoint.DIR + "/" + Checkpoint.LATEST
-                        + "); train it with 'rrs reshape train --run " + abs + "', or pass one of its " + Checkpoint.DIR + "/step-* directories");
+                throw new IOException(trainer + " run " + abs + " has no checkpoint yet (no " + Checkpoint.DIR + "/" + Checkpoint.LATEST
+                        + "); train it with 'rrs " + trainer + " train --run " + abs + "', or pass one of its " + Checkpoint.DIR + "/step-* directories");
         }
         Checkpoint checkpoint = Checkpoint.load(checkpointDir);
-        LoraConfig lora = TrainConfig.fromJson(checkpoint.state().config(), runDir != null ? runDir : checkpointDir, null).lora();
-        return new AlignedRun(runDir, checkpoint, lora);
+        return new AlignedRun(runDir, checkpoint, LoraConfig.fromJson(checkpoint.state().config()));
+    }
+
+    /**
+     * The trainer that wrote the checkpoint at {@code path} (a checkpoint directory, or a run folder's {@code latest}),
+     * read without verifying hashes (for choosing a loader; loading verifies): its settings' {@code "trainer"}, or
+     * "reshape" when they name none; null when no checkpoint can be read.
+     */
+    public static String trainerOf(Path path) {
+        try {
+            Path abs = path.toAbsolutePath().normalize();
+            Path dir = isCheckpointDir(abs) ? abs : Checkpoint.latest(abs);
+            if (dir == null || !Files.isRegularFile(dir.resolve("state.json"))) return null;
+            return RunFiles.JSON.readTree(dir.resolve("state.json").toFile()).path("config").path(TRAINER_KEY).asText(RESHAPE);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     public Path checkpointDir() {
@@ -93,9 +122,14 @@ public final class AlignedRun {
         return lora;
     }
 
+    /** The trainer that wrote this checkpoint ("reshape" unless its settings name another, e.g. "sft"). */
+    public String trainer() {
+        return checkpoint.state().config().path(TRAINER_KEY).asText(RESHAPE);
+    }
+
     /** E.g. "rrs reshape run, step-00000012 (epoch 3, 12 optimiser steps)", for reports. */
     public String describe() {
-        return "rrs reshape run, " + checkpoint.dir().getFileName() + " (epoch " + state().epoch() + ", " + state().optimizerSteps()
+        return "rrs " + trainer() + " run, " + checkpoint.dir().getFileName() + " (epoch " + state().epoch() + ", " + state().optimizerSteps()
                 + " optimiser steps, LoRA r " + lora.rank() + " alpha " + lora.alpha() + ")";
     }
 
@@ -113,16 +147,28 @@ public final class AlignedRun {
     }
 
     /**
-     * Refuses a base model other than the one prepare used (SHA-256 of its config.json, as training
-     * checks). Without a prepare output only the adapter shapes are checked, when they are applied.
+     * Refuses a base model other than the one the run was trained on (SHA-256 of its config.json, as training
+     * checks): the one prepare recorded for a reshape run, the one {@code RUN/<trainer>.json} records
+     * ({@code "model"}, {@code "model_config_sha256"}) for another trainer's run (e.g. {@code sft.json}). Without
+     * either record only the adapter shapes are checked, when they are applied.
      */
     public void checkBase(Path baseDir) throws IOException {
         PreparedRun p = prepared();
-        if (p == null) return;
+        String expected, trainedOn;
+        if (p != null) {
+            expected = p.modelConfigSha256();
+            trainedOn = p.modelDir().toString();
+        } else {
+            Path record = runDir == null ? null : runDir.resolve(trainer() + ".json");
+            if (record == null || RESHAPE.equals(trainer()) || !Files.isRegularFile(record)) return;
+            var json = RunFiles.JSON.readTree(record.toFile());
+            expected = json.path("model_config_sha256").asText();
+            trainedOn = json.path("model").asText();
+        }
         String actual = RunFiles.sha256(baseDir.resolve("config.json"));
-        if (!actual.equals(p.modelConfigSha256()))
-            throw new IOException("base model " + baseDir.toAbsolutePath() + " is not the model reshape run " + runDir + " was trained on ("
-                    + p.modelDir() + ": its config.json differs); pass that model as the base");
+        if (!actual.equals(expected))
+            throw new IOException("base model " + baseDir.toAbsolutePath() + " is not the model " + trainer() + " run " + runDir + " was trained on ("
+                    + trainedOn + ": its config.json differs); pass that model as the base");
     }
 
     /**

@@ -73,13 +73,42 @@ public final class QueryEncoder {
      * (used by audio-text only); {@code refusal} appends the refusal instruction (h0(harmful + refusal)).
      */
     public ModelInput encode(List<Query> queries, InputCondition condition, List<String> instructions, boolean refusal) {
+        List<Features> features = features(queries, condition);
+        BatchEncoding batch = template.encodeBatch(prompts(queries, condition, instructions, refusal, features));
+        ModelInput in = new ModelInput(Tensors.longs(batch.flatIds(), batch.batchSize(), batch.length()),
+                Tensors.longs(batch.flatAttentionMask(), batch.batchSize(), batch.length()), null, null);
+        return withAudio(in, features);
+    }
+
+    /**
+     * Prompt + answer per query, for cross-entropy on the answers ({@code rrs sft train}): the same prompts and audio
+     * as {@link #encode} (without the refusal instruction), followed by {@code answers.get(i)}, row i's answer ids
+     * (closed with {@code <|im_end|>}, {@code ChatTemplate.encodeAnswer}).
+     */
+    public AnswerTokens.Batch encodeWithAnswers(List<Query> queries, InputCondition condition, List<String> instructions, List<int[]> answers) {
+        if (queries.size() != answers.size()) throw new IllegalArgumentException(queries.size() + " queries but " + answers.size() + " answers");
+        List<Features> features = features(queries, condition);
+        List<ChatPrompt> prompts = prompts(queries, condition, instructions, false, features);
+        List<AnswerTokens.Sequence> seqs = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) seqs.add(AnswerTokens.Sequence.of(template.encode(prompts.get(i)).ids(), answers.get(i)));
+        AnswerTokens.Batch batch = AnswerTokens.leftPadded(seqs, template.padId());
+        return batch.withInput(withAudio(batch.input(), features));
+    }
+
+    /** Each query's features under {@code condition} (null entries without audio). */
+    private List<Features> features(List<Query> queries, InputCondition condition) {
+        List<Features> features = new ArrayList<>();
+        for (Query q : queries) features.add(condition.hasAudio() ? features(q) : null);
+        return features;
+    }
+
+    private List<ChatPrompt> prompts(List<Query> queries, InputCondition condition, List<String> instructions, boolean refusal, List<Features> features) {
         if (queries.size() != instructions.size())
             throw new IllegalArgumentException(queries.size() + " queries but " + instructions.size() + " instructions");
         List<ChatPrompt> prompts = new ArrayList<>();
-        List<Features> features = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             Query q = queries.get(i);
-            Features f = condition.hasAudio() ? features(q) : null;
+            Features f = features.get(i);
             int positions = f == null ? 0 : ChatTemplate.audioPositions(f.validFrames());
             ChatPrompt p = switch (condition) {
                 case AUDIO_TEXT -> ChatPrompt.audioText(positions, instructions.get(i));
@@ -87,21 +116,23 @@ public final class QueryEncoder {
                 case AUDIO_ONLY -> ChatPrompt.audioOnly(positions);
             };
             prompts.add(refusal ? p.withRefusalInstruction() : p);
-            features.add(f);
         }
-        BatchEncoding batch = template.encodeBatch(prompts);
-        ModelInput in = new ModelInput(Tensors.longs(batch.flatIds(), batch.batchSize(), batch.length()),
-                Tensors.longs(batch.flatAttentionMask(), batch.batchSize(), batch.length()), null, null);
-        if (!condition.hasAudio()) return in;
-        long[] valid = new long[queries.size()];
+        return prompts;
+    }
+
+    /** {@code in} with the audio features of its rows (unchanged when the rows carry no audio). */
+    private ModelInput withAudio(ModelInput in, List<Features> features) {
+        if (features.isEmpty() || features.get(0) == null) return in;
+        int rows = features.size();
+        long[] valid = new long[rows];
         int frames = 0;
-        for (int i = 0; i < queries.size(); i++) {
+        for (int i = 0; i < rows; i++) {
             valid[i] = features.get(i).validFrames();
             frames = Math.max(frames, features.get(i).validFrames());
         }
         if (padding == AudioPadding.WINDOW) frames = windowFrames;
-        float[] all = new float[queries.size() * melBins * frames];
-        for (int i = 0; i < queries.size(); i++) {
+        float[] all = new float[rows * melBins * frames];
+        for (int i = 0; i < rows; i++) {
             // BATCH: frames past a clip's end stay zero, so a clip meets the same (zero) padding whatever its batch
             int copy = padding == AudioPadding.WINDOW ? frames : (int) valid[i];
             for (int m = 0; m < melBins; m++)

@@ -32,7 +32,8 @@ public final class ReshapeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Path resolve(Path p) {
+    /** A relative path against the repository root ({@code rrs.root}), else the working directory. */
+    public static Path resolve(Path p) {
         if (p == null || p.isAbsolute()) return p;
         String r = System.getProperty("rrs.root");
         return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().resolve(p).normalize();
@@ -40,19 +41,24 @@ public final class ReshapeCommand implements Callable<Integer> {
 
     /** Runs an action, turning the failures a user can fix into one clear line and an exit code. */
     static int report(Callable<Integer> action) {
+        return report("rrs reshape", action);
+    }
+
+    /** As {@link #report(Callable)}, messages prefixed with {@code command} ("rrs sft"). */
+    public static int report(String command, Callable<Integer> action) {
         try {
             return action.call();
         } catch (NonFiniteLossException e) {
-            System.err.println("rrs reshape: " + e.getMessage());
+            System.err.println(command + ": " + e.getMessage());
             return 3;
         } catch (io.rrs.train.dist.RankFailureException e) {
-            System.err.println("rrs reshape: " + e.getMessage());
+            System.err.println(command + ": " + e.getMessage());
             return 4;
         } catch (CorruptRunException e) {
-            System.err.println("rrs reshape: " + e.getMessage());
+            System.err.println(command + ": " + e.getMessage());
             return 2;
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("rrs reshape: " + e.getMessage());
+            System.err.println(command + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -131,61 +137,15 @@ public final class ReshapeCommand implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "DIR", description = "Model directory; default: the one prepare used (must be the same model).")
         Path model;
 
-        @Option(names = "--lora-rank", defaultValue = "16", description = "LoRA rank r; default: ${DEFAULT-VALUE}.")
-        int rank;
-
-        @Option(names = "--lora-alpha", defaultValue = "4", description = "LoRA alpha (scale alpha/r); default: ${DEFAULT-VALUE}.")
-        double alpha;
-
-        @Option(names = "--lora-dropout", defaultValue = "0.1", description = "Dropout on the adapters' input; default: ${DEFAULT-VALUE}.")
-        double dropout;
-
-        @Option(names = "--lr", defaultValue = "5e-5", description = "AdamW learning rate; default: ${DEFAULT-VALUE}.")
-        double lr;
-
-        @Option(names = "--beta1", defaultValue = "0.9", description = "AdamW beta1; default: ${DEFAULT-VALUE}.")
-        double beta1;
-
-        @Option(names = "--beta2", defaultValue = "0.98", description = "AdamW beta2; default: ${DEFAULT-VALUE}.")
-        double beta2;
-
-        @Option(names = "--eps", defaultValue = "1e-8", description = "AdamW epsilon; default: ${DEFAULT-VALUE}.")
-        double eps;
-
-        @Option(names = "--weight-decay", defaultValue = "0.001", description = "AdamW decoupled weight decay; default: ${DEFAULT-VALUE}.")
-        double weightDecay;
-
-        @Option(names = "--clip-norm", defaultValue = "1.0", description = "Clip the global gradient norm to this (0 = off); default: ${DEFAULT-VALUE}.")
-        double clipNorm;
-
-        @Option(names = "--batch-size", defaultValue = "4", description = "Queries per micro-batch; default: ${DEFAULT-VALUE}.")
-        int batchSize;
-
-        @Option(names = "--accumulation", defaultValue = "2", description = "Micro-batches per optimiser step; default: ${DEFAULT-VALUE}.")
-        int accumulation;
-
-        @Option(names = "--epochs", defaultValue = "10", description = "Epochs; default: ${DEFAULT-VALUE}.")
-        int epochs;
+        @CommandLine.Mixin
+        LoraTrainOptions train;
 
         @Option(names = "--seed", defaultValue = "20250519", description = "Seed of LoRA init, data order, prompt draws and dropout; default: ${DEFAULT-VALUE}.")
         long seed;
 
-        @Option(names = "--no-prompt-pool", description = "Feed the evaluation instruction instead of drawing from the pool of ten.")
-        boolean noPromptPool;
-
         @Option(names = "--loss", defaultValue = "fused", paramLabel = "PATH",
                 description = "Loss and penalty by the fused kernels (fused) or libtorch autograd (reference); default: ${DEFAULT-VALUE}.")
         String loss;
-
-        @Option(names = "--save-every", defaultValue = "0", paramLabel = "STEPS",
-                description = "Also checkpoint every STEPS optimiser steps inside an epoch; 0 = once per epoch (default).")
-        int saveEvery;
-
-        @Option(names = "--resume", description = "Continue from RUN/checkpoints/latest.")
-        boolean resume;
-
-        @Option(names = "--resume-from", paramLabel = "DIR", description = "Continue from this checkpoint directory (e.g. an earlier one).")
-        Path resumeFrom;
 
         @Option(names = "--world-size", defaultValue = "1", paramLabel = "N",
                 description = "Data-parallel processes (c10d Gloo); each trains on 1/N of every micro-batch; default: ${DEFAULT-VALUE}.")
@@ -214,14 +174,8 @@ public final class ReshapeCommand implements Callable<Integer> {
                     return LocalLauncher.run(worldSize, master, java.time.Duration.ofSeconds(distTimeout),
                             spec.commandLine().getParseResult().originalArgs(), runDir);
                 DistConfig dist = DistConfig.of(worldSize, processRank == null ? 0 : processRank, master, java.time.Duration.ofSeconds(distTimeout));
-                TrainConfig config = new TrainConfig(runDir, resolve(model), new LoraConfig(rank, alpha, dropout),
-                        new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool,
-                        path(loss), saveEvery);
-                Path from = resolve(resumeFrom);
-                if (resume && from == null) {
-                    from = Checkpoint.latest(runDir);
-                    if (from == null) throw new IOException("--resume: run " + runDir + " has no checkpoint yet; start it without --resume");
-                }
+                TrainConfig config = train.config(runDir, resolve(model), seed, path(loss));
+                Path from = train.resumeCheckpoint(runDir);
                 ReshapeTrainer.Result result;
                 if (dist.writesFiles()) {
                     try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
@@ -243,7 +197,7 @@ public final class ReshapeCommand implements Callable<Integer> {
         }
     }
 
-    static QueryEncoder.AudioPadding audioPadding(String name) {
+    public static QueryEncoder.AudioPadding audioPadding(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "window" -> QueryEncoder.AudioPadding.WINDOW;
             case "batch" -> QueryEncoder.AudioPadding.BATCH;

@@ -143,13 +143,22 @@ public final class ReshapePrepare {
     }
 
     private static List<Query> select(SpokenDataset data, SourceDataset.Label label, PrepareConfig config) {
+        return trainQueries(data, label, config.limitPerClass(), config.seed());
+    }
+
+    /**
+     * The training queries of one class: every {@code train}-split utterance (each voice/rate its own row), or with
+     * {@code limitPerClass > 0} a subset of that many seeded by {@code seed}. {@code rrs sft train} selects with this
+     * too, so both trainers see the same rows.
+     */
+    public static List<Query> trainQueries(SpokenDataset data, SourceDataset.Label label, int limitPerClass, long seed) {
         List<Query> all = new ArrayList<>();
         for (var e : data.select(PromptSplit.Split.TRAIN, label)) all.add(new Query(e.id(), e.label(), e.text(), data.wav(e)));
-        if (config.limitPerClass() == 0 || config.limitPerClass() >= all.size()) return all;
+        if (limitPerClass == 0 || limitPerClass >= all.size()) return all;
         // A seeded subset, so a quick run is reproducible and still spans categories and voices.
         List<Query> shuffled = new ArrayList<>(all);
-        Collections.shuffle(shuffled, new Random(config.seed() * 31 + label.ordinal()));
-        return List.copyOf(shuffled.subList(0, config.limitPerClass()));
+        Collections.shuffle(shuffled, new Random(seed * 31 + label.ordinal()));
+        return List.copyOf(shuffled.subList(0, limitPerClass));
     }
 
     private static Tensor representations(Qwen2AudioModel model, QueryEncoder encoder, List<Query> queries, PrepareConfig config,

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * LoRA r 16 / alpha 4 / dropout 0.1, AdamW (see {@link AdamWConfig}), batch 4 with 2-step gradient
  * accumulation (an optimiser step per 8 queries), 10 epochs, the ten-instruction prompt pool, fused
  * loss kernels. {@code saveEverySteps} adds checkpoints inside an epoch (0: one per epoch only).
- * {@code modelDir} null means the model recorded by prepare.
+ * {@code modelDir} null means the model recorded by prepare. {@code rrs sft train} trains with the same
+ * settings (its checkpoints record them without the loss path, which it does not use).
  */
 public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
                           int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps) {
@@ -34,24 +35,25 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
         return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps);
     }
 
+    /** The loop's share of the settings (batching, epochs, seed, prompt pool, extra checkpoints). */
+    public LoraTrainLoop.Settings loop() {
+        return new LoraTrainLoop.Settings(batchSize, accumulationSteps, epochs, seed, promptPool, saveEverySteps);
+    }
+
     /** Everything that decides the trajectory, for a checkpoint (the run and model paths are not part of it). */
     public ObjectNode toJson() {
         ObjectNode o = RunFiles.JSON.createObjectNode();
-        o.put("lora_rank", lora.rank()).put("lora_alpha", lora.alpha()).put("lora_dropout", lora.dropout())
-                .put("lr", optimizer.learningRate()).put("beta1", optimizer.beta1()).put("beta2", optimizer.beta2()).put("eps", optimizer.eps())
-                .put("weight_decay", optimizer.weightDecay()).put("clip_norm", optimizer.clipNorm())
-                .put("batch_size", batchSize).put("accumulation_steps", accumulationSteps).put("epochs", epochs).put("seed", seed)
+        lora.putJson(o);
+        optimizer.putJson(o);
+        o.put("batch_size", batchSize).put("accumulation_steps", accumulationSteps).put("epochs", epochs).put("seed", seed)
                 .put("prompt_pool", promptPool).put("loss_path", lossPath.name()).put("save_every_steps", saveEverySteps);
         return o;
     }
 
-    /** The settings a checkpoint recorded, with this run directory and model. */
+    /** The settings a checkpoint recorded, with this run directory and model (no loss path recorded: fused). */
     public static TrainConfig fromJson(JsonNode o, Path runDir, Path modelDir) {
-        return new TrainConfig(runDir, modelDir,
-                new LoraConfig(o.path("lora_rank").asInt(), o.path("lora_alpha").asDouble(), o.path("lora_dropout").asDouble()),
-                new AdamWConfig(o.path("lr").asDouble(), o.path("beta1").asDouble(), o.path("beta2").asDouble(), o.path("eps").asDouble(),
-                        o.path("weight_decay").asDouble(), o.path("clip_norm").asDouble()),
+        return new TrainConfig(runDir, modelDir, LoraConfig.fromJson(o), AdamWConfig.fromJson(o),
                 o.path("batch_size").asInt(), o.path("accumulation_steps").asInt(), o.path("epochs").asInt(), o.path("seed").asLong(),
-                o.path("prompt_pool").asBoolean(), RrsObjective.Path.valueOf(o.path("loss_path").asText()), o.path("save_every_steps").asInt());
+                o.path("prompt_pool").asBoolean(), RrsObjective.Path.valueOf(o.path("loss_path").asText("FUSED")), o.path("save_every_steps").asInt());
     }
 }

@@ -91,7 +91,7 @@ class PretrainMixTest {
     void refusalExampleHasTheExactTokensAndLossOnlyOnTheAnswer() {
         String q = PretrainFixtures.TEXTS[1];
         PretrainBatcher batcher = new PretrainBatcher(template, null);
-        PretrainBatcher.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, ""), null);
+        io.rrs.train.AnswerTokens.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, ""), null);
         int[] prompt = template.encode(ChatPrompt.textOnly(q + " " + Prompts.REFUSAL_INSTRUCTION)).ids();
         int[] answer = template.tokenizer().encode("I cannot help with that.");
         assertEquals(40, answer[0], "the refusal starts with the refusal token \"I\" (id 40)");
