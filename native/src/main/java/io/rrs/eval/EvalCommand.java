@@ -76,6 +76,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder for responses, report and plots.")
     Path out;
 
+    @Option(names = "--refusal-instruction",
+            description = "Append the refusal instruction to every query (audio-only queries thereby gain text): checks that a base model refuses "
+                    + "when told to. Use another --out than the plain evaluation.")
+    boolean refusalInstruction;
+
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
 
@@ -96,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, Path> others = new LinkedHashMap<>();
             compare.forEach((name, dir) -> others.put(name, dir == null || dir.toString().isEmpty() ? null : resolve(dir)));
             settings = new EvalSettings(resolve(model), resolve(aligned), others, resolve(data), resolve(tokenizer), conds, limit, maxNewTokens, batchSize,
-                    resolve(out), judge, resolve(trainLog), probeLimit, !noProgress);
+                    resolve(out), judge, resolve(trainLog), probeLimit, !noProgress, refusalInstruction);
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("rrs eval: " + e.getMessage());
             return 2;

@@ -109,6 +109,9 @@ public final class EvalRun {
         }
         notes.add("text-only prompt: the question text alone; audio-text instruction: \"" + Prompts.AUDIO_TEXT_INSTRUCTION + "\"; greedy decoding, "
                 + s.maxNewTokens() + " new tokens at most");
+        if (s.refusalInstruction())
+            notes.add("every query carries the refusal instruction \"" + Prompts.REFUSAL_INSTRUCTION + "\" (audio-only queries thereby gain text): "
+                    + "DSR here is the refusal rate when told to refuse");
         EvalReport report = new EvalReport(conditionKeys, rates, paths, s.judge().phrases(), speed, plots, notes);
         Path md = report.write(s.out());
         log.println("rrs eval: wrote " + md + " and " + s.out().resolve("report.json"));
@@ -126,10 +129,12 @@ public final class EvalRun {
         settings.put("text_only_suffix", EvalPrompts.TEXT_ONLY_SUFFIX);
         settings.put("system", Prompts.DEFAULT_SYSTEM);
         settings.put("audio_window_frames", Integer.toString(inputs.windowFrames()));
+        if (s.refusalInstruction()) settings.put("refusal_instruction", Prompts.REFUSAL_INSTRUCTION);
         List<ResponseRecord> records;
         try (ResponseLog responses = ResponseLog.open(s.out(), name, settings)) {
             int before = responses.records().size();
-            ResponseGenerator.Throughput t = new ResponseGenerator(model, inputs, s.maxNewTokens(), s.batchSize())
+            ResponseGenerator.Throughput t = new ResponseGenerator(model, inputs, s.maxNewTokens(), s.batchSize(),
+                    s.refusalInstruction() ? io.rrs.text.ChatPrompt::withRefusalInstruction : java.util.function.UnaryOperator.identity())
                     .run(queries, s.conditions(), responses, name, s.progress() ? System.err : null);
             if (t.queries() > 0) speed.put(name, t);
             log.printf("rrs eval: %s: %d answers resumed, %d generated in %.1f s (%.2f queries/s)%n", name, before, t.queries(), t.seconds(), t.queriesPerSecond());

@@ -23,9 +23,17 @@ import java.util.Map;
  * @param trainLog      training log for the loss plot, or null (then the aligned run's own is used when present)
  * @param probeLimit    utterances per group for the PCA picture; 0 = all selected, -1 = no PCA picture
  * @param progress      draw progress bars on stderr
+ * @param refusalInstruction append the refusal instruction to every query (checks that a base model refuses when told to)
  */
 public record EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
-                           int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress) {
+                           int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress,
+                           boolean refusalInstruction) {
+    /** The plain evaluation (no refusal instruction). */
+    public EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit,
+                        int maxNewTokens, int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress) {
+        this(model, aligned, compare, data, tokenizer, conditions, limit, maxNewTokens, batchSize, out, judge, trainLog, probeLimit, progress, false);
+    }
+
     public EvalSettings {
         if (model == null) throw new IllegalArgumentException("--model is required: the base model folder");
         if (data == null) throw new IllegalArgumentException("--data is required: the spoken dataset folder");

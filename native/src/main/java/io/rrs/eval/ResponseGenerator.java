@@ -40,8 +40,15 @@ public final class ResponseGenerator {
     private final QueryInputs inputs;
     private final GenerationOptions options;
     private final int batchSize;
+    private final java.util.function.UnaryOperator<io.rrs.text.ChatPrompt> promptEdit;
 
     public ResponseGenerator(Qwen2AudioModel model, QueryInputs inputs, int maxNewTokens, int batchSize) {
+        this(model, inputs, maxNewTokens, batchSize, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param promptEdit applied to every evaluation prompt (e.g. {@code ChatPrompt::withRefusalInstruction}) */
+    public ResponseGenerator(Qwen2AudioModel model, QueryInputs inputs, int maxNewTokens, int batchSize,
+                             java.util.function.UnaryOperator<io.rrs.text.ChatPrompt> promptEdit) {
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         this.model = model;
         this.inputs = inputs;
@@ -49,6 +56,7 @@ public final class ResponseGenerator {
         this.options = new GenerationOptions(maxNewTokens,
                 Set.of((long) tok.specialTokenId(SpecialTokens.IM_END), (long) tok.specialTokenId(SpecialTokens.END_OF_TEXT)));
         this.batchSize = batchSize;
+        this.promptEdit = promptEdit;
     }
 
     /**
@@ -77,7 +85,7 @@ public final class ResponseGenerator {
                     List<Manifest.Entry> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
                     List<Generated> answers;
                     try (PointerScope scope = new PointerScope()) {
-                        ModelInput in = inputs.build(batch, condition);
+                        ModelInput in = inputs.build(batch, condition, promptEdit);
                         answers = model.generate(in, options, true);
                     }
                     for (int b = 0; b < batch.size(); b++) {

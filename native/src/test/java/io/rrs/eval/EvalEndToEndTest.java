@@ -180,6 +180,19 @@ class EvalEndToEndTest {
     }
 
     @Test
+    void theRefusalInstructionRunIsRecordedAndNeverMixedWithPlainAnswers() throws Exception {
+        Path mixed = tmp.resolve("out-mixed");
+        copyDir(out, mixed);
+        assertEquals(1, eval(mixed, "--refusal-instruction", "--probe-limit", "-1"), "plain answers must not be resumed as instructed ones");
+        Path told = tmp.resolve("out-told");
+        assertEquals(0, eval(told, "--refusal-instruction", "--probe-limit", "-1"));
+        String settings = Files.readString(told.resolve("responses-base.settings.json"));
+        assertTrue(settings.contains("refusal_instruction") && settings.contains(io.rrs.text.Prompts.REFUSAL_INSTRUCTION), settings);
+        assertTrue(Files.readString(told.resolve("report.md")).contains("every query carries the refusal instruction"));
+        assertEquals(18, lines(ResponseLog.fileOf(told, "base")).size());
+    }
+
+    @Test
     void badOptionsExitWithTwo() {
         assertEquals(2, Rrs.commandLine().execute("eval", "--model", base.toString(), "--out", tmp.resolve("x").toString(), "--conditions", "video-only"));
         assertEquals(2, Rrs.commandLine().execute("eval", "--model", base.toString(), "--out", tmp.resolve("x").toString(), "--batch-size", "0"));
