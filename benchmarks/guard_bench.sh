@@ -2,7 +2,8 @@
 # Guard benchmarks on the CPU (ONNX Runtime, one intra-op thread per call):
 #   1. exports the fixture model once (benchmarks/target/guard-bench; GuardBenchFixture);
 #   2. GuardStageLatency: per-stage p50/p99 of screen from the verdicts' timings;
-#   3. JMH GuardBench: screen and respond latency (sample mode, p50/p99), screen throughput 1/2/4 threads.
+#   3. JMH GuardBench: screen and respond latency (sample mode, p50/p99; respond to a refusal's length and to
+#      32 tokens), screen throughput 1/2/4 threads. Any model: benchmarks/engine_bench.sh MODEL_DIR.
 #   benchmarks/guard_bench.sh [JMH options...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

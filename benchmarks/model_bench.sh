@@ -21,8 +21,8 @@ mvn -q -B -DskipTests -pl benchmarks -am package dependency:build-classpath \
 CP="benchmarks/target/classes:$(cat benchmarks/target/model-bench.classpath)"
 java -cp "$CP" io.rrs.bench.ModelBenchFixture "$FIXTURE"
 # other JMH runs on a shared machine hold /tmp/jmh.lock; ours does not need exclusivity to be correct
-java -Djmh.ignoreLock=true -Drrs.bench.model="$FIXTURE" -cp "$CP" org.openjdk.jmh.Main ModelForwardBench -p threads="$THREADS" \
-    -jvmArgs "-Drrs.bench.model=$FIXTURE" -rf json -rff benchmarks/target/model-bench.json
+java -Djmh.ignoreLock=true -Drrs.bench.fixture="$FIXTURE" -cp "$CP" org.openjdk.jmh.Main ModelForwardBench -p threads="$THREADS" \
+    -jvmArgs "-Drrs.bench.fixture=$FIXTURE" -rf json -rff benchmarks/target/model-bench.json
 REF="$("$PY" benchmarks/model_reference_timing.py "$FIXTURE" "$THREADS" 32)"
 echo "torch reference: $REF"
 java -cp "$CP" io.rrs.bench.ModelBenchFixture "$FIXTURE-memory" memory

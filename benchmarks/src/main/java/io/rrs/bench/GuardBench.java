@@ -2,8 +2,10 @@ package io.rrs.bench;
 
 import io.rrs.guard.Guard;
 import io.rrs.guard.GuardOptions;
+import io.rrs.guard.GuardPeer;
 import io.rrs.guard.GuardQuery;
 import io.rrs.guard.RespondOptions;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,10 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Scope: CPU cost of the guard on {@link GuardBenchFixture}'s 3 s audio-text query, ONNX Runtime
  * with one intra-op thread per call: {@code screen} latency distribution (sample mode: p50/p99),
- * {@code respond} (32 greedy tokens with the KV cache) for comparison, and {@code screen}
- * throughput of one shared guard with 1, 2 and 4 calling threads. Per-stage times (front-end,
- * encoder, prefill) come from the verdicts: {@link GuardStageLatency}.
- *   benchmarks/guard_bench.sh
+ * {@code respond} for comparison (a refusal's length, {@link BenchModel#refusalTokens}, and 32
+ * greedy tokens, with the KV cache), and {@code screen} throughput of one shared guard with 1, 2
+ * and 4 calling threads. The model is {@link BenchModel}'s ({@code -Drrs.bench.model=DIR}, else
+ * the random fixture). Per-stage times (front-end, encoder, prefill) come from the verdicts:
+ * {@link GuardStageLatency}.
+ *   benchmarks/guard_bench.sh, benchmarks/engine_bench.sh [MODEL_DIR [LORA_RUN]]
  */
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -37,16 +41,25 @@ public class GuardBench {
 
     private Guard guard;
     private GuardQuery query;
-    private RespondOptions respond;
+    private RespondOptions respond, refusal;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        guard = Guard.open(GuardBenchFixture.ensureModel(GuardBenchFixture.defaultDir()), GuardOptions.defaults());
+        BenchModel bm = BenchModel.fromProperties();
+        Path dir = bm.guardDir();
+        guard = Guard.open(dir, GuardOptions.defaults());
         query = GuardBenchFixture.query3sAudioText();
         respond = RespondOptions.defaults().withMaxNewTokens(NEW_TOKENS);
-        // the random model must not stop early, or respond would time fewer than NEW_TOKENS steps
-        int generated = guard.respond(query, respond).tokens().length;
-        if (generated != NEW_TOKENS) System.err.println("note: respond generated " + generated + " tokens, not " + NEW_TOKENS);
+        try (GuardPeer peer = GuardPeer.frontEndOnly(dir)) {
+            int n = bm.refusalTokens(peer);
+            refusal = RespondOptions.defaults().withMaxNewTokens(n);
+            System.out.printf("%n%s; %s%n", bm.describe(), bm.refusalNote(n));
+        }
+        // respond stops at <|im_end|>: a model that stops early would be timed over fewer steps
+        for (RespondOptions o : new RespondOptions[] {respond, refusal}) {
+            int generated = guard.respond(query, o).tokens().length;
+            if (generated != o.maxNewTokens()) System.err.println("note: respond generated " + generated + " tokens, not " + o.maxNewTokens());
+        }
     }
 
     @TearDown(Level.Trial)
@@ -58,6 +71,13 @@ public class GuardBench {
     @BenchmarkMode(Mode.SampleTime)
     public double screenLatency() {
         return guard.screen(query).refusalProbability();
+    }
+
+    /** Prefill + greedy decoding to a refusal's length: what screen saves when it replaces generation. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public int respondRefusalLatency() {
+        return guard.respond(query, refusal).tokens().length;
     }
 
     @Benchmark

@@ -56,7 +56,8 @@ public final class ModelBenchFixture {
     private ModelBenchFixture() {}
 
     public static Path defaultDir() {
-        return Path.of(System.getProperty("rrs.bench.model", "benchmarks/target/model-bench"));
+        // not rrs.bench.model: that names a real checkpoint (BenchModel), which ensure() must never overwrite
+        return Path.of(System.getProperty("rrs.bench.fixture", "benchmarks/target/model-bench"));
     }
 
     /** Writes the checkpoint and the query (ids/mask/features/frames .npy) unless already there. */
@@ -66,6 +67,8 @@ public final class ModelBenchFixture {
 
     public static Path ensure(Path dir, String config) throws IOException {
         if (Files.exists(dir.resolve("model.safetensors")) && Files.exists(dir.resolve("query/ids.npy"))) return dir;
+        if (Files.exists(dir.resolve("model.safetensors")))
+            throw new IOException(dir + " holds a model that is not this fixture (no query/); not overwriting it, pass another directory");
         RandomInit.write(dir, config, 2025L);
         Path q = Files.createDirectories(dir.resolve("query"));
         long[] ids = prompt();
