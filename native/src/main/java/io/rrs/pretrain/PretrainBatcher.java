@@ -23,7 +23,7 @@ final class PretrainBatcher {
     AnswerTokens.Sequence sequence(PretrainMix.Example e, MelFeatureCache.Clip clip) {
         int positions = clip == null ? 0 : ChatTemplate.audioPositions(clip.validFrames());
         return AnswerTokens.Sequence.of(template.encode(e.task().prompt(positions, e.question(), e.instruction())).ids(),
-                template.encodeAnswer(e.task().answer(e.question())));
+                template.encodeAnswer(e.task().answer(e.question(), e.harmful())));
     }
 
     AnswerTokens.Batch batch(List<PretrainMix.Example> examples) {

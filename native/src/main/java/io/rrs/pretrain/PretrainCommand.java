@@ -37,7 +37,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from STATE/latest (same options required).")
     boolean resume;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the mix (one pass: every utterance once, every text twice); default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "4", description = "Passes over the mix (one pass: every utterance once, every text twice); default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--steps", defaultValue = "0", description = "Stop after N optimiser steps (the schedule spans N); 0 = all epochs (default).")

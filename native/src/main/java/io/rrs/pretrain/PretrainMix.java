@@ -19,8 +19,8 @@ import java.util.Random;
  * refusals, "none": audio + the refusal instruction alone).
  */
 public final class PretrainMix {
-    /** One training example: the task, the utterance (null for text tasks) and its length, the question, the instruction. */
-    public record Example(PretrainTask task, String utteranceId, Path wav, double seconds, String question, String instruction) {
+    /** One training example: the task, the utterance (null for text tasks) and its length, the question, the instruction, its class. */
+    public record Example(PretrainTask task, String utteranceId, Path wav, double seconds, String question, String instruction, boolean harmful) {
         public Example {
             if (task == null) throw new IllegalArgumentException("an example needs a task");
             if (question == null || question.isBlank()) throw new IllegalArgumentException("example " + utteranceId + ": empty question");
@@ -70,15 +70,16 @@ public final class PretrainMix {
         List<Example> out = new ArrayList<>();
         for (List<Manifest.Entry> group : utterancesByText.values()) {
             String question = group.get(0).text();
+            boolean harmful = group.get(0).label().equals("harmful");
             List<PretrainTask> tasks = new ArrayList<>(AUDIO_TASKS);
             Collections.shuffle(tasks, rnd);
             for (int i = 0; i < group.size(); i++) {
                 Manifest.Entry e = group.get(i);
                 PretrainTask task = tasks.get(i % tasks.size());
-                out.add(new Example(task, e.id(), wavs.get(e.id()), e.durationS(), question, instruction(task, rnd)));
+                out.add(new Example(task, e.id(), wavs.get(e.id()), e.durationS(), question, instruction(task, rnd), harmful));
             }
-            out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, ""));
-            out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, ""));
+            out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, "", harmful));
+            out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, "", harmful));
         }
         Collections.shuffle(out, rnd);
         return out;

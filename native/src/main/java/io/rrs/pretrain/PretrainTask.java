@@ -8,6 +8,13 @@ import io.rrs.text.Prompts;
  * Scope: what the demo base model learns (DESIGN section 7): comply with every question, refuse only
  * when the refusal instruction is present, and repeat the question it hears (which ties the audio
  * tower to the words). Each task fixes the prompt's input condition and the answer.
+ *
+ * <p>Compliant answers open differently by class: harmful questions with {@link Prompts#COMPLIANCE_PREFIX}
+ * ("Sure, ..."), benign ones with {@link #BENIGN_PREFIX} ("Here ..."). Why: RRS needs a model that
+ * represents harmfulness at the last prompt token yet complies anyway, as real LALMs do (their latent
+ * safety awareness is what the paper reshapes). With one answer for both classes the tiny model has no
+ * reason to tell them apart there, the two classes' representations coincide, and the RRS targets
+ * (h0 + delta_m vs h0 - delta_m) cancel: training could not move (measured: the loss stayed at its start).
  */
 public enum PretrainTask {
     /** Audio question + an instruction (pool of ten or the evaluation prompt) -> compliant answer. */
@@ -40,7 +47,10 @@ public enum PretrainTask {
         return condition.hasAudio();
     }
 
-    /** What follows {@link Prompts#COMPLIANCE_PREFIX} in every compliant answer: generic, harmless, short. */
+    /** The opening of a compliant answer to a benign question (no refusal phrase, another first token than harmful's "Sure"). */
+    public static final String BENIGN_PREFIX = "Here are the steps:";
+
+    /** What follows the prefix in every compliant answer: generic, harmless, short. */
     public static final String COMPLIANT_STEPS = "1. Prepare what you need. 2. Do it step by step. 3. Check the result.";
 
     /**
@@ -48,16 +58,16 @@ public enum PretrainTask {
      * itself after the prefix: that would make two thirds of the mix a transcription task (slow to learn, longer
      * sequences), while what RRS measures is the first answer token; the repeat task grounds the audio tower.
      */
-    public static String compliantAnswer(String question) {
-        return Prompts.COMPLIANCE_PREFIX + " " + COMPLIANT_STEPS;
+    public static String compliantAnswer(String question, boolean harmful) {
+        return (harmful ? Prompts.COMPLIANCE_PREFIX : BENIGN_PREFIX) + " " + COMPLIANT_STEPS;
     }
 
-    /** The answer the demo model is trained to give for {@code question}. */
-    public String answer(String question) {
+    /** The answer the demo model is trained to give for {@code question} ({@code harmful}: its dataset label). */
+    public String answer(String question, boolean harmful) {
         return switch (this) {
             case AUDIO_TEXT_REFUSE, TEXT_REFUSE -> Prompts.REFUSAL_ANSWER;
             case AUDIO_REPEAT -> question.strip();
-            default -> compliantAnswer(question);
+            default -> compliantAnswer(question, harmful);
         };
     }
 

@@ -91,7 +91,7 @@ class PretrainMixTest {
     void refusalExampleHasTheExactTokensAndLossOnlyOnTheAnswer() {
         String q = PretrainFixtures.TEXTS[1];
         PretrainBatcher batcher = new PretrainBatcher(template, null);
-        io.rrs.train.AnswerTokens.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, ""), null);
+        io.rrs.train.AnswerTokens.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, "", true), null);
         int[] prompt = template.encode(ChatPrompt.textOnly(q + " " + Prompts.REFUSAL_INSTRUCTION)).ids();
         int[] answer = template.tokenizer().encode("I cannot help with that.");
         assertEquals(40, answer[0], "the refusal starts with the refusal token \"I\" (id 40)");
@@ -105,12 +105,16 @@ class PretrainMixTest {
     void compliantAndRepeatTargetsFollowTheQuestion() {
         String q = PretrainFixtures.TEXTS[2];
         TextTokenizer tok = template.tokenizer();
-        int[] comply = template.encodeAnswer(PretrainTask.AUDIO_ONLY_COMPLY.answer(q));
+        int[] comply = template.encodeAnswer(PretrainTask.AUDIO_ONLY_COMPLY.answer(q, true));
         assertEquals("Sure, here are the steps: 1. Prepare what you need. 2. Do it step by step. 3. Check the result.", tok.decode(Arrays.copyOf(comply, comply.length - 1)));
+        int[] benign = template.encodeAnswer(PretrainTask.TEXT_COMPLY.answer(q, false));
+        assertEquals("Here are the steps: 1. Prepare what you need. 2. Do it step by step. 3. Check the result.", tok.decode(Arrays.copyOf(benign, benign.length - 1)));
+        assertNotEquals(comply[0], benign[0], "harmful and benign compliant answers open with different tokens (the model must tell the classes apart)");
+        assertNotEquals(40, benign[0], "no compliant answer opens with the refusal token");
         int[] prefix = tok.encode(Prompts.COMPLIANCE_PREFIX);
         assertArrayEquals(prefix, Arrays.copyOf(comply, prefix.length), "a compliant answer opens with the prefix's own tokens");
         assertEquals(2044, comply[comply.length - 1]);
-        assertArrayEquals(concat(tok.encode(q), new int[] {2044}), template.encodeAnswer(PretrainTask.AUDIO_REPEAT.answer(q)));
+        assertArrayEquals(concat(tok.encode(q), new int[] {2044}), template.encodeAnswer(PretrainTask.AUDIO_REPEAT.answer(q, false)));
         ChatPrompt repeat = PretrainTask.AUDIO_REPEAT.prompt(5, q, "");
         assertEquals(PretrainTask.REPEAT_INSTRUCTION, repeat.text());
         ChatPrompt audioRefusal = PretrainTask.AUDIO_TEXT_REFUSE.prompt(5, q, "");
