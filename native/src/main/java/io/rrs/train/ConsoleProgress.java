@@ -5,12 +5,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /** Scope: a {@link Progress} drawn as a console progress bar (me.tongfei.progressbar) with a message such as the loss. */
-final class ConsoleProgress implements Progress, AutoCloseable {
+public final class ConsoleProgress implements Progress, AutoCloseable {
     private final String task;
     private final String unit;
     private ProgressBar bar;
 
-    ConsoleProgress(String task, String unit) {
+    public ConsoleProgress(String task, String unit) {
         this.task = task;
         this.unit = unit;
     }
