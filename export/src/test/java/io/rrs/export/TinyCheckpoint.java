@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * tokenizer (vocab 2048, {@code <|AUDIO|>} = 2045), 80 mel bins and a 2 s window, plus that
  * tokenizer.json.
  */
-final class TinyCheckpoint {
-    static final String CONFIG = """
+public final class TinyCheckpoint {
+    public static final String CONFIG = """
             {
               "architectures": ["Qwen2AudioForConditionalGeneration"],
               "model_type": "qwen2_audio",
@@ -27,13 +27,13 @@ final class TinyCheckpoint {
 
     private TinyCheckpoint() {}
 
-    static Path write(Path dir, long seed) throws IOException {
+    public static Path write(Path dir, long seed) throws IOException {
         RandomInit.write(dir, CONFIG, seed);
         Files.copy(tokenizerJson(), dir.resolve("tokenizer.json"));
         return dir;
     }
 
-    static Path tokenizerJson() {
+    public static Path tokenizerJson() {
         Path root = Path.of(System.getProperty("rrs.root", ".."));
         Path t = root.resolve("data/tokenizer/tokenizer.json");
         if (!Files.isRegularFile(t)) t = Path.of("..").resolve("data/tokenizer/tokenizer.json");

@@ -20,13 +20,20 @@ public final class Rrs implements Callable<Integer> {
         return 0;
     }
 
-    /** Builds the command line with the runtime's commands and every provider found on the class path. */
+    /**
+     * Builds the command line with the runtime's commands and every provider found on the class path. A
+     * provider's command replaces a runtime command of the same name (the runtime's {@code demo} is a
+     * placeholder for the pipeline that rrs-export provides).
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Rrs());
-        cl.setExecutionExceptionHandler(Rrs::reportFailure);
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
-            cl.addSubcommand(provider.command());
+            CommandLine sub = new CommandLine(provider.command());
+            String name = sub.getCommandName();
+            if (cl.getSubcommands().containsKey(name)) cl.getCommandSpec().removeSubcommand(name);
+            cl.addSubcommand(name, sub);
         }
+        cl.setExecutionExceptionHandler(Rrs::reportFailure);
         return cl;
     }
 

@@ -24,7 +24,7 @@ class CommandLineTest {
 
     private Path example() throws Exception {
         Path wav = dir.resolve("example.wav");
-        try (InputStream in = getClass().getResourceAsStream(DemoCommand.EXAMPLE)) {
+        try (InputStream in = getClass().getResourceAsStream("/io/rrs/example/example.wav")) {
             Files.copy(in, wav);
         }
         return wav;
@@ -92,8 +92,10 @@ class CommandLineTest {
     }
 
     @Test
-    void demoSummarisesTheBundledExample() {
-        // DemoCommand prints to System.out; the exit code and no exception are what matter here.
-        assertEquals(0, run("demo").exit());
+    void demoWithoutTheExporterSaysWhatItNeeds() {
+        // the runtime alone has only the placeholder; rrs-export replaces it with the pipeline (DemoCommandTest there)
+        Run r = run("demo");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("rrs-export") && r.err().lines().count() == 1, r.err());
     }
 }

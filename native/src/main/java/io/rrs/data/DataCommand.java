@@ -9,14 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Scope: {@code rrs data}: build the spoken dataset ({@code rrs data build}) and rebuild the
+ * Scope: {@code rrs data}: build the spoken dataset ({@code rrs data build}), copy a small deterministic
+ * subset of it ({@code rrs data subset}, how the bundled {@code data/demo} is made) and rebuild the
  * project tokenizer from it ({@code rrs data tokenizer}). Relative paths resolve against the
  * repository root (system property {@code rrs.root}, set by the {@code ./rrs} launcher), or the
  * working directory without it.
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "The spoken dataset and the project tokenizer.",
-        subcommands = {DataCommand.Build.class, DataCommand.Tokenizer.class})
+        subcommands = {DataCommand.Build.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
 public final class DataCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -111,6 +112,61 @@ public final class DataCommand implements Callable<Integer> {
             } catch (java.io.IOException | IllegalArgumentException e) {
                 System.err.println("rrs data build failed: " + e.getMessage());
                 System.err.println("(run it again to resume; finished utterances are kept)");
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "subset", mixinStandardHelpOptions = true,
+            description = "Copy a small, deterministic subset of a built spoken dataset (how the bundled data/demo is made): per split N texts "
+                    + "per class, seeded, harmful questions together with their benign rewrites, round robin over categories; one utterance "
+                    + "per text (the preferred rate, voices alternating); WAVs copied byte for byte, manifest.jsonl in the same format, "
+                    + "README.md saying how it was made.")
+    static final class Subset implements Callable<Integer> {
+        @Option(names = "--from", defaultValue = "data/rrs", paramLabel = "DIR", description = "Built dataset ('rrs data build'); default: ${DEFAULT-VALUE}.")
+        Path from;
+
+        @Option(names = "--out", defaultValue = "data/demo", paramLabel = "DIR", description = "Folder to create; default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Option(names = "--train-texts-per-class", defaultValue = "16", paramLabel = "N",
+                description = "Train texts per class (harmful, benign); default: ${DEFAULT-VALUE}.")
+        int trainTexts;
+
+        @Option(names = "--test-texts-per-class", defaultValue = "16", paramLabel = "N",
+                description = "Test texts per class; default: ${DEFAULT-VALUE}.")
+        int testTexts;
+
+        @Option(names = "--train-rate", defaultValue = "175", paramLabel = "WPM",
+                description = "Preferred speaking rate of the train utterances (shorter clips at 175); 0 = any; default: ${DEFAULT-VALUE}.")
+        int trainRate;
+
+        @Option(names = "--test-rate", defaultValue = "0", paramLabel = "WPM", description = "Preferred rate of the test utterances; 0 = any (default).")
+        int testRate;
+
+        @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the choice; default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--replace", description = "Replace --out if it exists (it is rebuilt in a temporary folder, then swapped in).")
+        boolean replace;
+
+        @Override
+        public Integer call() {
+            DatasetSubset.Options options;
+            try {
+                String command = String.format(java.util.Locale.ROOT,
+                        "./rrs data subset --from %s --out %s --train-texts-per-class %d --test-texts-per-class %d --train-rate %d --test-rate %d --seed %d",
+                        from, out, trainTexts, testTexts, trainRate, testRate, seed);
+                options = new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command);
+            } catch (IllegalArgumentException e) {
+                System.err.println("rrs data subset: " + e.getMessage());
+                return 2;
+            }
+            try {
+                System.out.println(DatasetSubset.build(options).summary());
+                return 0;
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("rrs data subset: " + e.getMessage());
                 return 1;
             }
         }

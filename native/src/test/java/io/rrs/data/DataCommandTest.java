@@ -18,7 +18,7 @@ class DataCommandTest {
         CommandLine rrs = Rrs.commandLine();
         assertTrue(rrs.getSubcommands().containsKey("data"), "found through META-INF/services/io.rrs.cli.CommandProvider");
         CommandLine data = rrs.getSubcommands().get("data");
-        assertTrue(data.getSubcommands().keySet().containsAll(java.util.List.of("build", "tokenizer")));
+        assertTrue(data.getSubcommands().keySet().containsAll(java.util.List.of("build", "subset", "tokenizer")));
         String usage = data.getSubcommands().get("build").getUsageMessage();
         assertTrue(usage.contains("--limit") && usage.contains("apt-get install espeak-ng sox"), usage);
     }

@@ -1,0 +1,227 @@
+package io.rrs.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Scope: {@code rrs data subset}: a small, deterministic copy of a built spoken dataset, such as the
+ * bundled {@code data/demo} that lets {@code rrs demo} run on a fresh clone without espeak-ng. Per split
+ * it picks N texts per class, seeded: harmful/benign pairs (the dataset's {@code hNNN}/{@code bNNN} prompt
+ * ids: the same row of harmful.json and benign.json) are kept together when the split holds enough of
+ * them, else the rest is drawn per class; the draw goes round robin over categories in a seeded order, so
+ * a few texts still span many categories. Each chosen text gets one utterance: at the preferred rate of its
+ * split when the text has one, the voices alternating over the chosen pairs. The WAVs are copied byte for
+ * byte; {@code manifest.jsonl} keeps the source's lines (relative wav paths) in source order; a README.md
+ * says how the folder was made. The output is built in a temporary folder and renamed into place.
+ */
+public final class DatasetSubset {
+    private static final Pattern PAIRED_ID = Pattern.compile("[hb]\\d+");
+
+    /**
+     * @param from                a built dataset (manifest.jsonl + wav/)
+     * @param out                 the folder to create
+     * @param trainTextsPerClass  texts per class from the train split
+     * @param testTextsPerClass   texts per class from the test split
+     * @param trainRate           preferred speaking rate of train utterances (0 = any)
+     * @param testRate            preferred rate of test utterances (0 = any)
+     * @param seed                seed of the choice
+     * @param replace             replace an existing {@code out}
+     * @param command             the command line to record in README.md
+     */
+    public record Options(Path from, Path out, int trainTextsPerClass, int testTextsPerClass, int trainRate, int testRate, long seed,
+                          boolean replace, String command) {
+        public Options {
+            if (from == null || out == null) throw new IllegalArgumentException("--from and --out are required");
+            if (trainTextsPerClass < 1) throw new IllegalArgumentException("--train-texts-per-class must be >= 1, got " + trainTextsPerClass);
+            if (testTextsPerClass < 1) throw new IllegalArgumentException("--test-texts-per-class must be >= 1, got " + testTextsPerClass);
+            if (trainRate < 0 || testRate < 0) throw new IllegalArgumentException("rates must be >= 0 words/min (0 = any)");
+            if (from.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+                throw new IllegalArgumentException("--out " + out + " is the --from folder; choose another");
+        }
+    }
+
+    /** What was written: utterances per "split/label", pairs kept per split, seconds of audio and WAV bytes. */
+    public record Report(Path out, Map<String, Integer> counts, Map<String, Integer> pairs, double seconds, long wavBytes, long totalBytes) {
+        public String summary() {
+            return String.format(Locale.ROOT, "wrote %s: %s utterances (%s harmful/benign pairs), %.1f s of audio, %.2f MB of WAV, %.2f MB in all",
+                    out, counts, pairs, seconds, wavBytes / 1e6, totalBytes / 1e6);
+        }
+    }
+
+    private DatasetSubset() {}
+
+    public static Report build(Options o) throws IOException {
+        SpokenDataset source = SpokenDataset.open(o.from());
+        List<Manifest.Entry> chosen = new ArrayList<>();
+        Map<String, Integer> pairs = new LinkedHashMap<>();
+        for (PromptSplit.Split split : PromptSplit.Split.values()) {
+            int perClass = split == PromptSplit.Split.TRAIN ? o.trainTextsPerClass() : o.testTextsPerClass();
+            int rate = split == PromptSplit.Split.TRAIN ? o.trainRate() : o.testRate();
+            Selection s = choose(source.select(split, null), split, perClass, rate, o.seed());
+            chosen.addAll(s.utterances());
+            pairs.put(split.json(), s.pairs());
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (Manifest.Entry e : chosen) ids.add(e.id());
+        List<Manifest.Entry> ordered = source.entries().stream().filter(e -> ids.contains(e.id())).toList(); // source order
+
+        Path out = o.out().toAbsolutePath().normalize();
+        if (Files.exists(out) && !o.replace())
+            throw new IOException(out + " already exists; pass --replace to build it again, or choose another --out");
+        Files.createDirectories(out.getParent());
+        Path tmp = Files.createTempDirectory(out.getParent(), ".tmp-" + out.getFileName() + "-");
+        try {
+            Map<String, Integer> counts = new TreeMap<>();
+            double seconds = 0;
+            long wavBytes = 0;
+            for (Manifest.Entry e : ordered) {
+                Path src = source.wav(e);
+                if (!Files.isRegularFile(src)) throw new IOException("utterance " + e.id() + ": " + src + " is missing; rebuild " + o.from() + " with 'rrs data build'");
+                Path dst = tmp.resolve(e.wav()).normalize();
+                if (!dst.startsWith(tmp)) throw new IOException("utterance " + e.id() + ": wav path " + e.wav() + " leaves the dataset folder");
+                Files.createDirectories(dst.getParent());
+                Files.copy(src, dst);
+                counts.merge(e.split() + "/" + e.label(), 1, Integer::sum);
+                seconds += e.durationS();
+                wavBytes += Files.size(dst);
+            }
+            Manifest.write(tmp.resolve(Manifest.FILE), ordered);
+            Path attribution = o.from().resolve(SourceDataset.SOURCE_FILE);
+            if (Files.isRegularFile(attribution)) Files.copy(attribution, tmp.resolve(SourceDataset.SOURCE_FILE));
+            Files.writeString(tmp.resolve("README.md"), readme(o, ordered, counts, pairs, seconds, wavBytes), StandardCharsets.UTF_8);
+            if (Files.exists(out)) deleteTree(out);
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            return new Report(out, counts, pairs, seconds, wavBytes, treeBytes(out));
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** The chosen utterances of one split and how many harmful/benign pairs they hold. */
+    record Selection(List<Manifest.Entry> utterances, int pairs) {}
+
+    static Selection choose(List<Manifest.Entry> entries, PromptSplit.Split split, int perClass, int rate, long seed) {
+        Map<String, List<Manifest.Entry>> byText = new LinkedHashMap<>();
+        for (Manifest.Entry e : entries) byText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
+        Map<String, String> labelOf = new LinkedHashMap<>(), categoryOf = new LinkedHashMap<>();
+        byText.forEach((id, list) -> {
+            labelOf.put(id, list.get(0).label());
+            categoryOf.put(id, list.get(0).category());
+        });
+        Random random = new Random(seed * 31 + split.ordinal());
+        // pairs: hNNN and bNNN both in this split (a harmful text and its rewrite share a row of the release)
+        List<String> pairKeys = new ArrayList<>();
+        for (String id : byText.keySet())
+            if (id.startsWith("h") && PAIRED_ID.matcher(id).matches() && "harmful".equals(labelOf.get(id))
+                    && "benign".equals(labelOf.get("b" + id.substring(1)))) pairKeys.add(id.substring(1));
+        List<String> keys = roundRobin(pairKeys, k -> categoryOf.get("h" + k), random, perClass);
+        List<List<String>> slots = new ArrayList<>(); // the texts of each pick, which share a voice index
+        for (String k : keys) slots.add(List.of("h" + k, "b" + k));
+        Set<String> used = new java.util.HashSet<>();
+        for (List<String> s : slots) used.addAll(s);
+        List<List<String>> rest = new ArrayList<>();
+        for (String label : List.of("harmful", "benign")) {
+            List<String> free = byText.keySet().stream().filter(id -> label.equals(labelOf.get(id)) && !used.contains(id)).toList();
+            List<String> more = roundRobin(free, categoryOf::get, random, perClass - keys.size());
+            if (keys.size() + more.size() < perClass)
+                throw new IllegalArgumentException("the " + split.json() + " split has only " + (keys.size() + more.size()) + " " + label + " texts; ask for at most that many with --"
+                        + split.json() + "-texts-per-class");
+            rest.add(more);
+        }
+        for (int i = 0; i < rest.get(0).size(); i++) slots.add(List.of(rest.get(0).get(i), rest.get(1).get(i)));
+        List<Manifest.Entry> out = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++)
+            for (String id : slots.get(i)) out.add(utterance(byText.get(id), rate, i));
+        return new Selection(out, keys.size());
+    }
+
+    /** Up to {@code n} items, taken round robin over their categories; categories and items within each are in a seeded order. */
+    static List<String> roundRobin(List<String> items, java.util.function.Function<String, String> category, Random random, int n) {
+        Map<String, List<String>> byCategory = new TreeMap<>();
+        for (String item : new TreeSet<>(items)) byCategory.computeIfAbsent(category.apply(item), c -> new ArrayList<>()).add(item);
+        List<List<String>> queues = new ArrayList<>(byCategory.values());
+        for (List<String> q : queues) Collections.shuffle(q, random);
+        Collections.shuffle(queues, random);
+        List<String> out = new ArrayList<>();
+        for (int round = 0; out.size() < n; round++) {
+            boolean any = false;
+            for (List<String> q : queues) {
+                if (round < q.size() && out.size() < n) {
+                    out.add(q.get(round));
+                    any = true;
+                }
+            }
+            if (!any) break;
+        }
+        return out;
+    }
+
+    /** One utterance of a text: among those at {@code rate} (when it has any), the {@code index}-th in (voice, rate, id) order, cyclically. */
+    static Manifest.Entry utterance(List<Manifest.Entry> ofText, int rate, int index) {
+        List<Manifest.Entry> candidates = ofText.stream().filter(e -> rate == 0 || e.rate() == rate).toList();
+        if (candidates.isEmpty()) candidates = ofText;
+        List<Manifest.Entry> sorted = candidates.stream()
+                .sorted(Comparator.comparing(Manifest.Entry::voice).thenComparingInt(Manifest.Entry::rate).thenComparing(Manifest.Entry::id)).toList();
+        return sorted.get(index % sorted.size());
+    }
+
+    private static String readme(Options o, List<Manifest.Entry> entries, Map<String, Integer> counts, Map<String, Integer> pairs,
+                                 double seconds, long wavBytes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# A mini spoken dataset (made by `rrs data subset`)\n\n");
+        sb.append("Warning: the harmful questions are offensive by design (it is a safety dataset).\n\n");
+        sb.append("Made from the full spoken dataset (`rrs data build`: espeak-ng + sox, see data/README.md) with\n\n");
+        sb.append("```bash\n").append(o.command()).append("\n```\n\n");
+        sb.append("The same source and options give the same bytes. Per split, ").append(o.trainTextsPerClass()).append(" (train) and ")
+                .append(o.testTextsPerClass()).append(" (test) texts per class, chosen with seed ").append(o.seed())
+                .append(": harmful questions together with their benign rewrites (prompt ids hNNN/bNNN, the same row of the release) ")
+                .append("while the split has enough pairs, round robin over the categories in a seeded order; one utterance per text, ")
+                .append("at ").append(o.trainRate() == 0 ? "any rate" : o.trainRate() + " words/min").append(" for train and ")
+                .append(o.testRate() == 0 ? "the test split's rate" : o.testRate() + " words/min").append(" for test, the voices alternating. ")
+                .append("The WAVs (16 kHz mono 16-bit PCM) are copied byte for byte; `manifest.jsonl` keeps the source's lines ")
+                .append("(wav paths relative to this folder), in the source's order.\n\n");
+        sb.append("| split | harmful | benign | pairs | voices @ words/min |\n|---|---|---|---|---|\n");
+        for (String split : List.of("train", "test")) {
+            Set<String> combos = new TreeSet<>();
+            for (Manifest.Entry e : entries) if (e.split().equals(split)) combos.add(e.voice() + " @ " + e.rate());
+            sb.append("| ").append(split).append(" | ").append(counts.getOrDefault(split + "/harmful", 0)).append(" | ")
+                    .append(counts.getOrDefault(split + "/benign", 0)).append(" | ").append(pairs.getOrDefault(split, 0)).append(" | ")
+                    .append(String.join(", ", combos)).append(" |\n");
+        }
+        sb.append(String.format(Locale.ROOT, "%n%d utterances, %.1f s of audio, %d bytes of WAV.%n%n", entries.size(), seconds, wavBytes));
+        sb.append("Texts: the RRS authors' release of BeaverTails questions and their benign rewrites; attribution and license (MIT) in SOURCE.md.\n");
+        return sb.toString();
+    }
+
+    private static long treeBytes(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            long sum = 0;
+            for (Path p : walk.filter(Files::isRegularFile).toList()) sum += Files.size(p);
+            return sum;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
