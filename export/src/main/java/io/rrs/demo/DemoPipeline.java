@@ -232,7 +232,7 @@ public final class DemoPipeline {
     }
 
     private Outcome evaluate() throws Exception {
-        EvalSettings es = new EvalSettings(s.model(), s.runDir(), s.data(), s.tokenizer(), EvalSettings.ALL_CONDITIONS, s.evalLimit(), s.maxNewTokens(),
+        EvalSettings es = new EvalSettings(s.model(), s.runDir(), java.util.Map.of(), s.data(), s.tokenizer(), EvalSettings.ALL_CONDITIONS, s.evalLimit(), s.maxNewTokens(),
                 s.evalBatchSize(), s.evalDir(), RefusalJudge.defaults(), null, 0, s.progress());
         EvalReport report = new EvalRun(es, System.err).run();
         List<String> files = new ArrayList<>();
