@@ -14,9 +14,16 @@ final class PretrainBatcher {
     private final ChatTemplate template;
     private final MelFeatureCache features;
 
+    private final double firstTokenWeight;
+
     PretrainBatcher(ChatTemplate template, MelFeatureCache features) {
+        this(template, features, 1.0);
+    }
+
+    PretrainBatcher(ChatTemplate template, MelFeatureCache features, double firstTokenWeight) {
         this.template = template;
         this.features = features;
+        this.firstTokenWeight = firstTokenWeight;
     }
 
     /** The tokens of one example given its clip (null without audio). */
@@ -36,7 +43,7 @@ final class PretrainBatcher {
             clips.add(clip);
             seqs.add(sequence(e, clip));
         }
-        AnswerTokens.Batch batch = AnswerTokens.leftPadded(seqs, template.padId());
+        AnswerTokens.Batch batch = AnswerTokens.leftPadded(seqs, template.padId(), firstTokenWeight);
         if (!anyAudio) return batch;
         MelFeatureCache.Batch audio = features.batch(clips);
         return batch.withInput(batch.input().withAudio(audio.features(), features.melBins(), audio.frames(), audio.validFrames()));

@@ -67,6 +67,15 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Train on N training texts (seeded choice) with all their utterances; 0 = all (default).")
     int limit;
 
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "Start from this model folder's weights (e.g. the first stage of the demo recipe) instead of a seeded random init.")
+    Path init;
+
+    @Option(names = "--first-token-weight", defaultValue = "1", paramLabel = "W",
+            description = "Weight of the first answer token's cross-entropy (it carries the comply/refuse decision and, for the demo, "
+                    + "the harmful/benign opening); default: ${DEFAULT-VALUE} (plain mean).")
+    double firstTokenWeight;
+
     @Option(names = "--threads", defaultValue = "2", description = "libtorch threads (set OPENBLAS_NUM_THREADS to the same); default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -83,7 +92,7 @@ public final class PretrainCommand implements Callable<Integer> {
             ChatTemplate template = new ChatTemplate(TextTokenizer.open(tokenizerFile));
             PretrainSettings settings = new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
                     DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
-                    minLrRatio, weightDecay, clipNorm, seed, limit, threads);
+                    minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null)
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
             PretrainTrainer.Result r;

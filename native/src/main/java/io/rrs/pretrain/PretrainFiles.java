@@ -45,6 +45,14 @@ final class PretrainFiles {
         o.put("epochs", s.epochs()).put("steps", s.steps()).put("batch_size", s.batchSize()).put("lr", s.learningRate())
                 .put("warmup", s.warmupFraction()).put("min_lr_ratio", s.minLearningRateRatio()).put("weight_decay", s.weightDecay())
                 .put("clip_norm", s.clipNorm()).put("seed", s.seed()).put("limit", s.limit());
+        if (s.firstTokenWeight() != 1.0) o.put("first_token_weight", s.firstTokenWeight());
+        if (s.initFrom() != null) {
+            try { // the starting weights decide the result: recorded by content, not by path
+                o.put("init_model_sha256", RunFiles.sha256(s.initFrom().resolve("model.safetensors")));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return o;
     }
 
@@ -108,6 +116,11 @@ final class PretrainFiles {
         }
         RunFiles.commit(tmp, out, MANIFEST, manifest);
         if (old != null) deleteTree(old);
+    }
+
+    /** A model folder's weights as writable tensors (the start of a continued pretraining). */
+    static Map<String, Tensor> modelWeights(Path modelDir) throws IOException {
+        return tensors(modelDir.resolve("model.safetensors"));
     }
 
     private static Map<String, Tensor> tensors(Path file) throws IOException {

@@ -6,10 +6,21 @@ import java.nio.file.Path;
  * Scope: every setting of {@code rrs pretrain}, validated here so a bad option fails before any work.
  * {@code steps} > 0 stops after that many optimiser steps (the schedule then spans those steps);
  * {@code limit} > 0 keeps that many training texts (seeded choice, with all their utterances).
+ * {@code initFrom} (null: seeded random init) starts from a model folder's weights instead;
+ * {@code firstTokenWeight} weighs the first answer token's cross-entropy (1 = plain mean over answer tokens).
  */
 public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size,
                                int epochs, long steps, int batchSize, double learningRate, double warmupFraction,
-                               double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads) {
+                               double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads,
+                               Path initFrom, double firstTokenWeight) {
+    /** From a seeded random init, every answer token weighted alike. */
+    public PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size, int epochs, long steps, int batchSize,
+                            double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,
+                            int limit, int threads) {
+        this(dataDir, tokenizerFile, outDir, stateDir, size, epochs, steps, batchSize, learningRate, warmupFraction, minLearningRateRatio, weightDecay,
+                clipNorm, seed, limit, threads, null, 1.0);
+    }
+
     public PretrainSettings {
         if (dataDir == null || tokenizerFile == null || outDir == null || stateDir == null || size == null)
             throw new IllegalArgumentException("--data, --tokenizer, --out and --state are required");
@@ -24,6 +35,10 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip-norm " + clipNorm + " must be >= 0 (0 turns clipping off)");
         if (limit < 0) throw new IllegalArgumentException("--limit " + limit + " must be >= 0 (0 = every training text)");
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
+        if (!(firstTokenWeight > 0) || !Double.isFinite(firstTokenWeight))
+            throw new IllegalArgumentException("--first-token-weight " + firstTokenWeight + " must be a positive number (1 = no extra weight)");
+        if (initFrom != null && !java.nio.file.Files.isRegularFile(initFrom.resolve("model.safetensors")))
+            throw new IllegalArgumentException("--init " + initFrom + " has no model.safetensors; pass a model folder 'rrs pretrain' wrote");
     }
 
     /**

@@ -69,7 +69,8 @@ public final class PretrainTrainer {
         PretrainFiles.State state = resume ? PretrainFiles.loadState(s) : null;
         if (!resume && PretrainFiles.latest(s.stateDir()) != null)
             throw new IOException(s.stateDir() + " already holds a pretraining state; continue it with --resume, or pass a new --state DIR");
-        Map<String, Tensor> parameters = new LinkedHashMap<>(state != null ? state.model() : RandomInit.weights(config, s.seed()));
+        Map<String, Tensor> parameters = new LinkedHashMap<>(state != null ? state.model()
+                : s.initFrom() != null ? PretrainFiles.modelWeights(s.initFrom()) : RandomInit.weights(config, s.seed()));
         for (Tensor p : parameters.values()) p.requires_grad_(true);
         Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(parameters, null));
         AdamWOptimizer optimizer = new AdamWOptimizer(parameters, new AdamWConfig(s.learningRate(), 0.9, 0.95, 1e-8, s.weightDecay(), s.clipNorm()));
@@ -85,7 +86,7 @@ public final class PretrainTrainer {
         }
 
         MelFeatureCache features = new MelFeatureCache(config);
-        PretrainBatcher batcher = new PretrainBatcher(template, features);
+        PretrainBatcher batcher = new PretrainBatcher(template, features, s.firstTokenWeight());
         long samples = 0, started = System.nanoTime();
         outer:
         for (int epoch = startEpoch; step < totalSteps; epoch++) {

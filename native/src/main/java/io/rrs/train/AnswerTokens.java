@@ -33,10 +33,10 @@ public final class AnswerTokens {
     }
 
     /** Model input (text only until audio is added), next-token targets [B, S] (int64), weights [B, S] (float, 1 at answer targets), answer token count. */
-    public record Batch(ModelInput input, Tensor targets, Tensor weights, long answerTokens) {
+    public record Batch(ModelInput input, Tensor targets, Tensor weights, long answerTokens, double weightSum) {
         /** The same batch with another input (e.g. the audio features added). */
         public Batch withInput(ModelInput in) {
-            return new Batch(in, targets, weights, answerTokens);
+            return new Batch(in, targets, weights, answerTokens, weightSum);
         }
     }
 
@@ -44,11 +44,21 @@ public final class AnswerTokens {
 
     /** Left-pads the sequences with {@code padId} into one batch. */
     public static Batch leftPadded(List<Sequence> seqs, int padId) {
+        return leftPadded(seqs, padId, 1.0);
+    }
+
+    /**
+     * As {@link #leftPadded(List, int)}, the first answer token weighted {@code firstTokenWeight} (the loss stays a
+     * weighted mean: it divides by the sum of the weights). Why: the first answer token carries the decision (comply
+     * or refuse, and how), while teacher forcing makes the rest follow from it; weighting it focuses training there.
+     */
+    public static Batch leftPadded(List<Sequence> seqs, int padId, double firstTokenWeight) {
         int b = seqs.size(), len = seqs.stream().mapToInt(s -> s.ids().length).max().orElseThrow(() -> new IllegalArgumentException("empty batch"));
         long[] ids = new long[b * len], mask = new long[b * len], targets = new long[b * len];
         float[] weights = new float[b * len];
         Arrays.fill(ids, padId);
         long answerTokens = 0;
+        double weightSum = 0;
         for (int r = 0; r < b; r++) {
             Sequence s = seqs.get(r);
             int offset = len - s.ids().length; // left padding
@@ -59,12 +69,14 @@ public final class AnswerTokens {
             // position p predicts token p + 1: weight the positions whose next token belongs to the answer
             for (int i = s.answerStart() - 1; i < s.ids().length - 1; i++) {
                 targets[r * len + offset + i] = s.ids()[i + 1];
-                weights[r * len + offset + i] = 1f;
+                float w = i == s.answerStart() - 1 ? (float) firstTokenWeight : 1f;
+                weights[r * len + offset + i] = w;
+                weightSum += w;
                 answerTokens++;
             }
         }
         ModelInput in = new ModelInput(Tensors.longs(ids, b, len), Tensors.longs(mask, b, len), null, null);
-        return new Batch(in, Tensors.longs(targets, b, len), Tensors.floats(weights, b, len), answerTokens);
+        return new Batch(in, Tensors.longs(targets, b, len), Tensors.floats(weights, b, len), answerTokens, weightSum);
     }
 
     /** Mean cross-entropy over the answer tokens of the batch (targets weighted 1, everything else 0); autograd on. */
@@ -72,6 +84,6 @@ public final class AnswerTokens {
         ModelOutput out = model.forward(batch.input());
         Tensor logProbs = torch.log_softmax(out.logits(), 2);
         Tensor picked = logProbs.gather(2, batch.targets().unsqueeze(2), false).squeeze(2);
-        return picked.mul(batch.weights()).sum().div(Tensors.scalar(batch.answerTokens())).neg();
+        return picked.mul(batch.weights()).sum().div(Tensors.scalar(batch.weightSum())).neg();
     }
 }

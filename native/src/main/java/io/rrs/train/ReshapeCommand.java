@@ -85,7 +85,7 @@ public final class ReshapeCommand implements Callable<Integer> {
         String condition;
 
         @Option(names = "--top-percent", paramLabel = "M",
-                description = "Keep the M% features with the largest contribution (e.g. 12.5, 25, 50) instead of every positive one.")
+                description = "Keep the M%% features with the largest contribution (e.g. 12.5, 25, 50) instead of every positive one.")
         Double topPercent;
 
         @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use N training queries per class (seeded choice); 0 = all (default).")

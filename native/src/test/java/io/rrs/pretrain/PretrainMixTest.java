@@ -102,6 +102,22 @@ class PretrainMixTest {
     }
 
     @Test
+    void theFirstAnswerTokenCanBeWeighted() {
+        String q = PretrainFixtures.TEXTS[0];
+        PretrainMix.Example e = new PretrainMix.Example(PretrainTask.TEXT_COMPLY, null, null, 0, q, "", true);
+        io.rrs.train.AnswerTokens.Sequence s = new PretrainBatcher(template, null).sequence(e, null);
+        io.rrs.train.AnswerTokens.Batch plain = new PretrainBatcher(template, null).batch(List.of(e));
+        io.rrs.train.AnswerTokens.Batch weighted = new PretrainBatcher(template, null, 10).batch(List.of(e));
+        int answer = s.ids().length - s.answerStart();
+        assertEquals(answer, plain.weightSum(), 1e-9);
+        assertEquals(answer - 1 + 10, weighted.weightSum(), 1e-9);
+        float[] w = io.rrs.model.Tensors.toFloats(weighted.weights());
+        assertEquals(10f, w[s.answerStart() - 1], "the position predicting the first answer token");
+        assertEquals(1f, w[s.answerStart()]);
+        assertEquals(0f, w[s.answerStart() - 2], "prompt positions carry no weight");
+    }
+
+    @Test
     void compliantAndRepeatTargetsFollowTheQuestion() {
         String q = PretrainFixtures.TEXTS[2];
         TextTokenizer tok = template.tokenizer();

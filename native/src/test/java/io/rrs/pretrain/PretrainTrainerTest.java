@@ -102,6 +102,24 @@ class PretrainTrainerTest {
     }
 
     @Test
+    void aContinuedRunStartsFromTheInitWeightsAndRecordsThem() throws Exception {
+        PretrainSettings base = PretrainFixtures.settings(data, tmp.resolve("cont"), 2, 11);
+        Path init = tmp.resolve("a/model");
+        // lr so small that two steps leave the weights where they started: the output must then be the init model
+        PretrainSettings cont = new PretrainSettings(base.dataDir(), base.tokenizerFile(), base.outDir(), base.stateDir(), base.size(), base.epochs(),
+                base.steps(), base.batchSize(), 1e-12, base.warmupFraction(), base.minLearningRateRatio(), 0.0, base.clipNorm(), base.seed(),
+                base.limit(), base.threads(), init, 10.0);
+        PretrainTrainer.Result r = PretrainTrainer.train(cont, false, Progress.none(), (s, l) -> {});
+        assertTrue(r.losses().get(0) < 0.8 * first.losses().get(0), "the first loss is the trained model's, not a random one's: " + r.losses());
+        var a = io.rrs.model.safetensors.SafetensorsFile.open(init.resolve("model.safetensors"));
+        var b = io.rrs.model.safetensors.SafetensorsFile.open(cont.outDir().resolve("model.safetensors"));
+        for (String name : a.entries().keySet())
+            assertTrue(a.tensor(name).sub(b.tensor(name)).abs().max().item_float() < 1e-6, name + " moved although lr was 1e-12");
+        String manifest = Files.readString(cont.outDir().resolve("pretrain.json"));
+        assertTrue(manifest.contains("init_model_sha256") && manifest.contains("first_token_weight"), manifest);
+    }
+
+    @Test
     void refusesToOverwriteAStateAndRefusesResumeWithOtherSettings() throws Exception {
         PretrainSettings again = PretrainFixtures.settings(data, tmp.resolve("a"), 30, 11);
         assertThrows(java.io.IOException.class, () -> PretrainTrainer.train(again, false, Progress.none(), (s, l) -> {}));
