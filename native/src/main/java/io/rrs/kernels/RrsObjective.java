@@ -28,7 +28,7 @@ public final class RrsObjective {
      */
     public static double backward(Path path, Tensor h, Tensor h0, Tensor sign, Tensor deltaMasked,
                                   List<LoraFactors> adapters) {
-        if (path == Path.REFERENCE) {
+        if (KernelPath.resolve(path) == Path.REFERENCE) {
             Tensor loss = ReferenceLosses.reshapeLoss(h, h0, sign, deltaMasked).add(ReferenceLosses.loraPenalty(adapters));
             loss.backward();
             return loss.item_double();

@@ -130,7 +130,7 @@ public final class ReshapePrepare {
 
     static Statistics statistics(RrsObjective.Path path, Tensor harmfulRefusal, Tensor benign, Tensor lmHeadRow, FeatureMask mask) {
         Tensor mh, mb, delta, contrib, keep, deltaMasked;
-        if (path == RrsObjective.Path.FUSED) {
+        if (io.rrs.kernels.KernelPath.resolve(path) == RrsObjective.Path.FUSED) {
             FusedLosses.ClassStatistics s = FusedLosses.classStatistics(harmfulRefusal, benign, lmHeadRow, mask);
             mh = s.meanHarmful(); mb = s.meanBenign(); delta = s.delta(); contrib = s.contributions(); keep = s.mask(); deltaMasked = s.deltaMasked();
         } else {
