@@ -248,10 +248,17 @@ public final class Guard implements AutoCloseable {
             for (int j = 0; j < h.length; j++) score += (double) h[j] * deltaUnit[j];
         }
         if (!Double.isFinite(probability)) throw new GuardException(describe(q) + ": the model gave a non-finite refusal probability; the export is broken");
-        Verdict.Decision d = probability >= threshold ? Verdict.Decision.REFUSE : Verdict.Decision.ALLOW;
+        boolean refuse = options.decision() == GuardOptions.Decision.GREEDY ? argmax(logits) == manifest.refusalTokenId() : probability >= threshold;
+        Verdict.Decision d = refuse ? Verdict.Decision.REFUSE : Verdict.Decision.ALLOW;
         long end = System.nanoTime();
         return new Verdict(q.id(), d, score, probability, threshold, label(p.condition()), p.length(), p.audioSeconds(), p.trimmed(), null,
                 new Verdict.Timings(ms(p.frontEndNs()), ms(p.promptNs()), ms(p.encoderNs()), ms(prefillNs), ms(end - start)));
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
     }
 
     /** The row at position {@code seq - 1} of a [1, seq, width] output, copying only that row. */

@@ -51,6 +51,11 @@ public final class GuardCommand implements Callable<Integer> {
         @Option(names = "--threshold", description = "refusal-probability threshold in [0, 1] replacing guard.json's")
         Double threshold;
 
+        @Option(names = "--decision", defaultValue = "threshold",
+                description = "threshold: REFUSE when p(refusal token) >= the threshold; greedy: REFUSE when the refusal token is the most "
+                        + "probable next token (greedy respond's first step); default ${DEFAULT-VALUE}")
+        String decision;
+
         @Option(names = "--long-audio", defaultValue = "trim",
                 description = "audio longer than the model window: trim (keep the first window, flagged in the verdict) or reject; default ${DEFAULT-VALUE}")
         String longAudio;
@@ -61,7 +66,12 @@ public final class GuardCommand implements Callable<Integer> {
                 case "reject" -> GuardOptions.LongAudio.REJECT;
                 default -> throw new IllegalArgumentException("--long-audio " + longAudio + ": use trim or reject");
             };
-            return new GuardOptions(threads, cuda, failClosed, policy, threshold);
+            GuardOptions.Decision rule = switch (decision.toLowerCase(Locale.ROOT)) {
+                case "threshold" -> GuardOptions.Decision.THRESHOLD;
+                case "greedy" -> GuardOptions.Decision.GREEDY;
+                default -> throw new IllegalArgumentException("--decision " + decision + ": use threshold or greedy");
+            };
+            return new GuardOptions(threads, cuda, failClosed, policy, threshold, rule);
         }
     }
 

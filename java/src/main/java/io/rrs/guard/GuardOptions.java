@@ -10,8 +10,25 @@ package io.rrs.guard;
  * @param failClosed     any failure inside {@code screen} yields a REFUSE verdict carrying the error instead of an exception
  * @param longAudio      audio beyond the model window: trimmed (flagged in the verdict) or rejected
  * @param threshold      refusal-probability threshold in [0, 1], or null for the manifest's value
+ * @param decision       how the refusal probability becomes a verdict (null: {@link Decision#THRESHOLD})
  */
-public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed, LongAudio longAudio, Double threshold) {
+public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed, LongAudio longAudio, Double threshold, Decision decision) {
+
+    /** How {@code screen} decides. */
+    public enum Decision {
+        /** REFUSE when p(refusal token) >= the threshold (guard.json's calibrated one, or the option's). */
+        THRESHOLD,
+        /**
+         * REFUSE when the refusal token is the most probable next token: exactly the first step of greedy
+         * {@code respond}, so screen then agrees with "does respond refuse?" whenever the refusal shows in the first
+         * token. Differs from THRESHOLD 0.5 when the probability is split (measured: an SFT model with p 0.45-0.5).
+         */
+        GREEDY
+    }
+
+    public GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed, LongAudio longAudio, Double threshold) {
+        this(intraOpThreads, cuda, failClosed, longAudio, threshold, Decision.THRESHOLD);
+    }
 
     /** Audio longer than the model's window (guard.json frontend.chunk_seconds; 30 s for Qwen2-Audio). */
     public enum LongAudio {
@@ -26,6 +43,7 @@ public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed,
         if (longAudio == null) throw new IllegalArgumentException("longAudio must not be null (TRIM or REJECT)");
         if (threshold != null && !(threshold >= 0 && threshold <= 1))
             throw new IllegalArgumentException("threshold = " + threshold + " is not a probability in [0, 1]");
+        if (decision == null) decision = Decision.THRESHOLD;
     }
 
     /** CPU, one thread per graph call, errors thrown, long audio trimmed, the manifest's threshold. */
@@ -34,22 +52,26 @@ public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed,
     }
 
     public GuardOptions withIntraOpThreads(int n) {
-        return new GuardOptions(n, cuda, failClosed, longAudio, threshold);
+        return new GuardOptions(n, cuda, failClosed, longAudio, threshold, decision);
     }
 
     public GuardOptions withCuda(boolean value) {
-        return new GuardOptions(intraOpThreads, value, failClosed, longAudio, threshold);
+        return new GuardOptions(intraOpThreads, value, failClosed, longAudio, threshold, decision);
     }
 
     public GuardOptions withFailClosed(boolean value) {
-        return new GuardOptions(intraOpThreads, cuda, value, longAudio, threshold);
+        return new GuardOptions(intraOpThreads, cuda, value, longAudio, threshold, decision);
     }
 
     public GuardOptions withLongAudio(LongAudio value) {
-        return new GuardOptions(intraOpThreads, cuda, failClosed, value, threshold);
+        return new GuardOptions(intraOpThreads, cuda, failClosed, value, threshold, decision);
     }
 
     public GuardOptions withThreshold(Double value) {
-        return new GuardOptions(intraOpThreads, cuda, failClosed, longAudio, value);
+        return new GuardOptions(intraOpThreads, cuda, failClosed, longAudio, value, decision);
+    }
+
+    public GuardOptions withDecision(Decision value) {
+        return new GuardOptions(intraOpThreads, cuda, failClosed, longAudio, threshold, value);
     }
 }
