@@ -273,10 +273,7 @@ public final class Guard implements AutoCloseable {
     }
 
     private int argmaxLast(OrtSession.Result r, int seq) throws OrtException {
-        float[] logits = lastRow(r, GuardGraphs.LOGITS, seq, manifest.vocabSize());
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
+        return argmax(lastRow(r, GuardGraphs.LOGITS, seq, manifest.vocabSize()));
     }
 
     /** softmax(logits)[k] in double, shifted by the maximum so no exponent overflows. */

@@ -26,10 +26,6 @@ public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed,
         GREEDY
     }
 
-    public GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed, LongAudio longAudio, Double threshold) {
-        this(intraOpThreads, cuda, failClosed, longAudio, threshold, Decision.THRESHOLD);
-    }
-
     /** Audio longer than the model's window (guard.json frontend.chunk_seconds; 30 s for Qwen2-Audio). */
     public enum LongAudio {
         /** Keep the first window, as the Hugging Face processor does (truncation=True); the verdict says it was trimmed. */
@@ -48,7 +44,7 @@ public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed,
 
     /** CPU, one thread per graph call, errors thrown, long audio trimmed, the manifest's threshold. */
     public static GuardOptions defaults() {
-        return new GuardOptions(1, false, false, LongAudio.TRIM, null);
+        return new GuardOptions(1, false, false, LongAudio.TRIM, null, Decision.THRESHOLD);
     }
 
     public GuardOptions withIntraOpThreads(int n) {
