@@ -32,11 +32,11 @@ public final class AnswerTokens {
         }
     }
 
-    /** Model input (text only until audio is added), next-token targets [B, S] (int64), weights [B, S] (float, 1 at answer targets), answer token count. */
-    public record Batch(ModelInput input, Tensor targets, Tensor weights, long answerTokens, double weightSum) {
+    /** Model input (text only until audio is added), next-token targets [B, S] (int64), weights [B, S] (float, 1 at answer targets; the first may weigh more), their sum. */
+    public record Batch(ModelInput input, Tensor targets, Tensor weights, double weightSum) {
         /** The same batch with another input (e.g. the audio features added). */
         public Batch withInput(ModelInput in) {
-            return new Batch(in, targets, weights, answerTokens, weightSum);
+            return new Batch(in, targets, weights, weightSum);
         }
     }
 
@@ -57,7 +57,6 @@ public final class AnswerTokens {
         long[] ids = new long[b * len], mask = new long[b * len], targets = new long[b * len];
         float[] weights = new float[b * len];
         Arrays.fill(ids, padId);
-        long answerTokens = 0;
         double weightSum = 0;
         for (int r = 0; r < b; r++) {
             Sequence s = seqs.get(r);
@@ -72,14 +71,13 @@ public final class AnswerTokens {
                 float w = i == s.answerStart() - 1 ? (float) firstTokenWeight : 1f;
                 weights[r * len + offset + i] = w;
                 weightSum += w;
-                answerTokens++;
             }
         }
         ModelInput in = new ModelInput(Tensors.longs(ids, b, len), Tensors.longs(mask, b, len), null, null);
-        return new Batch(in, Tensors.longs(targets, b, len), Tensors.floats(weights, b, len), answerTokens, weightSum);
+        return new Batch(in, Tensors.longs(targets, b, len), Tensors.floats(weights, b, len), weightSum);
     }
 
-    /** Mean cross-entropy over the answer tokens of the batch (targets weighted 1, everything else 0); autograd on. */
+    /** Weighted mean cross-entropy over the answer tokens of the batch (prompt and padding weigh 0); autograd on. */
     public static Tensor loss(Qwen2AudioModel model, Batch batch) {
         ModelOutput out = model.forward(batch.input());
         Tensor logProbs = torch.log_softmax(out.logits(), 2);
