@@ -11,10 +11,7 @@ import io.rrs.eval.ResponseLog;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.text.InputCondition;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -30,28 +27,12 @@ class SftCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run rrs(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Rrs.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void trainResumeAndTheExitCodes() throws Exception {
-        Run help = rrs("sft", "--help");
+        CommandRun help = CommandRun.rrs("sft", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("train"), help.out());
-        Run trainHelp = rrs("sft", "train", "--help");
+        CommandRun trainHelp = CommandRun.rrs("sft", "train", "--help");
         for (String s : new String[] {"--benign", "default: self", "--refusal-answer", "cannot help with that.", "--lora-rank", "default: 5e-5",
                 "--accumulation", "--resume", "--limit"})
             assertTrue(trainHelp.out().contains(s), s + " in\n" + trainHelp.out());
@@ -59,23 +40,23 @@ class SftCommandTest {
         Path model = ReshapeFixtures.model(tmp.resolve("model"), 41), data = ReshapeFixtures.dataset(tmp.resolve("data"), 4);
         String run = tmp.resolve("run").toString();
         String[] common = {"--data", data.toString(), "--run", run, "--limit", "3", "--target-tokens", "4", "--batch-size", "2", "--lr", "1e-3"};
-        Run train = rrs(concat(new String[] {"sft", "train", "--model", model.toString(), "--epochs", "1"}, common));
+        CommandRun train = CommandRun.rrs(concat(new String[] {"sft", "train", "--model", model.toString(), "--epochs", "1"}, common));
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("sft rows: 3 harmful (target \"I cannot help with that.\") + 3 benign"), train.out());
         assertTrue(train.out().contains("trained to epoch 1, step 2") && train.out().contains("--compare sft="), train.out());
 
-        Run again = rrs(concat(new String[] {"sft", "train", "--model", model.toString(), "--epochs", "1"}, common));
+        CommandRun again = CommandRun.rrs(concat(new String[] {"sft", "train", "--model", model.toString(), "--epochs", "1"}, common));
         assertEquals(1, again.code());
         assertTrue(again.err().startsWith("rrs sft: ") && again.err().contains("already has checkpoints") && again.err().contains("--resume"), again.err());
 
-        Run resumed = rrs("sft", "train", "--run", run, "--epochs", "2", "--resume"); // the model and data sft.json recorded
+        CommandRun resumed = CommandRun.rrs("sft", "train", "--run", run, "--epochs", "2", "--resume"); // the model and data sft.json recorded
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("trained to epoch 2, step 4"), resumed.out());
 
-        Run badBenign = rrs("sft", "train", "--model", model.toString(), "--run", tmp.resolve("x").toString(), "--benign", "all");
+        CommandRun badBenign = CommandRun.rrs("sft", "train", "--model", model.toString(), "--run", tmp.resolve("x").toString(), "--benign", "all");
         assertEquals(1, badBenign.code());
         assertTrue(badBenign.err().contains("--benign") && badBenign.err().contains("self"), badBenign.err());
-        Run noModel = rrs("sft", "train", "--run", tmp.resolve("y").toString());
+        CommandRun noModel = CommandRun.rrs("sft", "train", "--run", tmp.resolve("y").toString());
         assertEquals(1, noModel.code());
         assertTrue(noModel.err().contains("--model"), noModel.err());
 
@@ -86,11 +67,11 @@ class SftCommandTest {
             f.seek(f.length() - 5);
             f.write(v ^ 0x01);
         }
-        Run corrupt = rrs("sft", "train", "--run", run, "--epochs", "3", "--resume");
+        CommandRun corrupt = CommandRun.rrs("sft", "train", "--run", run, "--epochs", "3", "--resume");
         assertEquals(2, corrupt.code());
         assertTrue(corrupt.err().contains(adapter.toString()) && corrupt.err().contains("corrupted"), corrupt.err());
 
-        Run diverges = rrs("sft", "train", "--model", model.toString(), "--data", data.toString(), "--run", tmp.resolve("nan").toString(),
+        CommandRun diverges = CommandRun.rrs("sft", "train", "--model", model.toString(), "--data", data.toString(), "--run", tmp.resolve("nan").toString(),
                 "--limit", "3", "--target-tokens", "4", "--batch-size", "2", "--epochs", "2", "--save-every", "1", "--lr", "1e30");
         assertEquals(3, diverges.code(), diverges.err());
         assertTrue(diverges.err().contains("training stopped") && diverges.err().contains("step-00000001"), diverges.err());
@@ -104,13 +85,13 @@ class SftCommandTest {
                 RrsObjective.Path.FUSED), Progress.none());
         ReshapeTrainer.train(new TrainConfig(rrsRun, null, LoraConfig.DEFAULT, new AdamWConfig(1e-2, 0.9, 0.98, 1e-8, 0.001, 1.0), 2, 2, 1, 7, true,
                 RrsObjective.Path.FUSED, 0), null, Progress.none(), (s, l) -> {});
-        assertEquals(0, rrs("sft", "train", "--model", model.toString(), "--data", data.toString(), "--run", sftRun.toString(), "--epochs", "1",
+        assertEquals(0, CommandRun.rrs("sft", "train", "--model", model.toString(), "--data", data.toString(), "--run", sftRun.toString(), "--epochs", "1",
                 "--target-tokens", "4", "--lr", "1e-2").code());
 
         Path out = tmp.resolve("eval");
         String[] eval = {"eval", "--model", model.toString(), "--aligned", rrsRun.toString(), "--compare", "sft=" + sftRun, "--data", data.toString(),
                 "--conditions", "text-only", "--max-new-tokens", "3", "--probe-limit", "-1", "--out", out.toString(), "--no-progress"};
-        Run first = rrs(eval);
+        CommandRun first = CommandRun.rrs(eval);
         assertEquals(0, first.code(), first.err());
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertTrue(report.get("models").get("aligned").asText().contains("rrs reshape run"), report.get("models").toString());
@@ -123,13 +104,13 @@ class SftCommandTest {
         assertTrue(md.contains("DSR RRS") && md.contains("ΔDSR sft") && md.contains("ORR sft"), md);
         assertEquals(2 * 640, ImageIO.read(out.resolve("loss.png").toFile()).getWidth(), "one loss panel each for RRS and sft");
 
-        Run again = rrs(eval); // resumes: nothing is generated again
+        CommandRun again = CommandRun.rrs(eval); // resumes: nothing is generated again
         assertEquals(0, again.code(), again.err());
         JsonNode resumed = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertFalse(resumed.get("throughput").has("sft") || resumed.get("throughput").has("aligned"), resumed.get("throughput").toString());
         assertEquals(overall, resumed.get("results").get("text-only").get("overall"));
 
-        Run reserved = rrs("eval", "--model", model.toString(), "--compare", "rrs=" + rrsRun, "--data", data.toString(), "--out", out.toString());
+        CommandRun reserved = CommandRun.rrs("eval", "--model", model.toString(), "--compare", "rrs=" + rrsRun, "--data", data.toString(), "--out", out.toString());
         assertEquals(2, reserved.code());
         assertTrue(reserved.err().contains("--compare name \"rrs\"") && reserved.err().contains("--aligned"), reserved.err());
     }
