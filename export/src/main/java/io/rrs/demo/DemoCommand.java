@@ -99,12 +99,11 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noProgress;
 
     static Path root() {
-        String r = System.getProperty("rrs.root");
-        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().normalize();
+        return io.rrs.cli.RepoPaths.root();
     }
 
     static Path resolve(Path p) {
-        return p == null || p.isAbsolute() ? p : root().resolve(p).normalize();
+        return io.rrs.cli.RepoPaths.resolve(p);
     }
 
     @Override

@@ -31,12 +31,11 @@ public final class DataCommand implements Callable<Integer> {
 
     /** The repository root: -Drrs.root, else the working directory. */
     static Path root() {
-        String r = System.getProperty("rrs.root");
-        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath();
+        return io.rrs.cli.RepoPaths.root();
     }
 
     static Path resolve(Path p) {
-        return p.isAbsolute() ? p : root().resolve(p).normalize();
+        return io.rrs.cli.RepoPaths.resolve(p);
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,

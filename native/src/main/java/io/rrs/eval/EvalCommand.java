@@ -85,9 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
     boolean noProgress;
 
     static Path resolve(Path p) {
-        if (p == null || p.isAbsolute()) return p;
-        String r = System.getProperty("rrs.root");
-        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().resolve(p).normalize();
+        return io.rrs.cli.RepoPaths.resolve(p);
     }
 
     @Override

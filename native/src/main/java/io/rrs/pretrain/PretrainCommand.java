@@ -80,9 +80,7 @@ public final class PretrainCommand implements Callable<Integer> {
     int threads;
 
     static Path resolve(Path p) {
-        if (p.isAbsolute()) return p;
-        String r = System.getProperty("rrs.root");
-        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().resolve(p).normalize();
+        return io.rrs.cli.RepoPaths.resolve(p);
     }
 
     @Override

@@ -34,9 +34,7 @@ public final class ReshapeCommand implements Callable<Integer> {
 
     /** A relative path against the repository root ({@code rrs.root}), else the working directory. */
     public static Path resolve(Path p) {
-        if (p == null || p.isAbsolute()) return p;
-        String r = System.getProperty("rrs.root");
-        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().resolve(p).normalize();
+        return io.rrs.cli.RepoPaths.resolve(p);
     }
 
     /** Runs an action, turning the failures a user can fix into one clear line and an exit code. */
