@@ -4,6 +4,7 @@ import io.rrs.text.TextTokenizer;
 import io.rrs.text.ChatTemplate;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +77,11 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "the harmful/benign opening); default: ${DEFAULT-VALUE} (plain mean).")
     double firstTokenWeight;
 
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK",
+            description = "Train only these tasks of the mix, comma-separated: audio-text-comply, audio-text-refuse, audio-only-comply, "
+                    + "audio-repeat, text-comply, text-refuse; default: all (docs/pretrain.md has what each teaches).")
+    List<String> tasks;
+
     @Option(names = "--threads", defaultValue = "2", description = "libtorch threads (set OPENBLAS_NUM_THREADS to the same); default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -90,7 +96,8 @@ public final class PretrainCommand implements Callable<Integer> {
             ChatTemplate template = new ChatTemplate(TextTokenizer.open(tokenizerFile));
             PretrainSettings settings = new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
                     DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
-                    minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight);
+                    minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
+                    tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()));
             if (System.getenv("OPENBLAS_NUM_THREADS") == null)
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
             PretrainTrainer.Result r;

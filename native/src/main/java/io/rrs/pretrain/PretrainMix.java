@@ -45,9 +45,21 @@ public final class PretrainMix {
     private final Map<String, List<Manifest.Entry>> utterancesByText;
     private final Map<String, Path> wavs;
     private final long seed;
+    private final java.util.Set<PretrainTask> tasks;
 
-    /** {@code utterances}: training entries; {@code wavOf} resolves each entry's WAV. */
+    /** Every task; {@code utterances}: training entries; {@code wavOf} resolves each entry's WAV. */
     public PretrainMix(List<Manifest.Entry> utterances, java.util.function.Function<Manifest.Entry, Path> wavOf, long seed) {
+        this(utterances, wavOf, seed, PretrainSettings.ALL_TASKS);
+    }
+
+    /**
+     * Only {@code tasks}: a text's utterances share out the kept audio tasks (none kept: its audio is not used),
+     * and the kept text tasks are added once per text.
+     */
+    public PretrainMix(List<Manifest.Entry> utterances, java.util.function.Function<Manifest.Entry, Path> wavOf, long seed,
+                       java.util.Set<PretrainTask> tasks) {
+        if (tasks.isEmpty()) throw new IllegalArgumentException("no pretraining task selected; name at least one of " + PretrainTask.names());
+        this.tasks = java.util.Set.copyOf(tasks);
         if (utterances.isEmpty()) throw new IllegalArgumentException("no training utterances; build the spoken dataset with 'rrs data build'");
         this.utterancesByText = new LinkedHashMap<>();
         this.wavs = new LinkedHashMap<>();
@@ -71,15 +83,16 @@ public final class PretrainMix {
         for (List<Manifest.Entry> group : utterancesByText.values()) {
             String question = group.get(0).text();
             boolean harmful = group.get(0).label().equals("harmful");
-            List<PretrainTask> tasks = new ArrayList<>(AUDIO_TASKS);
-            Collections.shuffle(tasks, rnd);
-            for (int i = 0; i < group.size(); i++) {
+            List<PretrainTask> audioTasks = new ArrayList<>(AUDIO_TASKS);
+            audioTasks.retainAll(tasks); // before the shuffle, so a mix of every task draws as it always did
+            Collections.shuffle(audioTasks, rnd);
+            for (int i = 0; i < group.size() && !audioTasks.isEmpty(); i++) {
                 Manifest.Entry e = group.get(i);
-                PretrainTask task = tasks.get(i % tasks.size());
+                PretrainTask task = audioTasks.get(i % audioTasks.size());
                 out.add(new Example(task, e.id(), wavs.get(e.id()), e.durationS(), question, instruction(task, rnd), harmful));
             }
-            out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, "", harmful));
-            out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, "", harmful));
+            if (tasks.contains(PretrainTask.TEXT_COMPLY)) out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, "", harmful));
+            if (tasks.contains(PretrainTask.TEXT_REFUSE)) out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, "", harmful));
         }
         Collections.shuffle(out, rnd);
         return out;

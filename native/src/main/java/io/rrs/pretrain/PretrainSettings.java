@@ -7,21 +7,27 @@ import java.nio.file.Path;
  * {@code steps} > 0 stops after that many optimiser steps (the schedule then spans those steps);
  * {@code limit} > 0 keeps that many training texts (seeded choice, with all their utterances).
  * {@code initFrom} (null: seeded random init) starts from a model folder's weights instead;
- * {@code firstTokenWeight} weighs the first answer token's cross-entropy (1 = plain mean over answer tokens).
+ * {@code firstTokenWeight} weighs the first answer token's cross-entropy (1 = plain mean over answer tokens);
+ * {@code tasks} keeps only those tasks of the mix (every task by default; a first stage may train the text tasks alone).
  */
 public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size,
                                int epochs, long steps, int batchSize, double learningRate, double warmupFraction,
                                double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads,
-                               Path initFrom, double firstTokenWeight) {
+                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks) {
     /** From a seeded random init, every answer token weighted alike. */
     public PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size, int epochs, long steps, int batchSize,
                             double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,
                             int limit, int threads) {
         this(dataDir, tokenizerFile, outDir, stateDir, size, epochs, steps, batchSize, learningRate, warmupFraction, minLearningRateRatio, weightDecay,
-                clipNorm, seed, limit, threads, null, 1.0);
+                clipNorm, seed, limit, threads, null, 1.0, ALL_TASKS);
     }
 
+    /** Every task of the mix (the default). */
+    public static final java.util.Set<PretrainTask> ALL_TASKS = java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(PretrainTask.class));
+
     public PretrainSettings {
+        tasks = tasks == null ? ALL_TASKS : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(tasks));
+        if (tasks.isEmpty()) throw new IllegalArgumentException("--tasks is empty; name at least one of " + PretrainTask.names());
         if (dataDir == null || tokenizerFile == null || outDir == null || stateDir == null || size == null)
             throw new IllegalArgumentException("--data, --tokenizer, --out and --state are required");
         if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + " must be >= 1");

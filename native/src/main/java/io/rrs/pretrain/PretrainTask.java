@@ -30,6 +30,27 @@ public enum PretrainTask {
     /** The question as text + the refusal instruction -> refusal. */
     TEXT_REFUSE(InputCondition.TEXT_ONLY);
 
+    /** The command-line name: {@code text-comply} for {@link #TEXT_COMPLY}. */
+    public String optionName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The task named {@code name} ({@link #optionName()}, case and '-'/'_' ignored); the error lists the names. */
+    public static PretrainTask parse(String name) {
+        for (PretrainTask t : values())
+            if (t.optionName().equalsIgnoreCase(name.strip().replace('_', '-'))) return t;
+        throw new IllegalArgumentException("unknown pretraining task '" + name + "'; use one of " + names());
+    }
+
+    /** Every task's command-line name, comma-separated. */
+    public static String names() {
+        return names(java.util.EnumSet.allOf(PretrainTask.class));
+    }
+
+    static String names(java.util.Collection<PretrainTask> tasks) {
+        return String.join(",", tasks.stream().map(PretrainTask::optionName).toList());
+    }
+
     /** The instruction of {@link #AUDIO_REPEAT}. */
     public static final String REPEAT_INSTRUCTION = "Repeat the question in the audio.";
 

@@ -137,6 +137,6 @@ public final class PretrainTrainer {
             Set<String> kept = Set.copyOf(texts.subList(0, Math.min(s.limit(), texts.size())));
             train.removeIf(e -> !kept.contains(e.promptId()));
         }
-        return new PretrainMix(train, data::wav, s.seed());
+        return new PretrainMix(train, data::wav, s.seed(), s.tasks());
     }
 }

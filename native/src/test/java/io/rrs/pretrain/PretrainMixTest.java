@@ -63,6 +63,21 @@ class PretrainMixTest {
     }
 
     @Test
+    void aTaskSubsetKeepsOnlyThoseTasksAndLeavesTheFullMixUnchanged() {
+        var train = data.select(io.rrs.data.PromptSplit.Split.TRAIN, null);
+        List<PretrainMix.Example> text = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.TEXT_COMPLY, PretrainTask.TEXT_REFUSE)).epoch(0);
+        assertEquals(2 * PretrainFixtures.TEXTS.length, text.size(), "no utterance is used when no audio task is kept");
+        assertTrue(text.stream().noneMatch(e -> e.task().hasAudio()));
+        List<PretrainMix.Example> repeat = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.AUDIO_REPEAT)).epoch(0);
+        assertEquals(8, repeat.size(), "every utterance goes to the one kept audio task");
+        assertTrue(repeat.stream().allMatch(e -> e.task() == PretrainTask.AUDIO_REPEAT));
+        assertEquals(mix(7).epoch(0), new PretrainMix(train, data::wav, 7, EnumSet.allOf(PretrainTask.class)).epoch(0));
+        assertEquals(PretrainTask.TEXT_COMPLY, PretrainTask.parse("Text_Comply"));
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PretrainTask.parse("text"));
+        assertTrue(bad.getMessage().contains("text-comply") && bad.getMessage().contains("audio-repeat"), bad.getMessage());
+    }
+
+    @Test
     void batchesHoldEveryExampleOnceAndGroupSimilarLengths() {
         PretrainMix m = mix(7);
         List<List<PretrainMix.Example>> batches = m.epochBatches(0, 4);
