@@ -118,6 +118,12 @@ public final class ReshapeCommand implements Callable<Integer> {
                         prepared.manifest().path("harmful_rows").asLong(), prepared.manifest().path("benign_rows").asLong(),
                         prepared.statistics().path("mask_rule").asText(), prepared.statistics().path("kept_features").asLong(),
                         prepared.manifest().path("hidden_size").asLong(), prepared.dir());
+                ClassSeparation separation = ClassSeparation.fromJson(prepared.statistics().path("class_separation"));
+                System.out.println(separation.describe());
+                if (separation.weak())
+                    System.err.printf(Locale.ROOT, "%s: warning: below %.0f %%, the model barely tells harmful from benign queries; RRS moves them in "
+                            + "opposite directions, so on such a model the targets cancel and training changes little (docs/reshape.md)%n",
+                            "rrs reshape prepare", 100 * ClassSeparation.WARN_BELOW);
                 return 0;
             });
         }

@@ -80,6 +80,7 @@ public final class ReshapePrepare {
         int refusalToken = opened.tokenizer().refusalTokenId();
         Tensor lmHeadRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken).clone();
         Statistics stats = statistics(config.statisticsPath(), h0Refusal, h0Benign, lmHeadRow, config.mask());
+        ClassSeparation separation = ClassSeparation.of(rows(h0Harmful), rows(h0Benign));
 
         // Targets use the representations without the refusal instruction: harmful + delta_m, benign - delta_m.
         long nh = harmful.size(), nb = benign.size();
@@ -106,6 +107,7 @@ public final class ReshapePrepare {
         putDoubles(s.putArray("mean_benign"), stats.meanBenign());
         putDoubles(s.putArray("delta"), stats.delta());
         putDoubles(s.putArray("contributions"), stats.contributions());
+        separation.writeTo(s.putObject("class_separation"));
         ArrayNode maskArray = s.putArray("mask");
         for (long v : Tensors.toLongs(stats.mask())) maskArray.add(v != 0);
         RunFiles.writeJson(tmp.resolve(PreparedRun.STATISTICS), s);
@@ -123,6 +125,15 @@ public final class ReshapePrepare {
             for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.wav().toString());
         RunFiles.commit(tmp, target, PreparedRun.MANIFEST, manifest);
         return PreparedRun.load(config.runDir());
+    }
+
+    /** A [n, hidden] float tensor as rows. */
+    static float[][] rows(Tensor t) {
+        long[] shape = Tensors.shape(t);
+        float[] flat = Tensors.toFloats(t);
+        float[][] out = new float[(int) shape[0]][(int) shape[1]];
+        for (int i = 0; i < out.length; i++) System.arraycopy(flat, i * out[i].length, out[i], 0, out[i].length);
+        return out;
     }
 
     /** Means (float64), delta, contributions, mask (bool), delta_m (float32) and the kept count. */

@@ -70,6 +70,17 @@ class ReshapePrepareTest {
             Tensor expected = torch.cat(new org.bytedeco.pytorch.TensorVector(harmful.add(deltaMasked.unsqueeze(0)), benign.sub(deltaMasked.unsqueeze(0))), 0);
             assertClose(expected, run.tensor("targets"), 1e-6);
             assertArrayEquals(new float[] {1, 1, 1, 1, 1, -1, -1, -1, -1, -1}, Tensors.toFloats(run.tensor("sign")));
+            // class separation, recomputed with libtorch ops on the saved rows
+            Tensor h = harmful.to(torch.ScalarType.Double), b = benign.to(torch.ScalarType.Double);
+            Tensor mh = h.mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()), mb = b.mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+            Tensor diff = mh.sub(mb), mid = mh.add(mb).div(Tensors.scalar(2));
+            JsonNode sep = stats.path("class_separation");
+            assertEquals(diff.norm().item_double(), sep.path("mean_distance").asDouble(), 1e-9);
+            double squares = h.sub(mh).pow(Tensors.scalar(2)).sum().item_double() + b.sub(mb).pow(Tensors.scalar(2)).sum().item_double();
+            assertEquals(Math.sqrt(squares / 10), sep.path("spread").asDouble(), 1e-9);
+            double harmfulRight = h.sub(mid).matmul(diff).gt(Tensors.scalar(0)).to(torch.ScalarType.Double).mean().item_double();
+            double benignRight = b.sub(mid).matmul(diff).lt(Tensors.scalar(0)).to(torch.ScalarType.Double).mean().item_double();
+            assertEquals((harmfulRight + benignRight) / 2, sep.path("separated").asDouble(), 1e-12);
             // the refusal instruction really changes the representation
             assertTrue(refusal.sub(harmful).abs().max().item_double() > 1e-3);
         }
