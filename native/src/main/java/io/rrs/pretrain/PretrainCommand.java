@@ -41,6 +41,11 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "4", description = "Passes over the mix (one pass: every utterance once, every text twice); default: ${DEFAULT-VALUE}.")
     int epochs;
 
+    @Option(names = "--stop-after", defaultValue = "0", paramLabel = "EPOCHS",
+            description = "End after this many epochs while the learning-rate schedule still spans --epochs (a later --resume may go on); "
+                    + "0 = every epoch (default).")
+    int stopAfter;
+
     @Option(names = "--steps", defaultValue = "0", description = "Stop after N optimiser steps (the schedule spans N); 0 = all epochs (default).")
     long steps;
 
@@ -97,7 +102,7 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainSettings settings = new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
                     DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
                     minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
-                    tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()));
+                    tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null)
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
             PretrainTrainer.Result r;

@@ -8,18 +8,21 @@ import java.nio.file.Path;
  * {@code limit} > 0 keeps that many training texts (seeded choice, with all their utterances).
  * {@code initFrom} (null: seeded random init) starts from a model folder's weights instead;
  * {@code firstTokenWeight} weighs the first answer token's cross-entropy (1 = plain mean over answer tokens);
- * {@code tasks} keeps only those tasks of the mix (every task by default; a first stage may train the text tasks alone).
+ * {@code tasks} keeps only those tasks of the mix (every task by default; a first stage may train the text tasks alone);
+ * {@code stopAfterEpochs} > 0 ends the run after that many epochs while the learning-rate schedule still spans
+ * {@code epochs} (a run control like {@code threads}: it does not change any step, so a later {@code --resume} may
+ * go further).
  */
 public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size,
                                int epochs, long steps, int batchSize, double learningRate, double warmupFraction,
                                double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads,
-                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks) {
+                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks, int stopAfterEpochs) {
     /** From a seeded random init, every answer token weighted alike. */
     public PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size, int epochs, long steps, int batchSize,
                             double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,
                             int limit, int threads) {
         this(dataDir, tokenizerFile, outDir, stateDir, size, epochs, steps, batchSize, learningRate, warmupFraction, minLearningRateRatio, weightDecay,
-                clipNorm, seed, limit, threads, null, 1.0, ALL_TASKS);
+                clipNorm, seed, limit, threads, null, 1.0, ALL_TASKS, 0);
     }
 
     /** Every task of the mix (the default). */
@@ -40,6 +43,8 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("--weight-decay " + weightDecay + " must be >= 0");
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("--clip-norm " + clipNorm + " must be >= 0 (0 turns clipping off)");
         if (limit < 0) throw new IllegalArgumentException("--limit " + limit + " must be >= 0 (0 = every training text)");
+        if (stopAfterEpochs < 0 || stopAfterEpochs > epochs)
+            throw new IllegalArgumentException("--stop-after " + stopAfterEpochs + " must be between 0 (run every epoch) and --epochs " + epochs);
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
         if (!(firstTokenWeight > 0) || !Double.isFinite(firstTokenWeight))
             throw new IllegalArgumentException("--first-token-weight " + firstTokenWeight + " must be a positive number (1 = no extra weight)");

@@ -65,6 +65,7 @@ public final class PretrainTrainer {
         PretrainMix mix = mix(s);
         int batchesPerEpoch = mix.epochBatches(0, s.batchSize()).size();
         long totalSteps = s.steps() > 0 ? s.steps() : (long) batchesPerEpoch * s.epochs();
+        long stopAt = s.stopAfterEpochs() > 0 ? Math.min(totalSteps, (long) batchesPerEpoch * s.stopAfterEpochs()) : totalSteps;
 
         PretrainFiles.State state = resume ? PretrainFiles.loadState(s) : null;
         if (!resume && PretrainFiles.latest(s.stateDir()) != null)
@@ -89,11 +90,11 @@ public final class PretrainTrainer {
         PretrainBatcher batcher = new PretrainBatcher(template, features, s.firstTokenWeight());
         long samples = 0, started = System.nanoTime();
         outer:
-        for (int epoch = startEpoch; step < totalSteps; epoch++) {
+        for (int epoch = startEpoch; step < stopAt; epoch++) {
             List<List<PretrainMix.Example>> batches = mix.epochBatches(epoch, s.batchSize());
             long epochStarted = System.nanoTime(), epochSamples = 0;
             double epochLoss = 0;
-            for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch && step < totalSteps; batch++) {
+            for (int batch = epoch == startEpoch ? startBatch : 0; batch < batchesPerEpoch && step < stopAt; batch++) {
                 List<PretrainMix.Example> picked = batches.get(batch);
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
@@ -110,7 +111,7 @@ public final class PretrainTrainer {
                 epochSamples += picked.size();
                 epochLoss += loss * picked.size();
                 losses.add(loss);
-                boolean epochEnd = batch == batchesPerEpoch - 1, last = step == totalSteps;
+                boolean epochEnd = batch == batchesPerEpoch - 1, last = step == stopAt;
                 if (epochEnd || last) {
                     PretrainFiles.State now = new PretrainFiles.State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : batch + 1, step, losses, parameters,
                             optimizer.state());

@@ -102,13 +102,34 @@ class PretrainTrainerTest {
     }
 
     @Test
+    void stopAfterEndsEarlyOnTheFullScheduleAndAResumeFinishesItExactly() throws Exception {
+        PretrainSettings whole = epochs(PretrainFixtures.settings(data, tmp.resolve("whole"), 0, 11), 5, 0);
+        PretrainTrainer.Result uninterrupted = PretrainTrainer.train(whole, false, Progress.none(), (s, l) -> {});
+        PretrainSettings early = epochs(PretrainFixtures.settings(data, tmp.resolve("early"), 0, 11), 5, 2);
+        PretrainTrainer.Result stopped = PretrainTrainer.train(early, false, Progress.none(), (s, l) -> {});
+        assertEquals(8, stopped.steps(), "two epochs of four batches");
+        assertEquals(uninterrupted.losses().subList(0, 8), stopped.losses(), "the learning rate follows the five-epoch schedule");
+        assertTrue(Files.readString(early.outDir().resolve("pretrain.json")).contains("\"epochs_done\" : 2"));
+        PretrainTrainer.Result finished = PretrainTrainer.train(epochs(early, 5, 0), true, Progress.none(), (s, l) -> {});
+        assertEquals(uninterrupted.losses(), finished.losses());
+        assertArrayEquals(Files.readAllBytes(whole.outDir().resolve("model.safetensors")), Files.readAllBytes(early.outDir().resolve("model.safetensors")));
+        assertThrows(IllegalArgumentException.class, () -> epochs(whole, 5, 6));
+    }
+
+    private static PretrainSettings epochs(PretrainSettings b, int epochs, int stopAfter) {
+        return new PretrainSettings(b.dataDir(), b.tokenizerFile(), b.outDir(), b.stateDir(), b.size(), epochs, b.steps(), b.batchSize(), b.learningRate(),
+                b.warmupFraction(), b.minLearningRateRatio(), b.weightDecay(), b.clipNorm(), b.seed(), b.limit(), b.threads(), b.initFrom(),
+                b.firstTokenWeight(), b.tasks(), stopAfter);
+    }
+
+    @Test
     void aContinuedRunStartsFromTheInitWeightsAndRecordsThem() throws Exception {
         PretrainSettings base = PretrainFixtures.settings(data, tmp.resolve("cont"), 2, 11);
         Path init = tmp.resolve("a/model");
         // lr so small that two steps leave the weights where they started: the output must then be the init model
         PretrainSettings cont = new PretrainSettings(base.dataDir(), base.tokenizerFile(), base.outDir(), base.stateDir(), base.size(), base.epochs(),
                 base.steps(), base.batchSize(), 1e-12, base.warmupFraction(), base.minLearningRateRatio(), 0.0, base.clipNorm(), base.seed(),
-                base.limit(), base.threads(), init, 10.0, null);
+                base.limit(), base.threads(), init, 10.0, null, 0);
         PretrainTrainer.Result r = PretrainTrainer.train(cont, false, Progress.none(), (s, l) -> {});
         assertTrue(r.losses().get(0) < 0.8 * first.losses().get(0), "the first loss is the trained model's, not a random one's: " + r.losses());
         var a = io.rrs.model.safetensors.SafetensorsFile.open(init.resolve("model.safetensors"));
