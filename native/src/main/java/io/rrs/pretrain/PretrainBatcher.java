@@ -34,13 +34,6 @@ final class PretrainBatcher {
     }
 
     AnswerTokens.Batch batch(List<PretrainMix.Example> examples) {
-        return batch(examples, false).tokens();
-    }
-
-    /** A batch's tokens and, when asked for and present, its spoken compliant rows for {@link SpokenWrittenMatch}. */
-    record Prepared(AnswerTokens.Batch tokens, SpokenWrittenMatch.Rows match) {}
-
-    Prepared batch(List<PretrainMix.Example> examples, boolean withMatch) {
         List<MelFeatureCache.Clip> clips = new ArrayList<>();
         List<AnswerTokens.Sequence> seqs = new ArrayList<>();
         boolean anyAudio = false;
@@ -51,14 +44,8 @@ final class PretrainBatcher {
             seqs.add(sequence(e, clip));
         }
         AnswerTokens.Batch batch = AnswerTokens.leftPadded(seqs, template.padId(), firstTokenWeight);
-        SpokenWrittenMatch.Rows match = null;
-        if (withMatch) {
-            int[] lengths = seqs.stream().mapToInt(q -> q.ids().length).toArray();
-            int[] starts = seqs.stream().mapToInt(AnswerTokens.Sequence::answerStart).toArray();
-            match = SpokenWrittenMatch.rows(examples, lengths, starts, java.util.Arrays.stream(lengths).max().orElseThrow(), template);
-        }
-        if (!anyAudio) return new Prepared(batch, match);
+        if (!anyAudio) return batch;
         MelFeatureCache.Batch audio = features.batch(clips);
-        return new Prepared(batch.withInput(batch.input().withAudio(audio.features(), features.melBins(), audio.frames(), audio.validFrames())), match);
+        return batch.withInput(batch.input().withAudio(audio.features(), features.melBins(), audio.frames(), audio.validFrames()));
     }
 }

@@ -82,11 +82,6 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "the harmful/benign opening); default: ${DEFAULT-VALUE} (plain mean).")
     double firstTokenWeight;
 
-    @Option(names = "--match-text-weight", defaultValue = "0", paramLabel = "W",
-            description = "Weight of a term pulling the last prompt token of a spoken compliant query towards the same question written "
-                    + "(held fixed): how the demo model's audio side learns what its text side knows; default: ${DEFAULT-VALUE} (off).")
-    double matchTextWeight;
-
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
             description = "Train only these tasks of the mix, comma-separated: audio-text-comply, audio-text-refuse, audio-only-comply, "
                     + "audio-repeat, text-comply, text-refuse; default: all (docs/pretrain.md has what each teaches).")
@@ -107,8 +102,7 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainSettings settings = new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
                     DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
                     minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
-                    tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter,
-                    matchTextWeight);
+                    tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter);
             if (System.getenv("OPENBLAS_NUM_THREADS") == null)
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
             PretrainTrainer.Result r;

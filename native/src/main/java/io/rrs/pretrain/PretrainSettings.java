@@ -11,19 +11,18 @@ import java.nio.file.Path;
  * {@code tasks} keeps only those tasks of the mix (every task by default; a first stage may train the text tasks alone);
  * {@code stopAfterEpochs} > 0 ends the run after that many epochs while the learning-rate schedule still spans
  * {@code epochs} (a run control like {@code threads}: it does not change any step, so a later {@code --resume} may
- * go further); {@code matchTextWeight} > 0 adds {@link SpokenWrittenMatch}'s term with that weight.
+ * go further).
  */
 public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size,
                                int epochs, long steps, int batchSize, double learningRate, double warmupFraction,
                                double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads,
-                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks, int stopAfterEpochs,
-                               double matchTextWeight) {
+                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks, int stopAfterEpochs) {
     /** From a seeded random init, every answer token weighted alike. */
     public PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size, int epochs, long steps, int batchSize,
                             double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,
                             int limit, int threads) {
         this(dataDir, tokenizerFile, outDir, stateDir, size, epochs, steps, batchSize, learningRate, warmupFraction, minLearningRateRatio, weightDecay,
-                clipNorm, seed, limit, threads, null, 1.0, ALL_TASKS, 0, 0);
+                clipNorm, seed, limit, threads, null, 1.0, ALL_TASKS, 0);
     }
 
     /** Every task of the mix (the default). */
@@ -46,8 +45,6 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
         if (limit < 0) throw new IllegalArgumentException("--limit " + limit + " must be >= 0 (0 = every training text)");
         if (stopAfterEpochs < 0 || stopAfterEpochs > epochs)
             throw new IllegalArgumentException("--stop-after " + stopAfterEpochs + " must be between 0 (run every epoch) and --epochs " + epochs);
-        if (!(matchTextWeight >= 0) || !Double.isFinite(matchTextWeight))
-            throw new IllegalArgumentException("--match-text-weight " + matchTextWeight + " must be >= 0 (0 = off)");
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
         if (!(firstTokenWeight > 0) || !Double.isFinite(firstTokenWeight))
             throw new IllegalArgumentException("--first-token-weight " + firstTokenWeight + " must be a positive number (1 = no extra weight)");

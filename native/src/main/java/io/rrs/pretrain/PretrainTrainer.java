@@ -4,7 +4,6 @@ import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
 import io.rrs.model.Qwen2AudioConfig;
-import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.RandomInit;
 import io.rrs.model.Weights;
@@ -99,11 +98,7 @@ public final class PretrainTrainer {
                 List<PretrainMix.Example> picked = batches.get(batch);
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
-                    PretrainBatcher.Prepared prepared = batcher.batch(picked, s.matchTextWeight() > 0);
-                    ModelOutput out = model.forward(prepared.tokens().input());
-                    Tensor lossTensor = AnswerTokens.loss(out, prepared.tokens());
-                    if (prepared.match() != null)
-                        lossTensor = lossTensor.add(SpokenWrittenMatch.loss(model, out, prepared.match()).mul(io.rrs.model.Tensors.scalar(s.matchTextWeight())));
+                    Tensor lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
                     lossTensor.backward();
                     loss = lossTensor.item_double();
                     if (!Double.isFinite(loss))

@@ -79,11 +79,7 @@ public final class AnswerTokens {
 
     /** Weighted mean cross-entropy over the answer tokens of the batch (prompt and padding weigh 0); autograd on. */
     public static Tensor loss(Qwen2AudioModel model, Batch batch) {
-        return loss(model.forward(batch.input()), batch);
-    }
-
-    /** As {@link #loss(Qwen2AudioModel, Batch)} on a forward pass already run (whose hidden states another term may use). */
-    public static Tensor loss(ModelOutput out, Batch batch) {
+        ModelOutput out = model.forward(batch.input());
         Tensor logProbs = torch.log_softmax(out.logits(), 2);
         Tensor picked = logProbs.gather(2, batch.targets().unsqueeze(2), false).squeeze(2);
         return picked.mul(batch.weights()).sum().div(Tensors.scalar(batch.weightSum())).neg();

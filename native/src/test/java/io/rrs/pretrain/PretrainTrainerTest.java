@@ -119,7 +119,7 @@ class PretrainTrainerTest {
     private static PretrainSettings epochs(PretrainSettings b, int epochs, int stopAfter) {
         return new PretrainSettings(b.dataDir(), b.tokenizerFile(), b.outDir(), b.stateDir(), b.size(), epochs, b.steps(), b.batchSize(), b.learningRate(),
                 b.warmupFraction(), b.minLearningRateRatio(), b.weightDecay(), b.clipNorm(), b.seed(), b.limit(), b.threads(), b.initFrom(),
-                b.firstTokenWeight(), b.tasks(), stopAfter, b.matchTextWeight());
+                b.firstTokenWeight(), b.tasks(), stopAfter);
     }
 
     @Test
@@ -129,7 +129,7 @@ class PretrainTrainerTest {
         // lr so small that two steps leave the weights where they started: the output must then be the init model
         PretrainSettings cont = new PretrainSettings(base.dataDir(), base.tokenizerFile(), base.outDir(), base.stateDir(), base.size(), base.epochs(),
                 base.steps(), base.batchSize(), 1e-12, base.warmupFraction(), base.minLearningRateRatio(), 0.0, base.clipNorm(), base.seed(),
-                base.limit(), base.threads(), init, 10.0, null, 0, 0);
+                base.limit(), base.threads(), init, 10.0, null, 0);
         PretrainTrainer.Result r = PretrainTrainer.train(cont, false, Progress.none(), (s, l) -> {});
         assertTrue(r.losses().get(0) < 0.8 * first.losses().get(0), "the first loss is the trained model's, not a random one's: " + r.losses());
         var a = io.rrs.model.safetensors.SafetensorsFile.open(init.resolve("model.safetensors"));
