@@ -40,9 +40,14 @@ public final class FusedLosses {
     public record LoraPenalty(Tensor penalty, List<Tensor> gradA, List<Tensor> gradB, Path path) {
         /** Adds the gradients into each factor's {@code .grad} (created when absent), as backward would. */
         public void addToGradients(List<LoraFactors> adapters) {
+            addToGradients(adapters, 1.0);
+        }
+
+        /** The gradients of {@code weight} times the penalty. */
+        public void addToGradients(List<LoraFactors> adapters, double weight) {
             for (int i = 0; i < adapters.size(); i++) {
-                accumulate(adapters.get(i).a(), gradA.get(i));
-                accumulate(adapters.get(i).b(), gradB.get(i));
+                accumulate(adapters.get(i).a(), weight == 1.0 ? gradA.get(i) : gradA.get(i).mul(new org.bytedeco.pytorch.Scalar(weight)));
+                accumulate(adapters.get(i).b(), weight == 1.0 ? gradB.get(i) : gradB.get(i).mul(new org.bytedeco.pytorch.Scalar(weight)));
             }
         }
 

@@ -151,6 +151,11 @@ public final class ReshapeCommand implements Callable<Integer> {
                 description = "Loss and penalty by the fused kernels (fused) or libtorch autograd (reference); default: ${DEFAULT-VALUE}.")
         String loss;
 
+        @Option(names = "--penalty-weight", defaultValue = "1", paramLabel = "W",
+                description = "Weight of the LoRA penalty sum ||s B A||_F^2 against the MSE; default: ${DEFAULT-VALUE} (the paper's). "
+                        + "A small model needs large relative weight changes, which the full penalty holds back (docs/reshape.md).")
+        double penaltyWeight;
+
         @Option(names = "--world-size", defaultValue = "1", paramLabel = "N",
                 description = "Data-parallel processes (c10d Gloo); each trains on 1/N of every micro-batch; default: ${DEFAULT-VALUE}.")
         int worldSize;
@@ -178,7 +183,7 @@ public final class ReshapeCommand implements Callable<Integer> {
                     return LocalLauncher.run(worldSize, master, java.time.Duration.ofSeconds(distTimeout),
                             spec.commandLine().getParseResult().originalArgs(), runDir);
                 DistConfig dist = DistConfig.of(worldSize, processRank == null ? 0 : processRank, master, java.time.Duration.ofSeconds(distTimeout));
-                TrainConfig config = train.config(runDir, resolve(model), seed, path(loss));
+                TrainConfig config = train.config(runDir, resolve(model), seed, path(loss)).withPenaltyWeight(penaltyWeight);
                 Path from = train.resumeCheckpoint(runDir);
                 ReshapeTrainer.Result result;
                 if (dist.writesFiles()) {

@@ -79,7 +79,7 @@ public final class ReshapeTrainer {
             Tensor h = opened.model().lastTokenHidden(in);
             Tensor rowsIndex = Tensors.longs(index, index.length);
             return RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
-                    deltaMasked, lora.factors());
+                    deltaMasked, lora.factors(), config.penaltyWeight());
         });
         return new Result(r.state(), r.lastCheckpoint(), r.samplesPerSecond(), r.samplesThisRun(), r.seconds());
     }

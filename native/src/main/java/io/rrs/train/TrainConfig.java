@@ -14,7 +14,13 @@ import java.nio.file.Path;
  * settings (its checkpoints record them without the loss path, which it does not use).
  */
 public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
-                          int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps) {
+                          int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight) {
+    /** The paper's LoRA penalty weight (1). */
+    public TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
+                       int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps) {
+        this(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, 1.0);
+    }
+
     public TrainConfig {
         if (runDir == null) throw new IllegalArgumentException("--run DIR is required (the directory 'rrs reshape prepare' wrote)");
         if (lora == null) lora = LoraConfig.DEFAULT;
@@ -23,6 +29,8 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " must be >= 1 (default 4)");
         if (accumulationSteps < 1) throw new IllegalArgumentException("--accumulation " + accumulationSteps + " must be >= 1 (default 2)");
         if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + " must be >= 1 (default 10)");
+        if (!(penaltyWeight >= 0) || !Double.isFinite(penaltyWeight))
+            throw new IllegalArgumentException("--penalty-weight " + penaltyWeight + " must be a number >= 0 (default 1, the paper's)");
         if (saveEverySteps < 0) throw new IllegalArgumentException("--save-every " + saveEverySteps + " must be >= 0 (0 = once per epoch)");
     }
 
@@ -32,7 +40,11 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps);
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps, penaltyWeight);
+    }
+
+    public TrainConfig withPenaltyWeight(double w) {
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, w);
     }
 
     /** The loop's share of the settings (batching, epochs, seed, prompt pool, extra checkpoints). */
@@ -47,6 +59,7 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
         optimizer.putJson(o);
         o.put("batch_size", batchSize).put("accumulation_steps", accumulationSteps).put("epochs", epochs).put("seed", seed)
                 .put("prompt_pool", promptPool).put("loss_path", lossPath.name()).put("save_every_steps", saveEverySteps);
+        if (penaltyWeight != 1.0) o.put("penalty_weight", penaltyWeight); // absent: the paper's 1, as checkpoints before the option
         return o;
     }
 
@@ -54,6 +67,7 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
     public static TrainConfig fromJson(JsonNode o, Path runDir, Path modelDir) {
         return new TrainConfig(runDir, modelDir, LoraConfig.fromJson(o), AdamWConfig.fromJson(o),
                 o.path("batch_size").asInt(), o.path("accumulation_steps").asInt(), o.path("epochs").asInt(), o.path("seed").asLong(),
-                o.path("prompt_pool").asBoolean(), RrsObjective.Path.valueOf(o.path("loss_path").asText("FUSED")), o.path("save_every_steps").asInt());
+                o.path("prompt_pool").asBoolean(), RrsObjective.Path.valueOf(o.path("loss_path").asText("FUSED")), o.path("save_every_steps").asInt(),
+                o.path("penalty_weight").asDouble(1.0));
     }
 }

@@ -1,6 +1,7 @@
 package io.rrs.kernels;
 
 import static io.rrs.kernels.TensorChecks.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -102,6 +103,45 @@ class FusedOptimiserStepTest {
                 double moved = after.detach().sub(initial.parameters().get(i)).abs().max().item_double();
                 assertTrue(moved > 1e-3, "parameter " + i + " must move in the step (moved " + moved + ")");
             }
+        }
+    }
+
+    @Test
+    void aWeightedPenaltyGivesTheSameGradientsOnBothPathsAndZeroLeavesItOut() {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(7);
+            Tensor w1 = torch.randn(HIDDEN, IN).mul(new Scalar(0.2)), w2 = torch.randn(WIDTH, HIDDEN).mul(new Scalar(0.2));
+            List<LoraFactors> init = new ArrayList<>();
+            init.add(new LoraFactors(torch.randn(RANK, IN).mul(new Scalar(0.3)), torch.randn(HIDDEN, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
+            init.add(new LoraFactors(torch.randn(RANK, HIDDEN).mul(new Scalar(0.3)), torch.randn(WIDTH, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
+            StandIn initial = new StandIn(w1, w2, init);
+            Tensor x = torch.randn(BATCH, IN), h0 = torch.randn(BATCH, WIDTH), deltaMasked = torch.randn(WIDTH);
+            Tensor sign = torch.tensor(new float[] {1, -1, 1, 1, -1, -1});
+            double[] losses = new double[4];
+            List<List<Tensor>> grads = new ArrayList<>();
+            int k = 0;
+            for (double weight : new double[] {0.01, 0.0})
+                for (RrsObjective.Path path : RrsObjective.Path.values()) {
+                    StandIn m = initial.copy();
+                    losses[k++] = RrsObjective.backward(path, m.forward(x), h0, sign, deltaMasked, m.adapters(), weight);
+                    List<Tensor> g = new ArrayList<>();
+                    for (Tensor p : m.parameters()) g.add(p.grad().clone());
+                    grads.add(g);
+                }
+            StandIn plain = initial.copy();
+            double mse = io.rrs.kernels.ReferenceLosses.reshapeLoss(plain.forward(x), h0, sign, deltaMasked).item_double();
+            double penalty = io.rrs.kernels.ReferenceLosses.loraPenalty(plain.adapters()).item_double();
+            assertTrue(penalty > 0.1, "a non-trivial penalty: " + penalty);
+            assertEquals(mse + 0.01 * penalty, losses[0], 1e-5 * losses[0]);
+            assertEquals(losses[0], losses[1], 1e-5 * losses[0]);
+            assertEquals(mse, losses[2], 1e-5 * mse);
+            assertEquals(mse, losses[3], 1e-5 * mse);
+            for (int i = 0; i < grads.get(0).size(); i++) {
+                assertClose("weighted, parameter " + i, grads.get(1).get(i), grads.get(0).get(i), 1e-5);
+                assertClose("unweighted, parameter " + i, grads.get(3).get(i), grads.get(2).get(i), 1e-5);
+            }
+            // the LoRA factors' gradients differ between weight 0.01 and 0 by exactly 0.01 x the penalty's gradient
+            assertTrue(grads.get(0).get(2).sub(grads.get(2).get(2)).abs().max().item_double() > 1e-6, "the penalty must reach the LoRA gradients");
         }
     }
 }
