@@ -70,6 +70,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--top-percent", paramLabel = "M", description = "Mask: keep the M%% largest contributions instead of every positive one.")
     Double topPercent;
 
+    @Option(names = "--condition", defaultValue = "audio-text", paramLabel = "COND",
+            description = "Input condition RRS prepares and trains on: audio-text (the paper's), text-only or audio-only; default: ${DEFAULT-VALUE}. "
+                    + "The demo base model tells harmful from benign written questions only, so text-only is where RRS can act on it (docs/demo.md).")
+    String condition;
+
+    @Option(names = "--penalty-weight", defaultValue = "1", paramLabel = "W",
+            description = "Weight of the LoRA penalty against the MSE; default: ${DEFAULT-VALUE} (the paper's; 0 lets the tiny model move, docs/reshape.md).")
+    double penaltyWeight;
+
     @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Training queries per class (seeded subset); 0 = all (default).")
     int trainLimit;
 
@@ -112,7 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
         DemoSettings settings;
         try {
             settings = new DemoSettings(resolve(data), resolve(model), resolve(work), resolve(tokenizer), new LoraConfig(loraRank, loraAlpha, loraDropout), lr,
-                    epochs, batchSize, accumulation, topPercent, trainLimit, evalLimit, maxNewTokens, evalBatchSize, threads, seed, !noProgress);
+                    epochs, batchSize, accumulation, topPercent, trainLimit, evalLimit, maxNewTokens, evalBatchSize, threads, seed, !noProgress,
+                    io.rrs.text.InputCondition.parse(condition), penaltyWeight);
         } catch (IllegalArgumentException e) {
             err.println("rrs demo: " + e.getMessage());
             return 2;

@@ -35,10 +35,12 @@ import java.util.Map;
  * @param threads       ONNX Runtime intra-op threads (export parity check, guard)
  * @param seed          seed of LoRA init, data order, prompt draws, dropout and the --train-limit subset
  * @param progress      draw progress bars on stderr
+ * @param condition     input condition of the prepared representations and of training (the paper's: audio-text)
+ * @param penaltyWeight weight of the LoRA penalty (the paper's: 1)
  */
 public record DemoSettings(Path data, Path model, Path work, Path tokenizer, LoraConfig lora, double lr, int epochs, int batchSize,
                            int accumulation, Double topPercent, int trainLimit, int evalLimit, int maxNewTokens, int evalBatchSize, int threads,
-                           long seed, boolean progress) {
+                           long seed, boolean progress, InputCondition condition, double penaltyWeight) {
     public static final String DATA = "data/demo";
     public static final String MODEL = "models/demo-base";
     public static final String WORK = "runs/demo";
@@ -64,12 +66,16 @@ public record DemoSettings(Path data, Path model, Path work, Path tokenizer, Lor
         if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens " + maxNewTokens + " must be >= 1 (default " + MAX_NEW_TOKENS + ")");
         if (evalBatchSize < 1) throw new IllegalArgumentException("--eval-batch-size " + evalBatchSize + " must be >= 1");
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
+        if (condition == null) condition = InputCondition.AUDIO_TEXT;
+        if (!(penaltyWeight >= 0) || !Double.isFinite(penaltyWeight))
+            throw new IllegalArgumentException("--penalty-weight " + penaltyWeight + " must be a number >= 0 (default 1, the paper's)");
     }
 
     /** The demo's defaults for these folders. */
     public static DemoSettings defaults(Path data, Path model, Path work, Path tokenizer) {
         return new DemoSettings(data, model, work, tokenizer, LoraConfig.DEFAULT, LR, EPOCHS, BATCH_SIZE, ACCUMULATION, null, 0, 0, MAX_NEW_TOKENS,
-                EVAL_BATCH_SIZE, 1, SEED, true);
+                EVAL_BATCH_SIZE, 1, SEED, true,
+                InputCondition.AUDIO_TEXT, 1.0);
     }
 
     public Path runDir() {
@@ -89,19 +95,20 @@ public record DemoSettings(Path data, Path model, Path work, Path tokenizer, Lor
     }
 
     PrepareConfig prepareConfig() {
-        return new PrepareConfig(model, data, runDir(), InputCondition.AUDIO_TEXT, topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent),
+        return new PrepareConfig(model, data, runDir(), condition, topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent),
                 trainLimit, 8, seed, RrsObjective.Path.FUSED, QueryEncoder.AudioPadding.WINDOW);
     }
 
     TrainConfig trainConfig() {
         return new TrainConfig(runDir(), model, lora, new AdamWConfig(lr, 0.9, 0.98, 1e-8, 0.001, 1.0), batchSize, accumulation, epochs, seed, true,
-                RrsObjective.Path.FUSED, 0);
+                RrsObjective.Path.FUSED, 0, penaltyWeight);
     }
 
     /** What decides the prepared representations (compared on a rerun; a change needs a new --work or --restart). */
     Map<String, String> prepareInputs() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("mask", topPercent == null ? "positive" : "top " + topPercent + "%");
+        m.put("condition", condition.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("train-limit", Integer.toString(trainLimit));
         m.put("seed", Long.toString(seed));
         return m;
@@ -116,6 +123,7 @@ public record DemoSettings(Path data, Path model, Path work, Path tokenizer, Lor
         m.put("lora-rank", Integer.toString(lora.rank()));
         m.put("lora-alpha", Double.toString(lora.alpha()));
         m.put("lora-dropout", Double.toString(lora.dropout()));
+        m.put("penalty-weight", Double.toString(penaltyWeight));
         return m;
     }
 

@@ -1,0 +1,39 @@
+package io.rrs.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rrs.text.InputCondition;
+import io.rrs.train.LoraConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The demo's condition and penalty weight reach prepare and training, and a change is an input change (no mixing). */
+class DemoSettingsTest {
+    private static DemoSettings with(InputCondition condition, double penaltyWeight) {
+        DemoSettings d = DemoSettings.defaults(Path.of("data"), Path.of("model"), Path.of("work"), Path.of("tokenizer.json"));
+        return new DemoSettings(d.data(), d.model(), d.work(), d.tokenizer(), LoraConfig.DEFAULT, d.lr(), d.epochs(), d.batchSize(), d.accumulation(),
+                null, 0, 0, d.maxNewTokens(), d.evalBatchSize(), 1, d.seed(), false, condition, penaltyWeight);
+    }
+
+    @Test
+    void thePapersSettingsAreTheDefaults() {
+        DemoSettings d = DemoSettings.defaults(Path.of("data"), Path.of("model"), Path.of("work"), Path.of("tokenizer.json"));
+        assertEquals(InputCondition.AUDIO_TEXT, d.prepareConfig().condition());
+        assertEquals(1.0, d.trainConfig().penaltyWeight());
+    }
+
+    @Test
+    void conditionAndPenaltyWeightReachPrepareAndTrainingAndTheRecordedInputs() {
+        DemoSettings text = with(InputCondition.TEXT_ONLY, 0);
+        assertEquals(InputCondition.TEXT_ONLY, text.prepareConfig().condition());
+        assertEquals(0.0, text.trainConfig().penaltyWeight());
+        DemoSettings paper = with(InputCondition.AUDIO_TEXT, 1);
+        assertNotEquals(paper.prepareInputs(), text.prepareInputs(), "another condition must not reuse prepared representations");
+        assertNotEquals(paper.trainInputs(), text.trainInputs(), "another penalty weight must not reuse a trained run");
+        assertTrue(text.prepareInputs().get("condition").equals("text-only"), text.prepareInputs().toString());
+        assertThrows(IllegalArgumentException.class, () -> with(InputCondition.TEXT_ONLY, -1));
+    }
+}
