@@ -233,7 +233,7 @@ public final class DemoPipeline {
 
     private Outcome evaluate() throws Exception {
         EvalSettings es = new EvalSettings(s.model(), s.runDir(), java.util.Map.of(), s.data(), s.tokenizer(), EvalSettings.ALL_CONDITIONS, s.evalLimit(), s.maxNewTokens(),
-                s.evalBatchSize(), s.evalDir(), RefusalJudge.defaults(), null, 0, s.progress());
+                s.evalBatchSize(), s.evalDir(), RefusalJudge.defaults(), null, 0, s.progress(), false, s.condition()); // the PCA shows the prepared condition
         EvalReport report = new EvalRun(es, System.err).run();
         List<String> files = new ArrayList<>();
         for (String f : List.of("report.json", "report.md", "loss.png", "pca.png", "responses-base.jsonl", "responses-aligned.jsonl"))

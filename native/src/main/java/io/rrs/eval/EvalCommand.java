@@ -69,6 +69,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Training log (" + TrainingLog.FILE_NAME + ") for loss.png; default: the one in the --aligned run, if any.")
     Path trainLog;
 
+    @Option(names = "--probe-condition", defaultValue = "audio-text", paramLabel = "COND",
+            description = "Input condition of the PCA picture's representations: audio-text, text-only or audio-only (use the one the RRS run "
+                    + "was prepared on); default: ${DEFAULT-VALUE}.")
+    String probeCondition;
+
     @Option(names = "--probe-limit", defaultValue = "0", paramLabel = "N",
             description = "Utterances per group for pca.png; 0 = all evaluated (default), -1 = no PCA picture.")
     int probeLimit;
@@ -99,7 +104,8 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, Path> others = new LinkedHashMap<>();
             compare.forEach((name, dir) -> others.put(name, dir == null || dir.toString().isEmpty() ? null : resolve(dir)));
             settings = new EvalSettings(resolve(model), resolve(aligned), others, resolve(data), resolve(tokenizer), conds, limit, maxNewTokens, batchSize,
-                    resolve(out), judge, resolve(trainLog), probeLimit, !noProgress, refusalInstruction);
+                    resolve(out), judge, resolve(trainLog), probeLimit, !noProgress, refusalInstruction,
+                    InputCondition.parse(probeCondition));
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("rrs eval: " + e.getMessage());
             return 2;

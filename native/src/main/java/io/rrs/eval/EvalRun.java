@@ -104,7 +104,7 @@ public final class EvalRun {
             Pca pca = EvalPlots.pca(EvalPlots.panels(representations.get("base"), representations.get("aligned")), s.out().resolve(EvalPlots.PCA_FILE));
             plots.add(EvalPlots.PCA_FILE);
             double[] r = pca.explainedVarianceRatio();
-            notes.add(String.format(java.util.Locale.ROOT, "PCA of last-token representations (audio-text prompt), fitted on both models' points: "
+            notes.add(String.format(java.util.Locale.ROOT, "PCA of last-token representations (" + EvalPrompts.key(s.probeCondition()) + " prompt), fitted on both models' points: "
                     + "PC1 %.1f%%, PC2 %.1f%% of the variance", 100 * r[0], 100 * r[1]));
         }
         notes.add("text-only prompt: the question text alone; audio-text instruction: \"" + Prompts.AUDIO_TEXT_INSTRUCTION + "\"; greedy decoding, "
@@ -149,7 +149,7 @@ public final class EvalRun {
                 benign = benign.subList(0, Math.min(benign.size(), s.probeLimit()));
             }
             if (!harmful.isEmpty() && !benign.isEmpty())
-                representations.put(name, new RepresentationProbe(inputs, s.batchSize()).represent(model, harmful, benign));
+                representations.put(name, new RepresentationProbe(inputs, s.batchSize(), s.probeCondition()).represent(model, harmful, benign));
         }
     }
 

@@ -24,14 +24,16 @@ import java.util.Map;
  * @param probeLimit    utterances per group for the PCA picture; 0 = all selected, -1 = no PCA picture
  * @param progress      draw progress bars on stderr
  * @param refusalInstruction append the refusal instruction to every query (checks that a base model refuses when told to)
+ * @param probeCondition input condition of the PCA picture's representations (audio-text, the paper's, by default)
  */
 public record EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
                            int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress,
-                           boolean refusalInstruction) {
+                           boolean refusalInstruction, InputCondition probeCondition) {
     /** The plain evaluation (no refusal instruction). */
     public EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit,
                         int maxNewTokens, int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress) {
-        this(model, aligned, compare, data, tokenizer, conditions, limit, maxNewTokens, batchSize, out, judge, trainLog, probeLimit, progress, false);
+        this(model, aligned, compare, data, tokenizer, conditions, limit, maxNewTokens, batchSize, out, judge, trainLog, probeLimit, progress, false,
+                InputCondition.AUDIO_TEXT);
     }
 
     public EvalSettings {
@@ -44,6 +46,7 @@ public record EvalSettings(Path model, Path aligned, Map<String, Path> compare, 
         if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         if (probeLimit < -1) throw new IllegalArgumentException("--probe-limit must be >= 0, or -1 for no PCA picture; got " + probeLimit);
+        if (probeCondition == null) probeCondition = InputCondition.AUDIO_TEXT;
         if (judge == null) throw new IllegalArgumentException("a refusal judge is required (RefusalJudge.defaults())");
         conditions = List.copyOf(conditions);
         Map<String, Path> c = new LinkedHashMap<>();

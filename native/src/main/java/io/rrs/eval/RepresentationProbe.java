@@ -26,11 +26,18 @@ public final class RepresentationProbe {
 
     private final QueryInputs inputs;
     private final int batchSize;
+    private final InputCondition condition;
 
+    /** Representations of the audio-text prompt (the paper's). */
     public RepresentationProbe(QueryInputs inputs, int batchSize) {
+        this(inputs, batchSize, InputCondition.AUDIO_TEXT);
+    }
+
+    public RepresentationProbe(QueryInputs inputs, int batchSize, InputCondition condition) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         this.inputs = inputs;
         this.batchSize = batchSize;
+        this.condition = condition;
     }
 
     /** Group name -> [n][hidden] representations of {@code model}, from the harmful and benign entries given. */
@@ -49,7 +56,7 @@ public final class RepresentationProbe {
             List<Manifest.Entry> batch = entries.subList(from, Math.min(entries.size(), from + batchSize));
             float[] h;
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                ModelInput in = inputs.build(batch, InputCondition.AUDIO_TEXT, edit);
+                ModelInput in = inputs.build(batch, condition, edit);
                 h = Tensors.toFloats(model.lastTokenHidden(in));
             }
             for (int b = 0; b < batch.size(); b++) {
