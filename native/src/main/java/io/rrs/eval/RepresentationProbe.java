@@ -35,6 +35,7 @@ public final class RepresentationProbe {
 
     public RepresentationProbe(QueryInputs inputs, int batchSize, InputCondition condition) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        if (condition == null) throw new IllegalArgumentException("the probe needs an input condition (audio-text, text-only or audio-only)");
         this.inputs = inputs;
         this.batchSize = batchSize;
         this.condition = condition;
