@@ -45,6 +45,13 @@ class FusedOptimiserStepTest {
             return p;
         }
 
+        /** Copies of the factors' gradients, in {@link #parameters()} order. */
+        List<Tensor> gradients() {
+            List<Tensor> g = new ArrayList<>();
+            for (Tensor p : parameters()) g.add(p.grad().clone());
+            return g;
+        }
+
         StandIn copy() {
             List<LoraFactors> copies = new ArrayList<>();
             for (LoraFactors f : adapters) {
@@ -52,6 +59,20 @@ class FusedOptimiserStepTest {
                         f.b().detach().clone().set_requires_grad(true), f.scale()));
             }
             return new StandIn(w1, w2, copies);
+        }
+    }
+
+    /** A seeded stand-in, a batch and its targets: the same draws in the same order for every test. */
+    private record Problem(StandIn initial, Tensor x, Tensor h0, Tensor deltaMasked, Tensor sign) {
+        static Problem random(long seed) {
+            torch.manual_seed(seed);
+            Tensor w1 = torch.randn(HIDDEN, IN).mul(new Scalar(0.2)), w2 = torch.randn(WIDTH, HIDDEN).mul(new Scalar(0.2));
+            List<LoraFactors> init = new ArrayList<>();
+            // B starts non-zero (unlike LoRA's usual zero init) so the penalty and its gradients are not trivial.
+            init.add(new LoraFactors(torch.randn(RANK, IN).mul(new Scalar(0.3)), torch.randn(HIDDEN, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
+            init.add(new LoraFactors(torch.randn(RANK, HIDDEN).mul(new Scalar(0.3)), torch.randn(WIDTH, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
+            Tensor x = torch.randn(BATCH, IN), h0 = torch.randn(BATCH, WIDTH), deltaMasked = torch.randn(WIDTH);
+            return new Problem(new StandIn(w1, w2, init), x, h0, deltaMasked, torch.tensor(new float[] {1, -1, 1, 1, -1, -1}));
         }
     }
 
@@ -67,22 +88,15 @@ class FusedOptimiserStepTest {
     @Test
     void fusedStepEqualsReferenceStep() {
         try (PointerScope scope = new PointerScope()) {
-            torch.manual_seed(2024);
-            Tensor w1 = torch.randn(HIDDEN, IN).mul(new Scalar(0.2)), w2 = torch.randn(WIDTH, HIDDEN).mul(new Scalar(0.2));
-            List<LoraFactors> init = new ArrayList<>();
-            // B starts non-zero (unlike LoRA's usual zero init) so the penalty and its gradients are not trivial.
-            init.add(new LoraFactors(torch.randn(RANK, IN).mul(new Scalar(0.3)), torch.randn(HIDDEN, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
-            init.add(new LoraFactors(torch.randn(RANK, HIDDEN).mul(new Scalar(0.3)), torch.randn(WIDTH, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
-            StandIn initial = new StandIn(w1, w2, init);
-            Tensor x = torch.randn(BATCH, IN), h0 = torch.randn(BATCH, WIDTH), deltaMasked = torch.randn(WIDTH);
-            Tensor sign = torch.tensor(new float[] {1, -1, 1, 1, -1, -1});
+            Problem problem = Problem.random(2024);
+            StandIn initial = problem.initial();
+            Tensor x = problem.x(), h0 = problem.h0(), deltaMasked = problem.deltaMasked(), sign = problem.sign();
 
             StandIn reference = initial.copy();
             AdamW referenceOpt = optimiser(reference.parameters());
             double referenceLoss = RrsObjective.backward(RrsObjective.Path.REFERENCE, reference.forward(x), h0, sign,
                     deltaMasked, reference.adapters());
-            List<Tensor> referenceGrads = new ArrayList<>();
-            for (Tensor p : reference.parameters()) referenceGrads.add(p.grad().clone());
+            List<Tensor> referenceGrads = reference.gradients();
             referenceOpt.step();
 
             StandIn fused = initial.copy();
@@ -109,14 +123,9 @@ class FusedOptimiserStepTest {
     @Test
     void aWeightedPenaltyGivesTheSameGradientsOnBothPathsAndZeroLeavesItOut() {
         try (PointerScope scope = new PointerScope()) {
-            torch.manual_seed(7);
-            Tensor w1 = torch.randn(HIDDEN, IN).mul(new Scalar(0.2)), w2 = torch.randn(WIDTH, HIDDEN).mul(new Scalar(0.2));
-            List<LoraFactors> init = new ArrayList<>();
-            init.add(new LoraFactors(torch.randn(RANK, IN).mul(new Scalar(0.3)), torch.randn(HIDDEN, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
-            init.add(new LoraFactors(torch.randn(RANK, HIDDEN).mul(new Scalar(0.3)), torch.randn(WIDTH, RANK).mul(new Scalar(0.3)), 4.0 / RANK));
-            StandIn initial = new StandIn(w1, w2, init);
-            Tensor x = torch.randn(BATCH, IN), h0 = torch.randn(BATCH, WIDTH), deltaMasked = torch.randn(WIDTH);
-            Tensor sign = torch.tensor(new float[] {1, -1, 1, 1, -1, -1});
+            Problem problem = Problem.random(7);
+            StandIn initial = problem.initial();
+            Tensor x = problem.x(), h0 = problem.h0(), deltaMasked = problem.deltaMasked(), sign = problem.sign();
             double[] losses = new double[4];
             List<List<Tensor>> grads = new ArrayList<>();
             int k = 0;
@@ -124,13 +133,11 @@ class FusedOptimiserStepTest {
                 for (RrsObjective.Path path : RrsObjective.Path.values()) {
                     StandIn m = initial.copy();
                     losses[k++] = RrsObjective.backward(path, m.forward(x), h0, sign, deltaMasked, m.adapters(), weight);
-                    List<Tensor> g = new ArrayList<>();
-                    for (Tensor p : m.parameters()) g.add(p.grad().clone());
-                    grads.add(g);
+                    grads.add(m.gradients());
                 }
             StandIn plain = initial.copy();
-            double mse = io.rrs.kernels.ReferenceLosses.reshapeLoss(plain.forward(x), h0, sign, deltaMasked).item_double();
-            double penalty = io.rrs.kernels.ReferenceLosses.loraPenalty(plain.adapters()).item_double();
+            double mse = ReferenceLosses.reshapeLoss(plain.forward(x), h0, sign, deltaMasked).item_double();
+            double penalty = ReferenceLosses.loraPenalty(plain.adapters()).item_double();
             assertTrue(penalty > 0.1, "a non-trivial penalty: " + penalty);
             assertEquals(mse + 0.01 * penalty, losses[0], 1e-5 * losses[0]);
             assertEquals(losses[0], losses[1], 1e-5 * losses[0]);
@@ -140,7 +147,7 @@ class FusedOptimiserStepTest {
                 assertClose("weighted, parameter " + i, grads.get(1).get(i), grads.get(0).get(i), 1e-5);
                 assertClose("unweighted, parameter " + i, grads.get(3).get(i), grads.get(2).get(i), 1e-5);
             }
-            // the LoRA factors' gradients differ between weight 0.01 and 0 by exactly 0.01 x the penalty's gradient
+            // the penalty reaches the LoRA factors' gradients: weight 0.01 and 0 differ
             assertTrue(grads.get(0).get(2).sub(grads.get(2).get(2)).abs().max().item_double() > 1e-6, "the penalty must reach the LoRA gradients");
         }
     }
