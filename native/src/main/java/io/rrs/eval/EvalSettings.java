@@ -29,13 +29,6 @@ import java.util.Map;
 public record EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
                            int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress,
                            boolean refusalInstruction, InputCondition probeCondition) {
-    /** The plain evaluation (no refusal instruction). */
-    public EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit,
-                        int maxNewTokens, int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress) {
-        this(model, aligned, compare, data, tokenizer, conditions, limit, maxNewTokens, batchSize, out, judge, trainLog, probeLimit, progress, false,
-                InputCondition.AUDIO_TEXT);
-    }
-
     public EvalSettings {
         if (model == null) throw new IllegalArgumentException("--model is required: the base model folder");
         if (data == null) throw new IllegalArgumentException("--data is required: the spoken dataset folder");

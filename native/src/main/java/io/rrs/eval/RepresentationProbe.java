@@ -28,11 +28,6 @@ public final class RepresentationProbe {
     private final int batchSize;
     private final InputCondition condition;
 
-    /** Representations of the audio-text prompt (the paper's). */
-    public RepresentationProbe(QueryInputs inputs, int batchSize) {
-        this(inputs, batchSize, InputCondition.AUDIO_TEXT);
-    }
-
     public RepresentationProbe(QueryInputs inputs, int batchSize, InputCondition condition) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         if (condition == null) throw new IllegalArgumentException("the probe needs an input condition (audio-text, text-only or audio-only)");

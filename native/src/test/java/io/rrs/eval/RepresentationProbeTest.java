@@ -34,7 +34,7 @@ class RepresentationProbeTest {
         List<Manifest.Entry> harmful = test.stream().filter(e -> e.label().equals("harmful")).toList();
         List<Manifest.Entry> benign = test.stream().filter(e -> e.label().equals("benign")).toList();
         Map<String, double[][]> text = new RepresentationProbe(inputs, 4, InputCondition.TEXT_ONLY).represent(model, harmful, benign);
-        Map<String, double[][]> audio = new RepresentationProbe(inputs, 4).represent(model, harmful, benign);
+        Map<String, double[][]> audio = new RepresentationProbe(inputs, 4, InputCondition.AUDIO_TEXT).represent(model, harmful, benign);
         float[] expected;
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             expected = Tensors.toFloats(model.lastTokenHidden(inputs.build(List.of(harmful.get(0)), InputCondition.TEXT_ONLY)));
