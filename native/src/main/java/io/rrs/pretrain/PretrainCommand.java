@@ -19,8 +19,25 @@ import picocli.CommandLine.Option;
                 + "every question, refuses only when the query carries the refusal instruction, and repeats the question it hears "
                 + "(audio-text, text-only and audio-only inputs). Writes OUT/config.json, model.safetensors, tokenizer.json, pretrain.json "
                 + "per epoch and at the end; STATE/ holds what --resume needs. Same options, seed and threads give the same files. "
+                + "With no options it runs the committed model's two-stage recipe (--recipe demo, ~1 h on 2 cores). "
                 + "Set OPENBLAS_NUM_THREADS to --threads.")
 public final class PretrainCommand implements Callable<Integer> {
+    /** What one run trains: the committed model's stages, or one stage from the options. */
+    enum Recipe { demo, single }
+
+    /** The options that define a single stage; the demo recipe fixes them per stage. */
+    static final String STAGE_OPTIONS_TEXT = "--epochs, --stop-after, --steps, --init, --first-token-weight, --tasks";
+    static final List<String> STAGE_OPTIONS = List.of(STAGE_OPTIONS_TEXT.split(", "));
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--recipe", defaultValue = "demo", paramLabel = "NAME",
+            description = "demo: the committed model's two stages (1: the written questions, 10 of 15 epochs; 2: every task from there, "
+                    + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); single: one run from the options "
+                    + STAGE_OPTIONS_TEXT + "; default: ${DEFAULT-VALUE}.")
+    Recipe recipe;
+
     @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR", description = "Spoken dataset ('rrs data build'); default: ${DEFAULT-VALUE}.")
     Path data;
 
@@ -38,15 +55,15 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from STATE/latest (same options required).")
     boolean resume;
 
-    @Option(names = "--epochs", defaultValue = "4", description = "Passes over the mix (one pass: every utterance once, every text twice); default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "4", description = "With --recipe single: passes over the mix (one pass: every utterance once, every text twice); default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--stop-after", defaultValue = "0", paramLabel = "EPOCHS",
-            description = "End after this many epochs while the learning-rate schedule still spans --epochs (a later --resume may go on); "
+            description = "With --recipe single: end after this many epochs while the learning-rate schedule still spans --epochs (a later --resume may go on); "
                     + "0 = every epoch (default).")
     int stopAfter;
 
-    @Option(names = "--steps", defaultValue = "0", description = "Stop after N optimiser steps (the schedule spans N); 0 = all epochs (default).")
+    @Option(names = "--steps", defaultValue = "0", description = "With --recipe single: stop after N optimiser steps (the schedule spans N); 0 = all epochs (default).")
     long steps;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Examples per optimiser step; default: ${DEFAULT-VALUE}.")
@@ -74,16 +91,16 @@ public final class PretrainCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--init", paramLabel = "DIR",
-            description = "Start from this model folder's weights (e.g. the first stage of the demo recipe) instead of a seeded random init.")
+            description = "With --recipe single: start from this model folder's weights (e.g. the first stage of the demo recipe) instead of a seeded random init.")
     Path init;
 
     @Option(names = "--first-token-weight", defaultValue = "1", paramLabel = "W",
-            description = "Weight of the first answer token's cross-entropy (it carries the comply/refuse decision and, for the demo, "
+            description = "With --recipe single: weight of the first answer token's cross-entropy (it carries the comply/refuse decision and, for the demo, "
                     + "the harmful/benign opening); default: ${DEFAULT-VALUE} (plain mean).")
     double firstTokenWeight;
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
-            description = "Train only these tasks of the mix, comma-separated: audio-text-comply, audio-text-refuse, audio-only-comply, "
+            description = "With --recipe single: train only these tasks of the mix, comma-separated: audio-text-comply, audio-text-refuse, audio-only-comply, "
                     + "audio-repeat, text-comply, text-refuse; default: all (docs/pretrain.md has what each teaches).")
     List<String> tasks;
 
@@ -94,30 +111,51 @@ public final class PretrainCommand implements Callable<Integer> {
         return io.rrs.cli.RepoPaths.resolve(p);
     }
 
+    /** The settings of a single run from the options (with --recipe demo: the settings both stages share). */
+    PretrainSettings settings() throws IOException {
+        Path tokenizerFile = resolve(tokenizer);
+        ChatTemplate template = new ChatTemplate(TextTokenizer.open(tokenizerFile));
+        return new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
+                DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
+                minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
+                tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter);
+    }
+
     @Override
     public Integer call() {
         try {
-            Path tokenizerFile = resolve(tokenizer);
-            ChatTemplate template = new ChatTemplate(TextTokenizer.open(tokenizerFile));
-            PretrainSettings settings = new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
-                    DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
-                    minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
-                    tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter);
+            if (recipe == Recipe.demo) {
+                List<String> given = STAGE_OPTIONS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+                if (!given.isEmpty())
+                    throw new IllegalArgumentException(String.join(", ", given) + " define a single run, while --recipe demo (the default) fixes "
+                            + "them per stage; add --recipe single to train one stage from the options");
+            }
+            PretrainSettings settings = settings();
             if (System.getenv("OPENBLAS_NUM_THREADS") == null)
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
+            PretrainTrainer.StepListener epochs = new PretrainTrainer.StepListener() {
+                @Override
+                public void afterStep(long step, double loss) {}
+
+                @Override
+                public void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {
+                    System.err.printf("%nepoch %d: mean loss %.4f, %d samples in %.1f s (%.1f samples/s)%n", epoch + 1, meanLoss, samples, seconds,
+                            samples / Math.max(seconds, 1e-9));
+                }
+            };
             PretrainTrainer.Result r;
             try (PretrainProgress bar = new PretrainProgress()) {
-                r = PretrainTrainer.train(settings, resume, bar, new PretrainTrainer.StepListener() {
-                    @Override
-                    public void afterStep(long step, double loss) {}
-
-                    @Override
-                    public void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {
-                        System.err.printf("%nepoch %d: mean loss %.4f, %d samples in %.1f s (%.1f samples/s)%n", epoch + 1, meanLoss, samples, seconds,
-                                samples / Math.max(seconds, 1e-9));
-                    }
-                });
+                if (recipe == Recipe.demo) {
+                    r = PretrainRecipe.run(settings, resume, bar, epochs, (stage, s, resuming) -> {
+                        bar.nextStage("stage " + stage + "/2");
+                        System.err.printf("stage %d of 2%s: %s, %d epochs%s, into %s%n", stage, resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()),
+                                s.epochs(), s.stopAfterEpochs() > 0 ? " (stopping after " + s.stopAfterEpochs() + ")" : "", s.outDir());
+                    });
+                } else {
+                    r = PretrainTrainer.train(settings, resume, bar, epochs);
+                }
             }
+            if (r.losses().isEmpty()) throw new IllegalStateException("no training step was taken");
             System.out.printf("pretrained %d steps (%.1f samples/s this run); final loss %.4f; model in %s%n", r.steps(), r.samplesPerSecond(),
                     r.losses().get(r.losses().size() - 1), settings.outDir());
             return 0;

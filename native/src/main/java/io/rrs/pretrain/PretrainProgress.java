@@ -8,11 +8,19 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 /** Scope: the console progress bar of {@code rrs pretrain} (stderr, so stdout stays for the result), showing the loss. */
 final class PretrainProgress implements Progress, AutoCloseable {
     private ProgressBar bar;
+    private String taskName = "pretrain";
+
+    /** Ends the current bar; the next update starts a new one named {@code name} (one bar per stage of a recipe). */
+    void nextStage(String name) {
+        close();
+        bar = null;
+        taskName = name;
+    }
 
     @Override
     public void update(long done, long total, String message) {
         if (bar == null)
-            bar = new ProgressBarBuilder().setTaskName("pretrain").setInitialMax(total).setUnit(" steps", 1)
+            bar = new ProgressBarBuilder().setTaskName(taskName).setInitialMax(total).setUnit(" steps", 1)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();
         bar.maxHint(total);
         bar.stepTo(done);

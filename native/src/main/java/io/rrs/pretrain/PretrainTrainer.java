@@ -124,6 +124,8 @@ public final class PretrainTrainer {
                 if (last) break outer;
             }
         }
+        if (state != null && samples == 0) // resumed a finished run: rewrite the model from the state, in case a kill came between the two writes
+            PretrainFiles.writeModel(s, config, parameters, state);
         return new Result(List.copyOf(losses), step, samples, (System.nanoTime() - started) / 1e9);
     }
 
