@@ -52,7 +52,8 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Resumable training state (weights, AdamW moments, losses); default: ${DEFAULT-VALUE}.")
     Path state;
 
-    @Option(names = "--resume", description = "Continue from STATE/latest (same options required).")
+    @Option(names = "--resume", description = "Continue from STATE (the recipe: each stage from its own state, a finished stage skipped; "
+            + "same options required).")
     boolean resume;
 
     @Option(names = "--epochs", defaultValue = "4", description = "With --recipe single: passes over the mix (one pass: every utterance once, every text twice); default: ${DEFAULT-VALUE}.")
@@ -133,7 +134,7 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainSettings settings = settings();
             if (System.getenv("OPENBLAS_NUM_THREADS") == null)
                 System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
-            PretrainTrainer.StepListener epochs = new PretrainTrainer.StepListener() {
+            PretrainTrainer.StepListener epochReport = new PretrainTrainer.StepListener() {
                 @Override
                 public void afterStep(long step, double loss) {}
 
@@ -146,13 +147,13 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainTrainer.Result r;
             try (PretrainProgress bar = new PretrainProgress()) {
                 if (recipe == Recipe.demo) {
-                    r = PretrainRecipe.run(settings, resume, bar, epochs, (stage, s, resuming) -> {
+                    r = PretrainRecipe.run(settings, resume, bar, epochReport, (stage, s, resuming) -> {
                         bar.nextStage("stage " + stage + "/2");
                         System.err.printf("stage %d of 2%s: %s, %d epochs%s, into %s%n", stage, resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()),
                                 s.epochs(), s.stopAfterEpochs() > 0 ? " (stopping after " + s.stopAfterEpochs() + ")" : "", s.outDir());
                     });
                 } else {
-                    r = PretrainTrainer.train(settings, resume, bar, epochs);
+                    r = PretrainTrainer.train(settings, resume, bar, epochReport);
                 }
             }
             if (r.losses().isEmpty()) throw new IllegalStateException("no training step was taken");
