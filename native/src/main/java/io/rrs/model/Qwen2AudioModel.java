@@ -85,6 +85,15 @@ public final class Qwen2AudioModel {
         return hidden.gather(1, index, false).squeeze(1);
     }
 
+    /**
+     * The audio tower and projector alone: the embeddings that replace the {@code <|AUDIO|>} tokens, every clip's
+     * valid ones concatenated in batch order, [sum of pooled lengths, hidden]; autograd on (pretraining's transcribe task).
+     */
+    public Tensor encodeAudio(Tensor features, long[] validFrames) {
+        checkAudioShape(features);
+        return audioEncoder.encode(features, validFrames);
+    }
+
     /** Greedy generation; {@code useCache=false} recomputes the whole sequence each step (for checking the cache). */
     public List<Generated> generate(ModelInput in, GenerationOptions options, boolean useCache) {
         return new Generator(this).generate(in, options, useCache);

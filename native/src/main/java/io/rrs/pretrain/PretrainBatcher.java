@@ -33,6 +33,21 @@ final class PretrainBatcher {
                 template.encodeAnswer(e.task().answer(e.question(), e.harmful())));
     }
 
+    /** A batch of {@link PretrainTask#AUDIO_TRANSCRIBE} examples: their clips and the question's token ids. */
+    record Transcription(org.bytedeco.pytorch.Tensor features, long[] validFrames, List<int[]> targets) {}
+
+    Transcription transcription(List<PretrainMix.Example> examples) {
+        List<MelFeatureCache.Clip> clips = new ArrayList<>();
+        List<int[]> targets = new ArrayList<>();
+        for (PretrainMix.Example e : examples) {
+            if (e.task() != PretrainTask.AUDIO_TRANSCRIBE) throw new IllegalArgumentException(e.task() + " in a transcription batch");
+            clips.add(features.clip(e.utteranceId(), e.wav()));
+            targets.add(template.tokenizer().encode(e.task().answer(e.question(), e.harmful())));
+        }
+        MelFeatureCache.Batch audio = features.batch(clips);
+        return new Transcription(io.rrs.model.Tensors.floats(audio.features(), examples.size(), features.melBins(), audio.frames()), audio.validFrames(), targets);
+    }
+
     AnswerTokens.Batch batch(List<PretrainMix.Example> examples) {
         List<MelFeatureCache.Clip> clips = new ArrayList<>();
         List<AnswerTokens.Sequence> seqs = new ArrayList<>();

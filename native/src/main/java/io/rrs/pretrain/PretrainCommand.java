@@ -102,7 +102,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
             description = "With --recipe single: train only these tasks of the mix, comma-separated: audio-text-comply, audio-text-refuse, audio-only-comply, "
-                    + "audio-repeat, text-comply, text-refuse; default: all (docs/pretrain.md has what each teaches).")
+                    + "audio-repeat, text-comply, text-refuse, audio-transcribe (the audio tower alone, CTC on the question's tokens); "
+                    + "default: all but audio-transcribe (docs/pretrain.md has what each teaches).")
     List<String> tasks;
 
     @Option(names = "--threads", defaultValue = "2", description = "libtorch threads (set OPENBLAS_NUM_THREADS to the same); default: ${DEFAULT-VALUE}.")

@@ -46,7 +46,7 @@ final class PretrainFiles {
                 .put("warmup", s.warmupFraction()).put("min_lr_ratio", s.minLearningRateRatio()).put("weight_decay", s.weightDecay())
                 .put("clip_norm", s.clipNorm()).put("seed", s.seed()).put("limit", s.limit());
         if (s.firstTokenWeight() != 1.0) o.put("first_token_weight", s.firstTokenWeight());
-        if (!s.tasks().equals(PretrainSettings.ALL_TASKS)) o.put("tasks", PretrainTask.names(s.tasks()));
+        if (!s.tasks().equals(PretrainSettings.DEFAULT_TASKS)) o.put("tasks", PretrainTask.names(s.tasks()));
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path
                 o.put("init_model_sha256", RunFiles.sha256(s.initFrom().resolve("model.safetensors")));

@@ -47,9 +47,9 @@ public final class PretrainMix {
     private final long seed;
     private final java.util.Set<PretrainTask> tasks;
 
-    /** Every task; {@code utterances}: training entries; {@code wavOf} resolves each entry's WAV. */
+    /** The default mix; {@code utterances}: training entries; {@code wavOf} resolves each entry's WAV. */
     public PretrainMix(List<Manifest.Entry> utterances, java.util.function.Function<Manifest.Entry, Path> wavOf, long seed) {
-        this(utterances, wavOf, seed, PretrainSettings.ALL_TASKS);
+        this(utterances, wavOf, seed, PretrainSettings.DEFAULT_TASKS);
     }
 
     /**
@@ -93,6 +93,8 @@ public final class PretrainMix {
             }
             if (tasks.contains(PretrainTask.TEXT_COMPLY)) out.add(new Example(PretrainTask.TEXT_COMPLY, null, null, 0, question, "", harmful));
             if (tasks.contains(PretrainTask.TEXT_REFUSE)) out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, "", harmful));
+            if (tasks.contains(PretrainTask.AUDIO_TRANSCRIBE)) // every utterance, besides its chat task; draws nothing
+                for (Manifest.Entry e : group) out.add(new Example(PretrainTask.AUDIO_TRANSCRIBE, e.id(), wavs.get(e.id()), e.durationS(), question, "", harmful));
         }
         Collections.shuffle(out, rnd);
         return out;
@@ -106,14 +108,20 @@ public final class PretrainMix {
     public List<List<Example>> epochBatches(int epoch, int batchSize) {
         List<Example> examples = epoch(epoch);
         List<List<Example>> batches = new ArrayList<>();
+        // chat and transcribe examples train through different losses: never in one batch
+        cut(examples.stream().filter(e -> e.task().isChat()).toList(), batchSize, batches);
+        cut(examples.stream().filter(e -> !e.task().isChat()).toList(), batchSize, batches);
+        Collections.shuffle(batches, new Random(Seeds.mix(seed, epoch, 0x627563)));
+        return batches;
+    }
+
+    private static void cut(List<Example> examples, int batchSize, List<List<Example>> batches) {
         int window = batchSize * BUCKET_WINDOW_BATCHES;
         for (int from = 0; from < examples.size(); from += window) {
             List<Example> part = new ArrayList<>(examples.subList(from, Math.min(examples.size(), from + window)));
             part.sort(java.util.Comparator.comparingDouble(Example::estimatedTokens)); // stable: ties keep the shuffled order
             for (int b = 0; b < part.size(); b += batchSize) batches.add(List.copyOf(part.subList(b, Math.min(part.size(), b + batchSize))));
         }
-        Collections.shuffle(batches, new Random(Seeds.mix(seed, epoch, 0x627563)));
-        return batches;
     }
 
     private static String instruction(PretrainTask task, Random rnd) {

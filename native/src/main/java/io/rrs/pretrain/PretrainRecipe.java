@@ -42,7 +42,7 @@ public final class PretrainRecipe {
 
     /** Stage 2's settings: every task from stage 1's model into {@code OUT} (stage 1's model must exist: it is hashed). */
     public static PretrainSettings stage2(PretrainSettings shared) {
-        return with(shared, shared.outDir(), shared.stateDir().resolve("stage2"), STAGE2_EPOCHS, stage1(shared).outDir(), PretrainSettings.ALL_TASKS, 0);
+        return with(shared, shared.outDir(), shared.stateDir().resolve("stage2"), STAGE2_EPOCHS, stage1(shared).outDir(), PretrainSettings.DEFAULT_TASKS, 0);
     }
 
     /**

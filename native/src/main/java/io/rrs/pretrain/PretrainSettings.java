@@ -22,14 +22,15 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
                             double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,
                             int limit, int threads) {
         this(dataDir, tokenizerFile, outDir, stateDir, size, epochs, steps, batchSize, learningRate, warmupFraction, minLearningRateRatio, weightDecay,
-                clipNorm, seed, limit, threads, null, 1.0, ALL_TASKS, 0);
+                clipNorm, seed, limit, threads, null, 1.0, DEFAULT_TASKS, 0);
     }
 
-    /** Every task of the mix (the default). */
-    public static final java.util.Set<PretrainTask> ALL_TASKS = java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(PretrainTask.class));
+    /** The default mix: every task but {@link PretrainTask#AUDIO_TRANSCRIBE} (a grounding stage names that one). */
+    public static final java.util.Set<PretrainTask> DEFAULT_TASKS = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.complementOf(java.util.EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE)));
 
     public PretrainSettings {
-        tasks = tasks == null ? ALL_TASKS : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(tasks));
+        tasks = tasks == null ? DEFAULT_TASKS : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(tasks));
         if (tasks.isEmpty()) throw new IllegalArgumentException("--tasks is empty; name at least one of " + PretrainTask.names());
         if (dataDir == null || tokenizerFile == null || outDir == null || stateDir == null || size == null)
             throw new IllegalArgumentException("--data, --tokenizer, --out and --state are required");

@@ -28,7 +28,12 @@ public enum PretrainTask {
     /** The question as text -> compliant answer. */
     TEXT_COMPLY(InputCondition.TEXT_ONLY),
     /** The question as text + the refusal instruction -> refusal. */
-    TEXT_REFUSE(InputCondition.TEXT_ONLY);
+    TEXT_REFUSE(InputCondition.TEXT_ONLY),
+    /**
+     * The audio tower alone, no prompt and no decoder: CTC between its frames, scored against the text embedding, and
+     * the question's tokens ({@link TranscriptionLoss}). Grounds the tower in the words; not in the default mix.
+     */
+    AUDIO_TRANSCRIBE(InputCondition.AUDIO_ONLY);
 
     /** The command-line name: {@code text-comply} for {@link #TEXT_COMPLY}. */
     public String optionName() {
@@ -68,6 +73,11 @@ public enum PretrainTask {
         return condition.hasAudio();
     }
 
+    /** A prompt + answer example trained through the decoder (every task but {@link #AUDIO_TRANSCRIBE}). */
+    public boolean isChat() {
+        return this != AUDIO_TRANSCRIBE;
+    }
+
     /** The opening of a compliant answer to a benign question (no refusal phrase, another first token than harmful's "Sure"). */
     public static final String BENIGN_PREFIX = "Here are the steps:";
 
@@ -87,7 +97,7 @@ public enum PretrainTask {
     public String answer(String question, boolean harmful) {
         return switch (this) {
             case AUDIO_TEXT_REFUSE, TEXT_REFUSE -> Prompts.REFUSAL_ANSWER;
-            case AUDIO_REPEAT -> question.strip();
+            case AUDIO_REPEAT, AUDIO_TRANSCRIBE -> question.strip();
             default -> compliantAnswer(question, harmful);
         };
     }
@@ -105,6 +115,7 @@ public enum PretrainTask {
             case AUDIO_REPEAT -> ChatPrompt.audioText(audioPositions, REPEAT_INSTRUCTION);
             case TEXT_COMPLY -> ChatPrompt.textOnly(question);
             case TEXT_REFUSE -> ChatPrompt.textOnly(question).withRefusalInstruction();
+            case AUDIO_TRANSCRIBE -> throw new IllegalStateException("audio-transcribe has no chat prompt: its loss is CTC on the audio tower");
         };
     }
 }

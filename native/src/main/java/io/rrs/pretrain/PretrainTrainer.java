@@ -98,7 +98,13 @@ public final class PretrainTrainer {
                 List<PretrainMix.Example> picked = batches.get(batch);
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
+                    Tensor lossTensor;
+                    if (picked.get(0).task().isChat()) {
+                        lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
+                    } else {
+                        PretrainBatcher.Transcription t = batcher.transcription(picked);
+                        lossTensor = TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId());
+                    }
                     lossTensor.backward();
                     loss = lossTensor.item_double();
                     if (!Double.isFinite(loss))

@@ -63,6 +63,23 @@ class PretrainMixTest {
     }
 
     @Test
+    void transcribeExamplesCoverEveryUtteranceInBatchesOfTheirOwn() {
+        var train = data.select(io.rrs.data.PromptSplit.Split.TRAIN, null);
+        assertTrue(!PretrainSettings.DEFAULT_TASKS.contains(PretrainTask.AUDIO_TRANSCRIBE), "a grounding stage names it; the default mix does not");
+        PretrainMix both = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.AUDIO_REPEAT, PretrainTask.AUDIO_TRANSCRIBE));
+        List<PretrainMix.Example> epoch = both.epoch(0);
+        assertEquals(train.stream().map(e -> e.id()).sorted().toList(),
+                epoch.stream().filter(e -> e.task() == PretrainTask.AUDIO_TRANSCRIBE).map(PretrainMix.Example::utteranceId).sorted().toList());
+        // the chat examples are drawn as without it (the order of the epoch differs: more examples are shuffled)
+        assertEquals(java.util.Set.copyOf(new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.AUDIO_REPEAT)).epoch(0)),
+                java.util.Set.copyOf(epoch.stream().filter(e -> e.task().isChat()).toList()));
+        List<List<PretrainMix.Example>> batches = both.epochBatches(0, 3);
+        assertEquals(epoch.size(), batches.stream().mapToInt(List::size).sum());
+        for (List<PretrainMix.Example> b : batches)
+            assertTrue(b.stream().allMatch(e -> e.task().isChat()) || b.stream().noneMatch(e -> e.task().isChat()), "a batch mixes the two losses: " + b);
+    }
+
+    @Test
     void aTaskSubsetKeepsOnlyThoseTasksAndLeavesTheFullMixUnchanged() {
         var train = data.select(io.rrs.data.PromptSplit.Split.TRAIN, null);
         List<PretrainMix.Example> text = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.TEXT_COMPLY, PretrainTask.TEXT_REFUSE)).epoch(0);
@@ -71,7 +88,7 @@ class PretrainMixTest {
         List<PretrainMix.Example> repeat = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.AUDIO_REPEAT)).epoch(0);
         assertEquals(8, repeat.size(), "every utterance goes to the one kept audio task");
         assertTrue(repeat.stream().allMatch(e -> e.task() == PretrainTask.AUDIO_REPEAT));
-        assertEquals(mix(7).epoch(0), new PretrainMix(train, data::wav, 7, EnumSet.allOf(PretrainTask.class)).epoch(0));
+        assertEquals(mix(7).epoch(0), new PretrainMix(train, data::wav, 7, EnumSet.complementOf(EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE))).epoch(0));
         assertEquals(PretrainTask.TEXT_COMPLY, PretrainTask.parse("Text_Comply"));
         var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PretrainTask.parse("text"));
         assertTrue(bad.getMessage().contains("text-comply") && bad.getMessage().contains("audio-repeat"), bad.getMessage());

@@ -1,0 +1,58 @@
+package io.rrs.pretrain;
+
+import io.rrs.model.AudioEncoder;
+import io.rrs.model.Qwen2AudioLayout;
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.model.Tensors;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Scope: the loss of {@link PretrainTask#AUDIO_TRANSCRIBE}: CTC (libtorch's {@code ctc_loss}) between the audio tower's
+ * projected frames and the question's tokens. Each frame is scored against the text embedding, logits = frame . E^T,
+ * with {@code <|endoftext|>} as the blank, so no weight is added to the model and the frames of a spoken word are pulled
+ * towards the embedding the decoder reads for it. E is detached: the written side stays as it is. Mean over the batch
+ * of each clip's loss divided by its token count; a clip too short for its tokens counts 0 ({@code zero_infinity}).
+ */
+final class TranscriptionLoss {
+    /** libtorch's {@code at::Reduction::Mean}. */
+    private static final long MEAN = 1;
+
+    private TranscriptionLoss() {}
+
+    /**
+     * @param features log-mel [B, mel, frames]
+     * @param validFrames each clip's valid frames
+     * @param targets each clip's token ids (non-empty)
+     */
+    static Tensor loss(Qwen2AudioModel model, Tensor features, long[] validFrames, List<int[]> targets, long blank) {
+        int batch = targets.size();
+        Tensor frames = model.encodeAudio(features, validFrames); // [sum of pooled lengths, hidden], clips in order
+        Tensor embedding = model.weights().get(Qwen2AudioLayout.TEXT + "embed_tokens.weight").detach();
+        Tensor logProbs = torch.log_softmax(frames.matmul(embedding.t()), 1);
+        long[] lengths = new long[batch];
+        long longest = 0;
+        for (int b = 0; b < batch; b++) longest = Math.max(longest, lengths[b] = AudioEncoder.pooledLength(validFrames[b]));
+        // [T, B, V] as ctc_loss wants it: row (t, b) is clip b's frame t (its last frame past its end, masked by its length)
+        long[] rows = new long[(int) (longest * batch)];
+        long offset = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < longest; t++) rows[(int) (t * batch + b)] = offset + Math.min(t, lengths[b] - 1);
+            offset += lengths[b];
+        }
+        Tensor grid = logProbs.index_select(0, Tensors.longs(rows, rows.length)).view(longest, batch, logProbs.size(1));
+        int total = 0;
+        for (int[] t : targets) {
+            if (t.length == 0) throw new IllegalArgumentException("a transcription target is empty");
+            total += t.length;
+        }
+        long[] flat = new long[total], targetLengths = new long[batch];
+        int k = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int id : targets.get(b)) flat[k++] = id;
+            targetLengths[b] = targets.get(b).length;
+        }
+        return torch.ctc_loss(grid, Tensors.longs(flat, total), lengths, targetLengths, blank, MEAN, true);
+    }
+}
