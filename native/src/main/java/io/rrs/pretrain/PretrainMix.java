@@ -16,7 +16,8 @@ import java.util.Random;
  * four utterances, as the built dataset does: 2 voices x 2 rates), plus both text tasks. So the six tasks
  * appear about equally often: compliant 3/6, refusal 2/6, repeat 1/6; all three input conditions.
  * Instructions are drawn per example from the pool of ten plus the evaluation prompt (and, for
- * refusals, "none": audio + the refusal instruction alone).
+ * refusals, "none": audio + the refusal instruction alone). With {@link PretrainTask#AUDIO_TRANSCRIBE} selected, every
+ * utterance also gives one transcribe example, batched apart from the chat examples (another loss).
  */
 public final class PretrainMix {
     /** One training example: the task, the utterance (null for text tasks) and its length, the question, the instruction, its class. */
