@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.train.CommandRun;
 import io.rrs.train.Progress;
 import io.rrs.train.RunFiles;
 import java.io.IOException;
@@ -55,20 +56,9 @@ class PretrainRecipeTest {
 
     @Test
     void stageOptionsAreRefusedUnlessTheRecipeIsSingle() {
-        CommandLine cli = new CommandLine(new PretrainCommand());
-        java.io.StringWriter err = new java.io.StringWriter();
-        cli.setErr(new java.io.PrintWriter(err));
-        java.io.PrintStream saved = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true));
-        int code;
-        try {
-            code = cli.execute("--epochs", "3", "--state", tmp.resolve("s").toString(), "--out", tmp.resolve("o").toString());
-        } finally {
-            System.setErr(saved);
-        }
-        assertEquals(1, code);
-        assertTrue(captured.toString().contains("--epochs define a single run") && captured.toString().contains("--recipe single"), captured.toString());
+        CommandRun run = CommandRun.rrs("pretrain", "--epochs", "3", "--state", tmp.resolve("s").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains("--epochs define a single run") && run.err().contains("--recipe single"), run.err());
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** One {@code rrs} command line run in this JVM, with its exit code and what it printed (for the command tests). */
-record CommandRun(int code, String out, String err) {
-    static CommandRun rrs(String... args) {
+public record CommandRun(int code, String out, String err) {
+    public static CommandRun rrs(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
