@@ -42,7 +42,12 @@ public final class PretrainRecipe {
 
     /** Stage 2's settings: every task from stage 1's model into {@code OUT} (stage 1's model must exist: it is hashed). */
     public static PretrainSettings stage2(PretrainSettings shared) {
-        return with(shared, shared.outDir(), shared.stateDir().resolve("stage2"), STAGE2_EPOCHS, stage1(shared).outDir(), PretrainSettings.DEFAULT_TASKS, 0);
+        return with(shared, shared.outDir(), stage2State(shared), STAGE2_EPOCHS, stage1(shared).outDir(), PretrainSettings.DEFAULT_TASKS, 0);
+    }
+
+    /** Stage 2's state folder, known before stage 1's model exists (its settings are not). */
+    private static Path stage2State(PretrainSettings shared) {
+        return shared.stateDir().resolve("stage2");
     }
 
     /**
@@ -52,14 +57,12 @@ public final class PretrainRecipe {
     public static PretrainTrainer.Result run(PretrainSettings shared, boolean resume, Progress progress, PretrainTrainer.StepListener steps,
                                              StageListener stages) throws IOException {
         PretrainSettings one = stage1(shared);
-        Path twoState = shared.stateDir().resolve("stage2");
-        if (!resume && (PretrainFiles.latest(one.stateDir()) != null || PretrainFiles.latest(twoState) != null))
+        boolean oneStarted = PretrainFiles.latest(one.stateDir()) != null, twoStarted = PretrainFiles.latest(stage2State(shared)) != null;
+        if (!resume && (oneStarted || twoStarted))
             throw new IOException(shared.stateDir() + " already holds a state of this recipe; continue it with --resume, or pass a new --state DIR");
-        boolean oneStarted = PretrainFiles.latest(one.stateDir()) != null;
         stages.starting(1, one, oneStarted);
         PretrainTrainer.train(one, oneStarted, progress, steps);
         PretrainSettings two = stage2(shared);
-        boolean twoStarted = PretrainFiles.latest(two.stateDir()) != null;
         stages.starting(2, two, twoStarted);
         PretrainTrainer.Result result = PretrainTrainer.train(two, twoStarted, progress, steps);
         Files.copy(one.outDir().resolve(PretrainFiles.MANIFEST), two.outDir().resolve(STAGE1_RECORD), StandardCopyOption.REPLACE_EXISTING);
