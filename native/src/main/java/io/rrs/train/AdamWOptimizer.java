@@ -17,6 +17,11 @@ import org.bytedeco.pytorch.global.torch;
  * saved and restored bit for bit for an exact resume, and the JavaCPP preset's per-parameter state
  * is keyed by tensor implementation pointers, awkward to save. LoraAdamWTest checks equality with
  * the preset's AdamW step by step.
+ * <p>A parameter's gradient is undefined until a backward first reaches it; from then on {@link #zeroGradients()}
+ * keeps it defined, so the parameter is updated (decay, moments) every step, with a zero gradient when a step gives
+ * it none. Which parameters hold a gradient is therefore part of the state ({@value #GRAD_DEFINED}): a resumed run
+ * must update the same parameters as the uninterrupted one (it matters when batches reach different parameters,
+ * e.g. pretraining's audio-tower-only transcription batches between chat batches).
  */
 public final class AdamWOptimizer {
     private final AdamWConfig config;
@@ -24,6 +29,9 @@ public final class AdamWOptimizer {
     private final Map<String, Tensor> expAvg = new LinkedHashMap<>();
     private final Map<String, Tensor> expAvgSq = new LinkedHashMap<>();
     private long step;
+
+    /** State key of one flag per parameter (in order, 1 = holds a gradient), beside the moments. */
+    public static final String GRAD_DEFINED = "grad_defined";
 
     public AdamWOptimizer(Map<String, Tensor> parameters, AdamWConfig config) {
         this.config = config;
@@ -104,27 +112,48 @@ public final class AdamWOptimizer {
         }
     }
 
-    /** The moments by {@code <parameter>.exp_avg} / {@code .exp_avg_sq}, for a checkpoint. */
+    /** The moments by {@code <parameter>.exp_avg} / {@code .exp_avg_sq}, and the {@value #GRAD_DEFINED} flags, for a checkpoint. */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String name : parameters.keySet()) {
+        float[] flags = new float[parameters.size()];
+        int i = 0;
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            String name = e.getKey();
             out.put(name + ".exp_avg", expAvg.get(name));
             out.put(name + ".exp_avg_sq", expAvgSq.get(name));
+            flags[i++] = e.getValue().grad().defined() ? 1 : 0;
         }
+        out.put(GRAD_DEFINED, Tensors.floats(flags, flags.length)); // written at once by the caller: no need to outlive its scope
         return out;
     }
 
-    /** Restores moments and the step count written by {@link #state()} and {@link #steps()}. */
+    /**
+     * Restores moments, the step count and which parameters hold a gradient, written by {@link #state()} and
+     * {@link #steps()}. A state without the flags (written before they were saved) counts a parameter as holding
+     * one when its second moment is not all zero (exact unless a gradient once reached it and then none for
+     * ~2000 steps, when the moment underflows).
+     */
     public void load(Map<String, Tensor> state, long steps, String source) {
         if (steps < 0) throw new IllegalArgumentException(source + ": optimiser step count " + steps + " is negative");
+        Tensor flagTensor = state.get(GRAD_DEFINED);
+        int expected = 2 * parameters.size() + (flagTensor != null ? 1 : 0);
+        if (state.size() != expected)
+            throw new IllegalArgumentException(source + " holds " + state.size() + " optimiser tensors, expected " + expected);
+        float[] flags = flagTensor == null ? null : Tensors.toFloats(flagTensor);
+        if (flags != null && flags.length != parameters.size())
+            throw new IllegalArgumentException(source + ": " + GRAD_DEFINED + " has " + flags.length + " flags, expected " + parameters.size());
         try (NoGradGuard g = new NoGradGuard()) {
-            for (String name : parameters.keySet()) {
+            int i = 0;
+            for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+                String name = e.getKey();
                 copyInto(expAvg.get(name), state.get(name + ".exp_avg"), name + ".exp_avg", source);
                 copyInto(expAvgSq.get(name), state.get(name + ".exp_avg_sq"), name + ".exp_avg_sq", source);
+                boolean holdsGradient = flags != null ? flags[i] != 0 : expAvgSq.get(name).ne(Tensors.scalar(0)).any().item_bool();
+                Tensor p = e.getValue();
+                if (holdsGradient && !p.grad().defined()) p.mutable_grad().put(torch.zeros_like(p.detach()));
+                i++;
             }
         }
-        if (state.size() != 2 * parameters.size())
-            throw new IllegalArgumentException(source + " holds " + state.size() + " optimiser tensors, expected " + 2 * parameters.size());
         this.step = steps;
     }
 

@@ -87,4 +87,48 @@ class LoraAdamWTest {
             assertThrows(IllegalArgumentException.class, () -> new AdamWConfig(0, 0.9, 0.98, 1e-8, 0.001, 1));
         }
     }
+
+    /**
+     * A parameter a step gives no gradient keeps being updated once it held one (its gradient is zeroed, not undefined);
+     * a resume must do the same. Without the saved flags the resumed copy would skip {@code a} at step 2.
+     */
+    @Test
+    void resumeUpdatesTheParametersThatHeldAGradientWithOrWithoutTheSavedFlags() {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(5);
+            Tensor initA = torch.randn(4), initB = torch.randn(3);
+            AdamWConfig config = new AdamWConfig(1e-2, 0.9, 0.98, 1e-8, 0.01, 0);
+            Map<String, Tensor> whole = params(initA, initB);
+            AdamWOptimizer wholeOpt = new AdamWOptimizer(whole, config);
+            whole.get("a").mul(whole.get("a")).sum().backward(); // step 1 reaches a only
+            wholeOpt.step();
+            Map<String, Tensor> saved = new LinkedHashMap<>();
+            wholeOpt.state().forEach((k, v) -> saved.put(k, v.clone()));
+            Tensor aAfter1 = whole.get("a").detach().clone(), bAfter1 = whole.get("b").detach().clone();
+            assertEquals(5, saved.size(), "two moments per parameter and the flags: " + saved.keySet());
+            whole.get("b").mul(whole.get("b")).sum().backward(); // step 2 reaches b only
+            wholeOpt.step();
+            assertTrue(whole.get("a").detach().sub(aAfter1).abs().max().item_double() > 1e-4, "a moved at step 2 on its momentum");
+
+            for (boolean withFlags : new boolean[] {true, false}) {
+                Map<String, Tensor> resumed = params(aAfter1, bAfter1);
+                AdamWOptimizer resumedOpt = new AdamWOptimizer(resumed, config);
+                Map<String, Tensor> state = new LinkedHashMap<>(saved);
+                if (!withFlags) state.remove(AdamWOptimizer.GRAD_DEFINED);
+                resumedOpt.load(state, 1, "test state");
+                resumed.get("b").mul(resumed.get("b")).sum().backward();
+                resumedOpt.step();
+                for (String name : whole.keySet())
+                    assertEquals(0.0, resumed.get(name).detach().sub(whole.get(name).detach()).abs().max().item_double(), 0.0,
+                            name + (withFlags ? " with" : " without") + " the flags");
+            }
+        }
+    }
+
+    private static Map<String, Tensor> params(Tensor a, Tensor b) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("a", a.clone().set_requires_grad(true));
+        params.put("b", b.clone().set_requires_grad(true));
+        return params;
+    }
 }
