@@ -22,10 +22,18 @@ import picocli.CommandLine.Option;
                 + "With no options it runs the committed model's two-stage recipe (--recipe demo, ~1 h on 2 cores). "
                 + "Set OPENBLAS_NUM_THREADS to --threads.")
 public final class PretrainCommand implements Callable<Integer> {
-    /** What one run trains: the committed model's stages, or one stage from the options. */
-    enum Recipe { demo, single }
+    /** What one run trains: the committed model's stages, the stages of a model that hears its training clips, or one stage from the options. */
+    enum Recipe {
+        demo(PretrainRecipe.DEMO), hearing(PretrainRecipe.HEARING), single(null);
 
-    /** The options that define a single stage; the demo recipe fixes them per stage. */
+        final PretrainRecipe stages;
+
+        Recipe(PretrainRecipe stages) {
+            this.stages = stages;
+        }
+    }
+
+    /** The options that define a single stage; a recipe fixes them per stage. */
     static final String STAGE_OPTIONS_TEXT = "--epochs, --stop-after, --steps, --init, --first-token-weight, --tasks";
     static final List<String> STAGE_OPTIONS = List.of(STAGE_OPTIONS_TEXT.split(", "));
 
@@ -34,7 +42,9 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--recipe", defaultValue = "demo", paramLabel = "NAME",
             description = "demo: the committed model's two stages (1: the written questions, 10 of 15 epochs; 2: every task from there, "
-                    + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); single: one run from the options "
+                    + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); hearing: demo's stage 1, then the audio tower "
+                    + "learns to transcribe its clips (18 epochs of audio-transcribe at 2x --lr), then every task including audio-transcribe "
+                    + "for 3 and then 5 more epochs (~2.5 h on 2 cores; the model hears its training clips); single: one run from the options "
                     + STAGE_OPTIONS_TEXT + "; default: ${DEFAULT-VALUE}.")
     Recipe recipe;
 
@@ -113,7 +123,7 @@ public final class PretrainCommand implements Callable<Integer> {
         return io.rrs.cli.RepoPaths.resolve(p);
     }
 
-    /** The settings of a single run from the options (with --recipe demo: the settings both stages share). */
+    /** The settings of a single run from the options (with a recipe: the settings its stages share). */
     PretrainSettings settings() throws IOException {
         Path tokenizerFile = resolve(tokenizer);
         ChatTemplate template = new ChatTemplate(TextTokenizer.open(tokenizerFile));
@@ -126,10 +136,10 @@ public final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            if (recipe == Recipe.demo) {
+            if (recipe != Recipe.single) {
                 List<String> given = STAGE_OPTIONS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
                 if (!given.isEmpty())
-                    throw new IllegalArgumentException(String.join(", ", given) + " define a single run, while --recipe demo (the default) fixes "
+                    throw new IllegalArgumentException(String.join(", ", given) + " define a single run, while --recipe " + recipe + " fixes "
                             + "them per stage; add --recipe single to train one stage from the options");
             }
             PretrainSettings settings = settings();
@@ -147,11 +157,13 @@ public final class PretrainCommand implements Callable<Integer> {
             };
             PretrainTrainer.Result r;
             try (PretrainProgress bar = new PretrainProgress()) {
-                if (recipe == Recipe.demo) {
-                    r = PretrainRecipe.run(settings, resume, bar, epochReport, (stage, s, resuming) -> {
-                        bar.nextStage("stage " + stage + "/2");
-                        System.err.printf("stage %d of 2%s: %s, %d epochs%s, into %s%n", stage, resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()),
-                                s.epochs(), s.stopAfterEpochs() > 0 ? " (stopping after " + s.stopAfterEpochs() + ")" : "", s.outDir());
+                if (recipe != Recipe.single) {
+                    int count = recipe.stages.stages().size();
+                    r = recipe.stages.run(settings, resume, bar, epochReport, (index, stage, s, resuming) -> {
+                        bar.nextStage("stage " + (index + 1) + "/" + count);
+                        System.err.printf("stage %d of %d (%s)%s: %s, %d epochs%s, lr %s, into %s%n", index + 1, count, stage.name(),
+                                resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()), s.epochs(),
+                                s.stopAfterEpochs() > 0 ? " (stopping after " + s.stopAfterEpochs() + ")" : "", s.learningRate(), s.outDir());
                     });
                 } else {
                     r = PretrainTrainer.train(settings, resume, bar, epochReport);

@@ -6,71 +6,115 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Scope: the committed demo base model's two-stage recipe (docs/pretrain.md) as one resumable run, so that
- * {@code rrs pretrain} with no options rebuilds {@code models/demo-base}. Stage 1 trains the written questions
- * alone (10 epochs of a 15-epoch schedule, decision token weighted 10x) into {@code STATE/stage1/model}; stage 2
- * starts from it and trains every task for 5 epochs (decision token 10x) into {@code OUT}, whose folder then also
- * holds stage 1's record ({@value #STAGE1_RECORD}). Everything else (data, size, batch, learning-rate schedule,
- * seed, limit, threads) comes from the shared settings. Why two stages: trained on every task from a random start
- * the model never learned which questions are harmful (docs/pretrain.md, "What it learns").
+ * Scope: a multi-stage pretraining recipe as one resumable run (docs/pretrain.md). Each stage is one
+ * {@link PretrainTrainer} run; stage k > 1 starts from stage k-1's model. A stage before the last writes its model to
+ * {@code STATE/<name>/model} and its state to {@code STATE/<name>/state}; the last writes {@code OUT} with its state in
+ * {@code STATE/<name>}, and {@code OUT} then also holds every earlier stage's record as {@code <name>-pretrain.json}.
+ * Everything a stage does not fix (data, size, batch, schedule shape, seed, limit, threads) comes from the shared
+ * settings; a stage's learning rate is the shared one times its {@code lrScale}.
+ * <ul>
+ *   <li>{@link #DEMO}: the committed model. Stage 1 the written questions alone (10 of a 15-epoch schedule), stage 2
+ *   every default task from there (5 epochs), the decision token weighted 10x in both. Why two stages: trained on
+ *   every task from a random start the model never learned which questions are harmful.</li>
+ *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
+ *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
+ *   then 5 more from there). It makes the model hear its training clips (docs/pretrain.md, "A model that hears its
+ *   training clips"); ~2.5 h on 2 cores.</li>
+ * </ul>
  */
-public final class PretrainRecipe {
-    /** Stage 1: the text tasks only. */
-    public static final Set<PretrainTask> STAGE1_TASKS = Set.copyOf(EnumSet.of(PretrainTask.TEXT_COMPLY, PretrainTask.TEXT_REFUSE));
-    public static final int STAGE1_EPOCHS = 15, STAGE1_STOP_AFTER = 10, STAGE2_EPOCHS = 5;
-    /** Weight of the first answer token (the comply/refuse decision and the harmful/benign opening) in both stages. */
-    public static final double FIRST_TOKEN_WEIGHT = 10;
-    /** Stage 1's {@code pretrain.json}, copied into the model folder beside stage 2's. */
-    public static final String STAGE1_RECORD = "stage1-pretrain.json";
+public record PretrainRecipe(String name, List<Stage> stages) {
+    /** One stage: which tasks, how many epochs (of a schedule spanning {@code epochs}), the first-token weight, the lr factor. */
+    public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale) {
+        public Stage {
+            tasks = Set.copyOf(tasks);
+            if (name.isBlank() || name.contains("/")) throw new IllegalArgumentException("stage name '" + name + "' must be a plain folder name");
+            if (!(lrScale > 0)) throw new IllegalArgumentException("stage " + name + ": lrScale " + lrScale + " must be > 0");
+        }
+    }
 
-    /** Reports which stage starts (the command prints it). */
+    public PretrainRecipe {
+        stages = List.copyOf(stages);
+        if (stages.isEmpty()) throw new IllegalArgumentException("recipe " + name + " has no stage");
+        if (stages.stream().map(Stage::name).distinct().count() != stages.size())
+            throw new IllegalArgumentException("recipe " + name + " names a stage twice");
+    }
+
+    /** Weight of the first answer token (the comply/refuse decision and the harmful/benign opening) in the chat stages. */
+    public static final double FIRST_TOKEN_WEIGHT = 10;
+    private static final Set<PretrainTask> TEXT = EnumSet.of(PretrainTask.TEXT_COMPLY, PretrainTask.TEXT_REFUSE);
+    private static final Set<PretrainTask> EVERY_TASK = EnumSet.allOf(PretrainTask.class);
+    private static final Stage WRITTEN = new Stage("stage1", TEXT, 15, 10, FIRST_TOKEN_WEIGHT, 1);
+
+    public static final PretrainRecipe DEMO = new PretrainRecipe("demo", List.of(
+            WRITTEN,
+            new Stage("stage2", PretrainSettings.DEFAULT_TASKS, 5, 0, FIRST_TOKEN_WEIGHT, 1)));
+
+    public static final PretrainRecipe HEARING = new PretrainRecipe("hearing", List.of(
+            WRITTEN,
+            new Stage("ground", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), 18, 0, 1, 2),
+            new Stage("mix", EVERY_TASK, 3, 0, FIRST_TOKEN_WEIGHT, 1),
+            new Stage("mix-more", EVERY_TASK, 5, 0, FIRST_TOKEN_WEIGHT, 1)));
+
+    /** Reports which stage starts (the command prints it); {@code index} is 0-based. */
     @FunctionalInterface
     public interface StageListener {
-        void starting(int stage, PretrainSettings settings, boolean resuming);
+        void starting(int index, Stage stage, PretrainSettings settings, boolean resuming);
     }
 
-    private PretrainRecipe() {}
-
-    /** Stage 1's settings: {@code shared}'s, with the stage's tasks and schedule, written under {@code STATE/stage1/}. */
-    public static PretrainSettings stage1(PretrainSettings shared) {
-        Path dir = shared.stateDir().resolve("stage1");
-        return with(shared, dir.resolve("model"), dir.resolve("state"), STAGE1_EPOCHS, null, STAGE1_TASKS, STAGE1_STOP_AFTER);
+    /** The record an earlier stage leaves in the final model folder. */
+    public static String recordName(Stage stage) {
+        return stage.name() + "-" + PretrainFiles.MANIFEST;
     }
 
-    /** Stage 2's settings: every task from stage 1's model into {@code OUT} (stage 1's model must exist: it is hashed). */
-    public static PretrainSettings stage2(PretrainSettings shared) {
-        return with(shared, shared.outDir(), stage2State(shared), STAGE2_EPOCHS, stage1(shared).outDir(), PretrainSettings.DEFAULT_TASKS, 0);
+    private boolean isLast(int index) {
+        return index == stages.size() - 1;
     }
 
-    /** Stage 2's state folder, known before stage 1's model exists (its settings are not). */
-    private static Path stage2State(PretrainSettings shared) {
-        return shared.stateDir().resolve("stage2");
+    /** Where stage {@code index} keeps its resumable state (known before the earlier stages have run). */
+    public Path stateDir(PretrainSettings shared, int index) {
+        Path dir = shared.stateDir().resolve(stages.get(index).name());
+        return isLast(index) ? dir : dir.resolve("state");
+    }
+
+    /** Where stage {@code index} writes its model. */
+    public Path modelDir(PretrainSettings shared, int index) {
+        return isLast(index) ? shared.outDir() : shared.stateDir().resolve(stages.get(index).name()).resolve("model");
+    }
+
+    /** Stage {@code index}'s settings; for a stage after the first, the previous stage's model must exist (it is hashed). */
+    public PretrainSettings settings(PretrainSettings shared, int index) {
+        Stage st = stages.get(index);
+        PretrainSettings s = shared;
+        return new PretrainSettings(s.dataDir(), s.tokenizerFile(), modelDir(shared, index), stateDir(shared, index), s.size(), st.epochs(), 0,
+                s.batchSize(), s.learningRate() * st.lrScale(), s.warmupFraction(), s.minLearningRateRatio(), s.weightDecay(), s.clipNorm(), s.seed(),
+                s.limit(), s.threads(), index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter());
     }
 
     /**
-     * Runs both stages. With {@code resume}, a stage that has a state continues from it (a finished stage is then a
-     * no-op) and one without starts; without it, any earlier state is refused. Returns stage 2's result.
+     * Runs every stage. With {@code resume}, a stage that has a state continues from it (a finished stage is then a
+     * no-op that rewrites its model) and one without starts; without it, any earlier state is refused. Returns the
+     * last stage's result.
      */
-    public static PretrainTrainer.Result run(PretrainSettings shared, boolean resume, Progress progress, PretrainTrainer.StepListener steps,
-                                             StageListener stages) throws IOException {
-        PretrainSettings one = stage1(shared);
-        boolean oneStarted = PretrainFiles.latest(one.stateDir()) != null, twoStarted = PretrainFiles.latest(stage2State(shared)) != null;
-        if (!resume && (oneStarted || twoStarted))
-            throw new IOException(shared.stateDir() + " already holds a state of this recipe; continue it with --resume, or pass a new --state DIR");
-        stages.starting(1, one, oneStarted);
-        PretrainTrainer.train(one, oneStarted, progress, steps);
-        PretrainSettings two = stage2(shared);
-        stages.starting(2, two, twoStarted);
-        PretrainTrainer.Result result = PretrainTrainer.train(two, twoStarted, progress, steps);
-        Files.copy(one.outDir().resolve(PretrainFiles.MANIFEST), two.outDir().resolve(STAGE1_RECORD), StandardCopyOption.REPLACE_EXISTING);
+    public PretrainTrainer.Result run(PretrainSettings shared, boolean resume, Progress progress, PretrainTrainer.StepListener steps,
+                                      StageListener listener) throws IOException {
+        boolean[] started = new boolean[stages.size()];
+        for (int i = 0; i < stages.size(); i++) started[i] = PretrainFiles.latest(stateDir(shared, i)) != null;
+        if (!resume)
+            for (boolean s : started)
+                if (s) throw new IOException(shared.stateDir() + " already holds a state of recipe " + name + "; continue it with --resume, or pass a new --state DIR");
+        PretrainTrainer.Result result = null;
+        for (int i = 0; i < stages.size(); i++) {
+            PretrainSettings settings = settings(shared, i);
+            listener.starting(i, stages.get(i), settings, started[i]);
+            result = PretrainTrainer.train(settings, started[i], progress, steps);
+        }
+        for (int i = 0; i < stages.size() - 1; i++)
+            Files.copy(modelDir(shared, i).resolve(PretrainFiles.MANIFEST), shared.outDir().resolve(recordName(stages.get(i))),
+                    StandardCopyOption.REPLACE_EXISTING);
         return result;
-    }
-
-    private static PretrainSettings with(PretrainSettings s, Path out, Path state, int epochs, Path init, Set<PretrainTask> tasks, int stopAfter) {
-        return new PretrainSettings(s.dataDir(), s.tokenizerFile(), out, state, s.size(), epochs, 0, s.batchSize(), s.learningRate(), s.warmupFraction(),
-                s.minLearningRateRatio(), s.weightDecay(), s.clipNorm(), s.seed(), s.limit(), s.threads(), init, FIRST_TOKEN_WEIGHT, tasks, stopAfter);
     }
 }

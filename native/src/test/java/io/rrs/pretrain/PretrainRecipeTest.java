@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The demo recipe ({@code rrs pretrain} with no options): its stages are the settings recorded with the committed
- * model, and on the four-text fixture it runs both stages, hands stage 1's model to stage 2, and a kill in either
- * stage followed by {@code --resume} gives the uninterrupted run's bytes.
+ * The recipes: the demo's stages ({@code rrs pretrain} with no options) are the settings recorded with the committed
+ * model; on the four-text fixture each recipe runs its stages, hands each stage's model to the next by hash, and a kill
+ * in any stage followed by {@code --resume} gives the uninterrupted run's bytes.
  */
 class PretrainRecipeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,14 +38,16 @@ class PretrainRecipeTest {
         PretrainSettings shared = command.settings();
         Path committed = PretrainFixtures.repoRoot().resolve("models/demo-base");
 
-        PretrainSettings one = PretrainRecipe.stage1(shared);
-        JsonNode oneRecord = JSON.readTree(committed.resolve(PretrainRecipe.STAGE1_RECORD).toFile());
+        PretrainRecipe demo = PretrainRecipe.DEMO;
+        assertEquals(2, demo.stages().size());
+        PretrainSettings one = demo.settings(shared, 0);
+        JsonNode oneRecord = JSON.readTree(committed.resolve(PretrainRecipe.recordName(demo.stages().get(0))).toFile());
         assertEquals(oneRecord.get("settings").toString(), PretrainFiles.settingsJson(one).toString()); // as text: a long and an int node differ
 
         // stage 2 hashes stage 1's model: stand one in, and compare the rest of the settings
         Files.createDirectories(one.outDir());
         Files.writeString(one.outDir().resolve("model.safetensors"), "stand-in");
-        ObjectNode two = PretrainFiles.settingsJson(PretrainRecipe.stage2(shared));
+        ObjectNode two = PretrainFiles.settingsJson(demo.settings(shared, 1));
         JsonNode twoRecord = JSON.readTree(committed.resolve(PretrainFiles.MANIFEST).toFile()).get("settings");
         assertEquals(RunFiles.sha256(one.outDir().resolve("model.safetensors")), two.remove("init_model_sha256").asText());
         ObjectNode recorded = twoRecord.deepCopy();
@@ -61,33 +63,52 @@ class PretrainRecipeTest {
         assertTrue(run.err().contains("--epochs define a single run") && run.err().contains("--recipe single"), run.err());
     }
 
+    /** Kills, as (stage index, step within the stage), each after the stage wrote a state (one per epoch). */
     @Test
-    void runsBothStagesAndResumesAKillInEitherToTheSameBytes() throws Exception {
-        Path data = PretrainFixtures.dataset(tmp.resolve("data"));
-        PretrainSettings whole = PretrainFixtures.settings(data, tmp.resolve("whole"), 0, 5);
-        List<Integer> stagesSeen = new ArrayList<>();
-        PretrainTrainer.Result r = PretrainRecipe.run(whole, false, Progress.none(), (s, l) -> {}, (stage, s, resuming) -> stagesSeen.add(stage));
-        assertEquals(List.of(1, 2), stagesSeen);
-        assertEquals(20, r.steps(), "stage 2: 16 examples in batches of 4, 5 epochs");
-        Path one = PretrainRecipe.stage1(whole).outDir();
-        assertEquals(20, JSON.readTree(one.resolve(PretrainFiles.MANIFEST).toFile()).get("step").asInt(), "stage 1: 8 examples in batches of 4, 10 epochs");
-        assertEquals(RunFiles.sha256(one.resolve("model.safetensors")),
-                JSON.readTree(whole.outDir().resolve(PretrainFiles.MANIFEST).toFile()).at("/settings/init_model_sha256").asText());
-        assertArrayEquals(Files.readAllBytes(one.resolve(PretrainFiles.MANIFEST)), Files.readAllBytes(whole.outDir().resolve(PretrainRecipe.STAGE1_RECORD)));
+    void demoRunsBothStagesAndResumesAKillInEitherToTheSameBytes() throws Exception {
+        runsEveryStageAndResumes(PretrainRecipe.DEMO, List.of(20, 20), new int[][] {{0, 5}, {1, 6}});
+    }
 
-        for (int[] kill : new int[][] {{1, 5}, {2, 6}}) {
-            PretrainSettings s = PretrainFixtures.settings(data, tmp.resolve("killed-" + kill[0]), 0, 5);
-            int[] stage = {0};
+    @Test
+    void hearingRunsFourStagesAndResumesAKillInTheGroundingOrTheLastToTheSameBytes() throws Exception {
+        // grounding: 8 clips (one example each) in batches of 4, 18 epochs; the mixes: 16 chat + 8 transcribe examples a pass
+        runsEveryStageAndResumes(PretrainRecipe.HEARING, List.of(20, 36, 18, 30), new int[][] {{1, 7}, {3, 8}});
+    }
+
+    private void runsEveryStageAndResumes(PretrainRecipe recipe, List<Integer> stepsPerStage, int[][] kills) throws Exception {
+        Path data = PretrainFixtures.dataset(tmp.resolve("data"));
+        PretrainSettings whole = PretrainFixtures.settings(data, tmp.resolve(recipe.name() + "-whole"), 0, 5);
+        List<Integer> stagesSeen = new ArrayList<>();
+        PretrainTrainer.Result r = recipe.run(whole, false, Progress.none(), (s, l) -> {}, (i, stage, s, resuming) -> stagesSeen.add(i));
+        int last = recipe.stages().size() - 1;
+        assertEquals(java.util.stream.IntStream.rangeClosed(0, last).boxed().toList(), stagesSeen);
+        assertEquals((long) stepsPerStage.get(last), r.steps());
+        for (int i = 0; i < last; i++) {
+            Path model = recipe.modelDir(whole, i);
+            assertEquals((int) stepsPerStage.get(i), JSON.readTree(model.resolve(PretrainFiles.MANIFEST).toFile()).get("step").asInt(), "stage " + i);
+            assertEquals(RunFiles.sha256(model.resolve("model.safetensors")),
+                    JSON.readTree(recipe.modelDir(whole, i + 1).resolve(PretrainFiles.MANIFEST).toFile()).at("/settings/init_model_sha256").asText(),
+                    "stage " + (i + 1) + " starts from stage " + i + "'s weights");
+            assertArrayEquals(Files.readAllBytes(model.resolve(PretrainFiles.MANIFEST)),
+                    Files.readAllBytes(whole.outDir().resolve(PretrainRecipe.recordName(recipe.stages().get(i)))));
+        }
+
+        for (int[] kill : kills) {
+            PretrainSettings s = PretrainFixtures.settings(data, tmp.resolve(recipe.name() + "-killed-" + kill[0]), 0, 5);
+            int[] stage = {-1};
             RuntimeException killed = new RuntimeException("killed");
-            assertEquals(killed, assertThrows(RuntimeException.class, () -> PretrainRecipe.run(s, false, Progress.none(), (step, l) -> {
+            assertEquals(killed, assertThrows(RuntimeException.class, () -> recipe.run(s, false, Progress.none(), (step, l) -> {
                 if (stage[0] == kill[0] && step == kill[1]) throw killed;
-            }, (n, settings, resuming) -> stage[0] = n)));
-            assertThrows(IOException.class, () -> PretrainRecipe.run(s, false, Progress.none(), (step, l) -> {}, (n, settings, resuming) -> {}),
+            }, (i, st, settings, resuming) -> stage[0] = i)));
+            assertThrows(IOException.class, () -> recipe.run(s, false, Progress.none(), (step, l) -> {}, (i, st, settings, resuming) -> {}),
                     "an existing state needs --resume");
             List<Boolean> resumed = new ArrayList<>();
-            PretrainRecipe.run(s, true, Progress.none(), (step, l) -> {}, (n, settings, resuming) -> resumed.add(resuming));
-            assertEquals(kill[0] == 1 ? List.of(true, false) : List.of(true, true), resumed, "kill in stage " + kill[0]);
-            for (String file : List.of("model.safetensors", PretrainFiles.MANIFEST, PretrainRecipe.STAGE1_RECORD))
+            recipe.run(s, true, Progress.none(), (step, l) -> {}, (i, st, settings, resuming) -> resumed.add(resuming));
+            for (int i = 0; i <= last; i++) assertEquals(i <= kill[0], resumed.get(i), "kill in stage " + kill[0] + ": stage " + i + " resumed");
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < last; i++) files.add(PretrainRecipe.recordName(recipe.stages().get(i)));
+            files.addAll(List.of(PretrainFiles.MANIFEST, "model.safetensors"));
+            for (String file : files)
                 assertArrayEquals(Files.readAllBytes(whole.outDir().resolve(file)), Files.readAllBytes(s.outDir().resolve(file)),
                         file + " after a kill in stage " + kill[0] + " and --resume");
         }
