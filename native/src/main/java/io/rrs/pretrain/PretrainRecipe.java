@@ -22,8 +22,8 @@ import java.util.Set;
  *   every task from a random start the model never learned which questions are harmful.</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
- *   then 5 more from there). It makes the model hear its training clips (docs/pretrain.md, "A model that hears its
- *   training clips"); ~2.5 h on 2 cores.</li>
+ *   then 5 more from there). It grounds the audio tower on the training clips and teaches the decoder to read it, as far
+ *   as docs/pretrain.md ("A grounding stage in the product") measured; ~2.5 h on 2 cores.</li>
  * </ul>
  */
 public record PretrainRecipe(String name, List<Stage> stages) {
