@@ -44,7 +44,7 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "demo: the committed model's two stages (1: the written questions, 10 of 15 epochs; 2: every task from there, "
                     + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); hearing: demo's stage 1, then the audio tower "
                     + "learns to transcribe its clips (18 epochs of audio-transcribe at 2x --lr), then every task including audio-transcribe "
-                    + "for 3 and then 5 more epochs (~2.5 h on 2 cores; grounds the audio tower on the training clips); single: one run from the options "
+                    + "for 3 and then 5 more epochs (experimental, ~2.5 h on 2 cores: grounds the audio tower on the training clips, docs/pretrain.md); single: one run from the options "
                     + STAGE_OPTIONS_TEXT + "; default: ${DEFAULT-VALUE}.")
     Recipe recipe;
 
