@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "Train the demo base model from scratch on the train split: a tiny Qwen2-Audio-layout model that complies with "
-                + "every question, refuses only when the query carries the refusal instruction, and repeats the question it hears "
-                + "(audio-text, text-only and audio-only inputs). Writes OUT/config.json, model.safetensors, tokenizer.json, pretrain.json "
+                + "every question, refuses only when the query carries the refusal instruction, and is trained to repeat the question "
+                + "it hears (audio-text, text-only and audio-only inputs; docs/pretrain.md says what it learns). Writes OUT/config.json, model.safetensors, tokenizer.json, pretrain.json "
                 + "per epoch and at the end; STATE/ holds what --resume needs. Same options, seed and threads give the same files. "
                 + "With no options it runs the committed model's two-stage recipe (--recipe demo, ~1 h on 2 cores). "
                 + "Set OPENBLAS_NUM_THREADS to --threads.")
