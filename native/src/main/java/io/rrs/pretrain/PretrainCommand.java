@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "Train the demo base model from scratch on the train split: a tiny Qwen2-Audio-layout model that complies with "
                 + "every question, refuses only when the query carries the refusal instruction, and is trained to repeat the question "
-                + "it hears (audio-text, text-only and audio-only inputs; docs/pretrain.md says what it learns). Writes OUT/config.json, model.safetensors, tokenizer.json, pretrain.json "
+                + "it hears (audio-text, text-only and audio-only inputs; docs/pretrain.md says what it learns). Writes OUT/config.json, "
+                + "model.safetensors, tokenizer.json, pretrain.json "
                 + "per epoch and at the end; STATE/ holds what --resume needs. Same options, seed and threads give the same files. "
                 + "With no options it runs the committed model's two-stage recipe (--recipe demo, ~1 h on 2 cores). "
                 + "Set OPENBLAS_NUM_THREADS to --threads.")
 public final class PretrainCommand implements Callable<Integer> {
-    /** What one run trains: the committed model's stages, the stages of a model that hears its training clips, or one stage from the options. */
+    /** What one run trains: the committed model's stages, the experimental grounding recipe's, or one stage from the options. */
     enum Recipe {
         demo(PretrainRecipe.DEMO), hearing(PretrainRecipe.HEARING), single(null);
 
@@ -44,7 +45,8 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "demo: the committed model's two stages (1: the written questions, 10 of 15 epochs; 2: every task from there, "
                     + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); hearing: demo's stage 1, then the audio tower "
                     + "learns to transcribe its clips (18 epochs of audio-transcribe at 2x --lr), then every task including audio-transcribe "
-                    + "for 3 and then 5 more epochs (experimental, ~2.5 h on 2 cores: grounds the audio tower on the training clips, docs/pretrain.md); single: one run from the options "
+                    + "for 3 and then 5 more epochs (experimental, ~2.5 h on 2 cores: grounds the audio tower on the training clips, "
+                    + "docs/pretrain.md); single: one run from the options "
                     + STAGE_OPTIONS_TEXT + "; default: ${DEFAULT-VALUE}.")
     Recipe recipe;
 
