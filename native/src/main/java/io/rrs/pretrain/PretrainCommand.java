@@ -27,10 +27,11 @@ public final class PretrainCommand implements Callable<Integer> {
     enum Recipe {
         demo(PretrainRecipe.DEMO), hearing(PretrainRecipe.HEARING), single(null);
 
-        final PretrainRecipe stages;
+        /** The stages it runs; null for single. */
+        final PretrainRecipe plan;
 
-        Recipe(PretrainRecipe stages) {
-            this.stages = stages;
+        Recipe(PretrainRecipe plan) {
+            this.plan = plan;
         }
     }
 
@@ -160,8 +161,8 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainTrainer.Result r;
             try (PretrainProgress bar = new PretrainProgress()) {
                 if (recipe != Recipe.single) {
-                    int count = recipe.stages.stages().size();
-                    r = recipe.stages.run(settings, resume, bar, epochReport, (index, stage, s, resuming) -> {
+                    int count = recipe.plan.stages().size();
+                    r = recipe.plan.run(settings, resume, bar, epochReport, (index, stage, s, resuming) -> {
                         bar.nextStage("stage " + (index + 1) + "/" + count);
                         System.err.printf("stage %d of %d (%s)%s: %s, %d epochs%s, lr %s, into %s%n", index + 1, count, stage.name(),
                                 resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()), s.epochs(),

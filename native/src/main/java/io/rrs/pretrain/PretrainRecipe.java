@@ -74,24 +74,28 @@ public record PretrainRecipe(String name, List<Stage> stages) {
         return index == stages.size() - 1;
     }
 
+    /** {@code STATE/<name>}: stage {@code index}'s folder under the shared state. */
+    private Path stageDir(PretrainSettings shared, int index) {
+        return shared.stateDir().resolve(stages.get(index).name());
+    }
+
     /** Where stage {@code index} keeps its resumable state (known before the earlier stages have run). */
     public Path stateDir(PretrainSettings shared, int index) {
-        Path dir = shared.stateDir().resolve(stages.get(index).name());
-        return isLast(index) ? dir : dir.resolve("state");
+        return isLast(index) ? stageDir(shared, index) : stageDir(shared, index).resolve("state");
     }
 
     /** Where stage {@code index} writes its model. */
     public Path modelDir(PretrainSettings shared, int index) {
-        return isLast(index) ? shared.outDir() : shared.stateDir().resolve(stages.get(index).name()).resolve("model");
+        return isLast(index) ? shared.outDir() : stageDir(shared, index).resolve("model");
     }
 
     /** Stage {@code index}'s settings; for a stage after the first, the previous stage's model must exist (it is hashed). */
     public PretrainSettings settings(PretrainSettings shared, int index) {
         Stage st = stages.get(index);
-        PretrainSettings s = shared;
-        return new PretrainSettings(s.dataDir(), s.tokenizerFile(), modelDir(shared, index), stateDir(shared, index), s.size(), st.epochs(), 0,
-                s.batchSize(), s.learningRate() * st.lrScale(), s.warmupFraction(), s.minLearningRateRatio(), s.weightDecay(), s.clipNorm(), s.seed(),
-                s.limit(), s.threads(), index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter());
+        return new PretrainSettings(shared.dataDir(), shared.tokenizerFile(), modelDir(shared, index), stateDir(shared, index), shared.size(),
+                st.epochs(), 0, shared.batchSize(), shared.learningRate() * st.lrScale(), shared.warmupFraction(), shared.minLearningRateRatio(),
+                shared.weightDecay(), shared.clipNorm(), shared.seed(), shared.limit(), shared.threads(),
+                index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter());
     }
 
     /**
