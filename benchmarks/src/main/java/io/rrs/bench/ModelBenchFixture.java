@@ -1,5 +1,6 @@
 package io.rrs.bench;
 
+import io.rrs.query.AudioPositions;
 import io.rrs.io.Npy;
 import io.rrs.model.AudioEncoder;
 import io.rrs.model.ModelInput;
@@ -92,7 +93,7 @@ public final class ModelBenchFixture {
 
     private static long[] prompt() {
         Random rnd = new Random(3);
-        int audio = (int) AudioEncoder.pooledLength(FRAMES);
+        int audio = (int) AudioPositions.pooled(FRAMES);
         long[] p = new long[14 + audio + 2 + 16];
         int i = 0;
         for (int k = 0; k < 14; k++) p[i++] = rnd.nextInt(8000); // system + user turn opening

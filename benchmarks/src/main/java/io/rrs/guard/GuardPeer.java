@@ -3,16 +3,17 @@ package io.rrs.guard;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.rrs.audio.Audio;
 import io.rrs.audio.AudioLoader;
-import io.rrs.frontend.WhisperLogMel;
-import io.rrs.frontend.WhisperOptions;
+import io.rrs.query.AudioBatch;
+import io.rrs.query.AudioFeatures;
+import io.rrs.query.QueryEncoder;
 import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.InputCondition;
 import io.rrs.text.TextTokenizer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Scope (benchmarks only): the steps of {@link Guard#screen} split at the front-end, so that
@@ -28,9 +29,7 @@ public final class GuardPeer implements AutoCloseable {
 
     private final GuardManifest manifest;
     private final TextTokenizer tokenizer;
-    private final ChatTemplate template;
-    private final WhisperLogMel logMel;
-    private final float[] window;
+    private final QueryEncoder encoder;
     private final GuardGraphs graphs; // null: front-end only (the libtorch side)
 
     private GuardPeer(Path dir, Integer intraOpThreads) {
@@ -40,10 +39,7 @@ public final class GuardPeer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new GuardException("cannot open the tokenizer of " + dir + ": " + e.getMessage(), e);
         }
-        template = new ChatTemplate(tokenizer);
-        WhisperOptions fe = manifest.frontEnd();
-        logMel = new WhisperLogMel(fe);
-        window = new float[fe.numMels() * fe.chunkFrames()];
+        encoder = new QueryEncoder(manifest.frontEnd(), new ChatTemplate(tokenizer));
         graphs = intraOpThreads == null ? null : new GuardGraphs(manifest, GuardOptions.defaults().withIntraOpThreads(intraOpThreads));
     }
 
@@ -65,19 +61,15 @@ public final class GuardPeer implements AutoCloseable {
         return tokenizer;
     }
 
-    /** Guard.prepare up to the graphs for a WAV audio-text query: decode, log-mel, trim to valid + margin frames, prompt ids. */
+    /** Guard.prepare up to the graphs for a WAV audio-text query: the query encoder's features (valid + margin frames) and prompt ids. */
     public Features features(GuardQuery q) throws Exception {
         if (q.wav() == null || q.text().isBlank()) throw new IllegalArgumentException("the engine benchmark takes a WAV audio-text query");
-        Audio audio = AudioLoader.load(q.wav(), "WAV bytes");
-        WhisperOptions fe = manifest.frontEnd();
-        int valid = logMel.extractMelMajor(audio.samples(), window);
-        int frames = Guard.encoderFrames(valid, fe.chunkFrames());
-        float[] mel = new float[fe.numMels() * frames];
-        for (int m = 0; m < fe.numMels(); m++) System.arraycopy(window, m * fe.chunkFrames(), mel, m * frames, frames);
-        ChatTemplate.Encoded enc = template.encode(new ChatPrompt(InputCondition.AUDIO_TEXT, ChatTemplate.audioPositions(valid), q.text(), manifest.system()));
+        AudioFeatures audio = encoder.features(AudioLoader.load(q.wav(), "WAV bytes"));
+        ChatTemplate.Encoded enc = encoder.encode(audio, positions -> new ChatPrompt(InputCondition.AUDIO_TEXT, positions, q.text(), manifest.system())).tokens();
+        AudioBatch clip = encoder.audio(List.of(audio), QueryEncoder.AudioPadding.BATCH);
         long[] ids = new long[enc.length()];
         for (int i = 0; i < ids.length; i++) ids[i] = enc.ids()[i];
-        return new Features(ids, mel, fe.numMels(), frames, valid, enc.audioStart(), enc.audioLength());
+        return new Features(ids, clip.features(), clip.melBins(), clip.frames(), audio.validFrames(), enc.audioStart(), enc.audioLength());
     }
 
     /** Refusal-token probability at the last prompt token: embed, encode, splice, one decoder prefill. */

@@ -6,7 +6,7 @@ import io.rrs.text.InputCondition;
 import io.rrs.train.AdamWConfig;
 import io.rrs.train.LoraConfig;
 import io.rrs.train.PrepareConfig;
-import io.rrs.train.QueryEncoder;
+import io.rrs.query.QueryEncoder;
 import io.rrs.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

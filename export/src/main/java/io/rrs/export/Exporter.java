@@ -1,5 +1,7 @@
 package io.rrs.export;
 
+import io.rrs.frontend.WhisperOptions;
+import io.rrs.model.OpenedModel;
 import ai.onnxruntime.OrtException;
 import io.rrs.io.Npy;
 import io.rrs.model.LinearOp;
@@ -66,6 +68,7 @@ public final class Exporter {
             Qwen2AudioModel base = Qwen2AudioModel.load(ckpt);
             Qwen2AudioConfig config = base.config();
             ChatTemplate template = checkTokenizer(new ChatTemplate(tokenizer), config, ckpt);
+            WhisperOptions frontEnd = OpenedModel.queryEncoder(ckpt, config, template).frontEnd();
             // --lora: a reshape run (or one of its checkpoints), read and hash-verified by the trainer's code, or a PEFT directory
             AlignedRun run = AlignedRun.looksLikeRun(o.lora()) ? AlignedRun.open(o.lora()) : null;
             if (run != null) run.checkBase(ckpt);
@@ -121,7 +124,7 @@ public final class Exporter {
                         + "where training drives the aligned model's h(x))";
             }
             double threshold = calibration == null ? ThresholdCalibration.DEFAULT_THRESHOLD : calibration.threshold();
-            Path manifest = GuardManifest.write(o.outDir(), new GuardManifest.Contents(config, template, files, deltaM, deltaMSource, threshold,
+            Path manifest = GuardManifest.write(o.outDir(), new GuardManifest.Contents(config, frontEnd, template, files, deltaM, deltaMSource, threshold,
                     thresholdSource, calibration, report, o.tolerance(),
                     run != null ? run.checkpointDir() + " (" + run.describe() + ")" : o.lora() == null ? null : o.lora().toString()));
             return new Result(o.outDir(), files, report, manifest);

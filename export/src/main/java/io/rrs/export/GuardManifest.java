@@ -32,7 +32,7 @@ final class GuardManifest {
     static final String FORMAT = "rrs-guard/1";
 
     /** What the exporter knows when it writes the manifest. */
-    record Contents(Qwen2AudioConfig config, ChatTemplate template, List<Path> files, float[] deltaM, String deltaMSource,
+    record Contents(Qwen2AudioConfig config, WhisperOptions frontEnd, ChatTemplate template, List<Path> files, float[] deltaM, String deltaMSource,
                     double threshold, String thresholdSource, ThresholdCalibration.Result calibration, ParityCheck.Report parity,
                     double tolerance, String loraSource) {}
 
@@ -73,18 +73,17 @@ final class GuardManifest {
         model.put("audio_token_index", c.config().audioTokenIndex());
         model.put("max_audio_frames", c.config().audio().maxFrames());
 
-        WhisperOptions fe = frontEnd(c.config());
+        WhisperOptions fe = c.frontEnd();
         ObjectNode f = root.putObject("frontend");
         f.put("type", "whisper_log_mel");
-        f.put("n_mels", c.config().audio().numMelBins());
-        f.put("n_fft", fe == null ? 400 : fe.fftSize());
-        f.put("window_length", fe == null ? 400 : fe.fftSize());
-        f.put("hop_length", fe == null ? 160 : fe.hopLength());
-        f.put("sample_rate", fe == null ? 16000 : fe.sampleRate());
-        f.put("chunk_frames", c.config().audio().maxFrames());
+        f.put("n_mels", fe.numMels());
+        f.put("n_fft", fe.fftSize());
+        f.put("window_length", fe.fftSize());
+        f.put("hop_length", fe.hopLength());
+        f.put("sample_rate", fe.sampleRate());
+        f.put("chunk_frames", fe.chunkFrames());
         f.put("pad_or_trim", true);
-        if (fe != null) f.put("chunk_seconds", fe.chunkSeconds());
-        else f.put("note", "n_mels or the window are outside WhisperOptions' range (80/128 mels, whole seconds); the front-end must be configured by hand");
+        f.put("chunk_seconds", fe.chunkSeconds());
 
         ChatTemplate tpl = c.template();
         ObjectNode tok = root.putObject("tokenizer");
@@ -148,17 +147,6 @@ final class GuardManifest {
         json.writeValue(tmp.toFile(), root);
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return out;
-    }
-
-    /** The Whisper settings for this model's mel count and window, or null when WhisperOptions cannot express them. */
-    static WhisperOptions frontEnd(Qwen2AudioConfig config) {
-        int frames = config.audio().maxFrames();
-        if (frames * 160 % 16000 != 0) return null;
-        try {
-            return new WhisperOptions(config.audio().numMelBins(), 400, 160, 16000, frames * 160 / 16000, true);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     static String sha256(Path file) throws IOException {

@@ -5,6 +5,7 @@ import io.rrs.model.ModelInput;
 import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
+import io.rrs.query.AudioPositions;
 import io.rrs.text.BatchEncoding;
 import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
@@ -66,12 +67,12 @@ final class ParityCheck {
         long[] valid = {frames, Math.max(3, frames * 5 / 8)};
         for (InputCondition condition : InputCondition.values()) {
             List<ChatPrompt> prompts = switch (condition) {
-                case AUDIO_TEXT -> List.of(ChatPrompt.audioText(ChatTemplate.audioPositions((int) valid[0]), Prompts.AUDIO_TEXT_INSTRUCTION),
-                        ChatPrompt.audioText(ChatTemplate.audioPositions((int) valid[1]), Prompts.INSTRUCTION_POOL.get(0)));
+                case AUDIO_TEXT -> List.of(ChatPrompt.audioText(AudioPositions.of((int) valid[0]), Prompts.AUDIO_TEXT_INSTRUCTION),
+                        ChatPrompt.audioText(AudioPositions.of((int) valid[1]), Prompts.INSTRUCTION_POOL.get(0)));
                 case TEXT_ONLY -> List.of(ChatPrompt.textOnly("How do I bake bread at home?"),
                         ChatPrompt.textOnly(Prompts.withRefusalInstruction("What is the safest way to store kitchen knives so that children cannot reach them?")));
-                case AUDIO_ONLY -> List.of(ChatPrompt.audioOnly(ChatTemplate.audioPositions((int) valid[1])),
-                        ChatPrompt.audioOnly(ChatTemplate.audioPositions((int) valid[0])));
+                case AUDIO_ONLY -> List.of(ChatPrompt.audioOnly(AudioPositions.of((int) valid[1])),
+                        ChatPrompt.audioOnly(AudioPositions.of((int) valid[0])));
             };
             long[] counts = condition.hasAudio() ? (condition == InputCondition.AUDIO_ONLY ? new long[] {valid[1], valid[0]} : valid) : null;
             compare(condition, template.encodeBatch(prompts), counts, frames, rows);

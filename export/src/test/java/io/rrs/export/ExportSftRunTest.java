@@ -16,7 +16,7 @@ import io.rrs.train.AlignedRun;
 import io.rrs.train.Checkpoint;
 import io.rrs.train.LoraConfig;
 import io.rrs.train.Progress;
-import io.rrs.train.QueryEncoder;
+import io.rrs.query.QueryEncoder;
 import io.rrs.train.TrainConfig;
 import io.rrs.train.sft.SftData;
 import io.rrs.train.sft.SftTrainer;

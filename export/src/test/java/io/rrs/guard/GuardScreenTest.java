@@ -15,6 +15,7 @@ import io.rrs.model.ModelInput;
 import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
+import io.rrs.query.AudioPositions;
 import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.InputCondition;
@@ -59,7 +60,7 @@ class GuardScreenTest {
     static ModelInput referenceInput(InputCondition c, float[] samples16k, String text) {
         ChatTemplate template = new ChatTemplate(tokenizer);
         WhisperFeatures f = samples16k == null ? null : new WhisperLogMel(new WhisperOptions(80, 400, 160, 16000, GuardTestModel.WINDOW_SECONDS, true)).extract(samples16k);
-        int positions = f == null ? 0 : ChatTemplate.audioPositions(f.validFrames());
+        int positions = f == null ? 0 : AudioPositions.of(f.validFrames());
         int[] ids = template.encode(new ChatPrompt(c, positions, text, Prompts.DEFAULT_SYSTEM)).ids();
         long[][] idRow = {Arrays.stream(ids).asLongStream().toArray()};
         long[][] mask = {new long[ids.length]};

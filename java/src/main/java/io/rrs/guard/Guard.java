@@ -5,7 +5,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.rrs.audio.Audio;
 import io.rrs.audio.AudioLoader;
-import io.rrs.frontend.WhisperLogMel;
+import io.rrs.query.AudioBatch;
+import io.rrs.query.AudioFeatures;
+import io.rrs.query.QueryEncoder;
 import io.rrs.frontend.WhisperOptions;
 import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Scope: the runtime guard (DESIGN section 6). {@link #open} verifies the export directory
@@ -23,7 +26,7 @@ import java.util.Arrays;
  * REFUSE from one prefill pass (no token generated): the softmax probability of the refusal token
  * ("I") at the last prompt token against the manifest's threshold; {@link #respond} generates
  * the answer greedily with the KV cache. One guard serves any number of threads: the sessions and
- * the tokenizer are shared, the log-mel front-end (which owns scratch buffers) is one per thread.
+ * the tokenizer are shared, and the query encoder keeps its log-mel scratch buffers per thread.
  */
 public final class Guard implements AutoCloseable {
     private final GuardManifest manifest;
@@ -33,16 +36,7 @@ public final class Guard implements AutoCloseable {
     private final GuardGraphs graphs;
     private final double threshold;
     private final float[] deltaUnit; // delta_m / |delta_m|, or null
-    private final ThreadLocal<FrontEnd> frontEnds;
-
-    /** One thread's front-end: the log-mel computer, its [mels, window] buffer and one for the frames the encoder gets. */
-    private record FrontEnd(WhisperLogMel logMel, float[] melMajor, float[] compact) {}
-
-    /**
-     * Padding frames past the valid ones that still reach a valid encoder output: conv1 (k3) of
-     * frame F+1 reads F+2, and conv2 (k3, stride 2) of the last valid position reads conv1's F+1.
-     */
-    static final int ENCODER_MARGIN_FRAMES = 4;
+    private final QueryEncoder encoder;
 
     /** A prompt ready for the decoder: its embeddings, with what the verdict reports about it. */
     private record Prompt(float[] embeds, int length, InputCondition condition, double audioSeconds, boolean trimmed,
@@ -56,9 +50,7 @@ public final class Guard implements AutoCloseable {
         this.graphs = graphs;
         this.threshold = options.threshold() != null ? options.threshold() : manifest.threshold();
         this.deltaUnit = unit(manifest.deltaM());
-        WhisperOptions fe = manifest.frontEnd();
-        this.frontEnds = ThreadLocal.withInitial(() -> new FrontEnd(new WhisperLogMel(fe), new float[fe.numMels() * fe.chunkFrames()],
-                new float[fe.numMels() * fe.chunkFrames()]));
+        this.encoder = new QueryEncoder(manifest.frontEnd(), template);
     }
 
     /** Opens an export directory with the default options (CPU, errors thrown). */
@@ -179,30 +171,22 @@ public final class Guard implements AutoCloseable {
         if (!hasAudio && !hasText)
             throw new GuardException(describe(q) + ": nothing to screen: " + (q.hasAudioInput() ? "the audio has 0 samples" : "no audio")
                     + " and no text; pass a WAV, PCM samples or text");
-        WhisperOptions fe = manifest.frontEnd();
-        boolean trimmed = false;
-        double seconds = 0;
-        int validFrames = 0;
-        FrontEnd f = null;
+        AudioFeatures features = null;
         if (hasAudio) {
-            seconds = audio.durationSeconds();
-            if (audio.length() > fe.chunkSamples()) {
-                if (options.longAudio() == GuardOptions.LongAudio.REJECT)
-                    throw new GuardException(describe(q) + ": the audio lasts " + String.format("%.2f", seconds) + " s, longer than the model's "
-                            + fe.chunkSeconds() + " s window; cut it, or open the guard with long audio TRIM");
-                trimmed = true; // the front-end keeps the first window (pad_or_trim), as Hugging Face's processor does
+            WhisperOptions fe = encoder.frontEnd();
+            if (audio.durationSeconds() > fe.chunkSeconds() && options.longAudio() == GuardOptions.LongAudio.REJECT)
+                throw new GuardException(describe(q) + ": the audio lasts " + String.format("%.2f", audio.durationSeconds()) + " s, longer than the model's "
+                        + fe.chunkSeconds() + " s window; cut it, or open the guard with long audio TRIM");
+            try {
+                features = encoder.features(audio); // a longer clip keeps its first window (pad_or_trim), as Hugging Face's processor does
+            } catch (IllegalArgumentException e) {
+                throw new GuardException(describe(q) + ": " + e.getMessage(), e);
             }
-            f = frontEnds.get();
-            validFrames = f.logMel().extractMelMajor(audio.samples(), f.melMajor());
-            if (validFrames < 3)
-                throw new GuardException(describe(q) + ": the audio has " + audio.length() + " samples (" + String.format("%.1f", 1000 * seconds)
-                        + " ms), too short for one audio position; pass at least 30 ms");
         }
         long t1 = System.nanoTime();
         InputCondition condition = hasAudio ? (hasText ? InputCondition.AUDIO_TEXT : InputCondition.AUDIO_ONLY) : InputCondition.TEXT_ONLY;
-        int positions = hasAudio ? ChatTemplate.audioPositions(validFrames) : 0;
         String text = hasText ? q.text() : "";
-        ChatTemplate.Encoded enc = template.encode(new ChatPrompt(condition, positions, text, manifest.system()));
+        ChatTemplate.Encoded enc = encoder.encode(features, positions -> new ChatPrompt(condition, positions, text, manifest.system())).tokens();
         if (enc.length() > manifest.maxPositions())
             throw new GuardException(describe(q) + ": the prompt has " + enc.length() + " tokens, more than the model's " + manifest.maxPositions() + "; shorten the text");
         long[] ids = new long[enc.length()];
@@ -210,31 +194,18 @@ public final class Guard implements AutoCloseable {
         float[] embeds = graphs.embed(ids);
         long t2 = System.nanoTime();
         if (hasAudio) {
-            int frames = encoderFrames(validFrames, fe.chunkFrames());
-            float[] features = f.melMajor();
-            if (frames < fe.chunkFrames()) { // keep the first `frames` columns of every mel row
-                features = f.compact();
-                for (int m = 0; m < fe.numMels(); m++) System.arraycopy(f.melMajor(), m * fe.chunkFrames(), features, m * frames, frames);
-            }
-            GuardGraphs.AudioRows rows = graphs.encode(features, fe.numMels(), frames, validFrames);
+            // the clip's frames plus the margin its valid positions read, not the whole window: a 3 s clip in a 30 s window costs a tenth
+            AudioBatch clip = encoder.audio(List.of(features), QueryEncoder.AudioPadding.BATCH);
+            GuardGraphs.AudioRows rows = graphs.encode(clip.features(), clip.melBins(), clip.frames(), features.validFrames());
             if (rows.count() != enc.audioLength())
                 throw new GuardException(describe(q) + ": the encoder gave " + rows.count() + " audio rows for " + enc.audioLength()
                         + " <|AUDIO|> positions; the export's encoder does not match this front-end, re-run the export");
             System.arraycopy(rows.rows(), 0, embeds, enc.audioStart() * graphs.hidden(), rows.count() * graphs.hidden());
         }
         long t3 = System.nanoTime();
+        double seconds = hasAudio ? features.seconds() : 0;
+        boolean trimmed = hasAudio && features.trimmed();
         return new Prompt(embeds, ids.length, condition, seconds, trimmed, t1 - t0, t2 - t1, t3 - t2);
-    }
-
-    /**
-     * Frames handed to the encoder: the valid ones plus {@link #ENCODER_MARGIN_FRAMES} of the padded
-     * window, not the whole window. The encoder masks keys past the clip's conv frames (as Hugging
-     * Face does) and the convolutions of valid positions reach at most 3 frames past the valid ones,
-     * so the clip's audio rows equal the whole-window result up to float summation order, while a
-     * 3 s clip in a 30 s window costs about a tenth of the encoder time.
-     */
-    static int encoderFrames(int validFrames, int windowFrames) {
-        return Math.min(windowFrames, validFrames + ENCODER_MARGIN_FRAMES);
     }
 
     /** Reads the last position's logits and hidden state and decides. */

@@ -78,8 +78,8 @@ public record GuardManifest(Path dir, String embedFile, String encoderFile, Stri
         } catch (IllegalArgumentException e) {
             throw new GuardException(file + ": front-end settings are unusable: " + e.getMessage(), e);
         }
-        if (frontEnd.chunkFrames() != r.integer(model, "max_audio_frames"))
-            throw new GuardException(file + ": front-end window of " + frontEnd.chunkFrames() + " frames differs from the model's max_audio_frames "
+        if (frontEnd.chunkFrames() > r.integer(model, "max_audio_frames"))
+            throw new GuardException(file + ": front-end window of " + frontEnd.chunkFrames() + " frames is longer than the model's max_audio_frames "
                     + model.path("max_audio_frames").asLong() + "; re-export the model");
 
         float[] deltaM = null;

@@ -13,7 +13,7 @@ public record ChatPrompt(InputCondition condition, int audioPositions, String te
         if (system == null) throw new IllegalArgumentException("system must not be null (use Prompts.DEFAULT_SYSTEM)");
         if (condition.hasAudio() && audioPositions < 1) {
             throw new IllegalArgumentException(condition + " needs at least one audio position, got " + audioPositions
-                    + "; compute it with ChatTemplate.audioPositions(melFrames)");
+                    + "; compute it with AudioPositions.of(melFrames) (io.rrs.query)");
         }
         if (!condition.hasAudio() && audioPositions != 0) {
             throw new IllegalArgumentException(condition + " carries no audio, but audioPositions = " + audioPositions);

@@ -13,7 +13,8 @@ import java.util.List;
  * &lt;|im_start|&gt;assistant\n
  * </pre>
  *
- * with {@code <|AUDIO|>} repeated once per pooled audio frame (as Qwen2AudioProcessor expands it), and
+ * with {@code <|AUDIO|>} repeated once per pooled audio frame (as Qwen2AudioProcessor expands it;
+ * {@code io.rrs.query.AudioPositions} counts them), and
  * a text-only user turn written as plain {@code {text}}. Text between special tokens is encoded as one
  * segment, exactly as the Hugging Face tokenizer treats the rendered string.
  */
@@ -50,19 +51,6 @@ public final class ChatTemplate {
     /** The id of {@code <|AUDIO|>}, the positions where projected audio embeddings are spliced in. */
     public int audioTokenId() {
         return audio;
-    }
-
-    /**
-     * Pooled audio positions for {@code melFrames} log-mel frames: the conv2 stride halves the
-     * frames, then average pooling halves them again (Qwen2-Audio's
-     * {@code _get_feat_extract_output_lengths}). 3000 frames (30 s) give 750.
-     */
-    public static int audioPositions(int melFrames) {
-        if (melFrames < 3) {
-            throw new IllegalArgumentException("audio of " + melFrames + " mel frames is too short: at least 3 (30 ms) give one pooled position");
-        }
-        int afterConv = Math.floorDiv(melFrames - 1, 2) + 1;
-        return Math.floorDiv(afterConv - 2, 2) + 1;
     }
 
     /** A tokenised prompt: ids, and where the contiguous audio placeholders sit (-1 and 0 without audio). */

@@ -24,7 +24,7 @@ public final class EvalPrompts {
 
     /**
      * The user turn of {@code condition} for a question; {@code audioPositions} is the pooled audio
-     * length ({@code ChatTemplate.audioPositions(validFrames)}) and is ignored for text-only.
+     * length ({@code AudioPositions.of(validFrames)}) and is ignored for text-only.
      */
     public static ChatPrompt prompt(InputCondition condition, String question, int audioPositions) {
         return switch (condition) {

@@ -3,7 +3,9 @@ package io.rrs.eval;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
+import io.rrs.model.OpenedModel;
 import io.rrs.model.Qwen2AudioModel;
+import io.rrs.query.QueryEncoder;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
@@ -62,8 +64,10 @@ public final class EvalRun {
         ChatTemplate template = new ChatTemplate(tokenizer);
 
         Qwen2AudioModel base = ModelSource.loadBase(s.model());
+        // every model is fed the base folder's encoding: the same features and prompts for base, aligned and compare models
+        QueryEncoder encoder = OpenedModel.queryEncoder(s.model(), base.config(), template);
         paths.put("base", s.model().toAbsolutePath().toString());
-        evaluate("base", base, template, data, queries, rates, speed, representations, s.model().toAbsolutePath().toString());
+        evaluate("base", base, encoder, data, queries, rates, speed, representations, s.model().toAbsolutePath().toString());
         long baseVocab = base.config().text().vocabSize();
         base = null; // let the base go before the aligned model is loaded
 
@@ -82,7 +86,7 @@ public final class EvalRun {
             paths.put(name, m.getValue().toAbsolutePath() + " (" + loaded.description() + ")");
             if (loaded.trainingLog() != null) trainingLogs.put(name, loaded.trainingLog());
             // the PCA picture is base vs aligned: compare models are not probed
-            evaluate(name, loaded.model(), template, data, queries, rates, speed, name.equals("aligned") ? representations : null,
+            evaluate(name, loaded.model(), encoder, data, queries, rates, speed, name.equals("aligned") ? representations : null,
                     m.getValue().toAbsolutePath().toString());
         }
 
@@ -118,10 +122,10 @@ public final class EvalRun {
         return report;
     }
 
-    private void evaluate(String name, Qwen2AudioModel model, ChatTemplate template, SpokenDataset data, List<Manifest.Entry> queries,
+    private void evaluate(String name, Qwen2AudioModel model, QueryEncoder encoder, SpokenDataset data, List<Manifest.Entry> queries,
                           Map<String, RateTable> rates, Map<String, ResponseGenerator.Throughput> speed,
                           Map<String, Map<String, double[][]>> representations, String modelPath) throws IOException {
-        QueryInputs inputs = new QueryInputs(model.config(), template, data);
+        QueryInputs inputs = new QueryInputs(encoder, data);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("model", modelPath);
         settings.put("max_new_tokens", Integer.toString(s.maxNewTokens()));

@@ -1,5 +1,6 @@
 package io.rrs.model;
 
+import io.rrs.query.AudioPositions;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.DoubleOptional;
@@ -13,7 +14,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The Whisper-style audio tower of Qwen2-Audio plus the multi-modal projector: log-mel
  * [B, n_mels, T] to text-width audio embeddings, one per pooled frame. Padded frames are kept
  * out of attention as keys (as Hugging Face does); each sample contributes its first
- * {@link #pooledLength(long)} embeddings.
+ * {@link AudioPositions#pooled(long)} embeddings.
  */
 public final class AudioEncoder {
     private static final double LAYER_NORM_EPS = 1e-5;
@@ -48,19 +49,9 @@ public final class AudioEncoder {
         projector = Linear.from(w, "multi_modal_projector.linear");
     }
 
-    /** Frames after conv2 (kernel 3, stride 2, padding 1) for {@code frames} valid mel frames. */
-    public static long convLength(long frames) {
-        return Math.floorDiv(frames - 1, 2) + 1;
-    }
-
-    /** Audio embeddings (one per {@code <|AUDIO|>} token) for {@code frames} valid mel frames. */
-    public static long pooledLength(long frames) {
-        return Math.floorDiv(convLength(frames) - 2, 2) + 1;
-    }
-
     /**
      * Encodes a batch and returns the valid embeddings of all samples concatenated in batch
-     * order, [sum of pooledLength(frames[b]), text hidden].
+     * order, [sum of AudioPositions.pooled(frames[b]), text hidden].
      */
     public Tensor encode(Tensor features, long[] frames) {
         long batch = features.size(0), time = features.size(2);
@@ -70,7 +61,7 @@ public final class AudioEncoder {
         x = x.permute(0, 2, 1).add(positions.narrow(0, 0, t1));
 
         long[] valid = new long[(int) batch];
-        for (int b = 0; b < batch; b++) valid[b] = convLength(frames[b]);
+        for (int b = 0; b < batch; b++) valid[b] = AudioPositions.convFrames(frames[b]);
         // key mask [B, 1, 1, T1]: true where the key frame holds audio
         Tensor keyIdx = torch.arange(Tensors.scalar(0), Tensors.scalar(t1), new TensorOptions(ScalarType.Long)).view(1, t1);
         Tensor mask = keyIdx.lt(Tensors.longs(valid, batch, 1)).view(batch, 1, 1, t1);
@@ -94,7 +85,7 @@ public final class AudioEncoder {
 
         TensorVector parts = new TensorVector();
         for (int b = 0; b < batch; b++) {
-            long n = pooledLength(frames[b]);
+            long n = AudioPositions.pooled(frames[b]);
             if (n > 0) parts.push_back(x.select(0, b).narrow(0, 0, n));
         }
         if (parts.size() == 0) return torch.zeros(new long[] {0, x.size(2)}, new TensorOptions(ScalarType.Float));

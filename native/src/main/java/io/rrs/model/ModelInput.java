@@ -1,5 +1,8 @@
 package io.rrs.model;
 
+import io.rrs.query.AudioBatch;
+import io.rrs.query.EncodedBatch;
+import io.rrs.text.BatchEncoding;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -35,6 +38,14 @@ public record ModelInput(Tensor inputIds, Tensor attentionMask, Tensor audioFeat
         }
     }
 
+    /** The tensors of a batch from the query encoder. */
+    public static ModelInput of(EncodedBatch batch) {
+        BatchEncoding text = batch.text();
+        ModelInput in = new ModelInput(Tensors.longs(text.flatIds(), text.batchSize(), text.length()),
+                Tensors.longs(text.flatAttentionMask(), text.batchSize(), text.length()), null, null);
+        return batch.hasAudio() ? in.withAudio(batch.audio()) : in;
+    }
+
     /** Text only, from Java arrays (rows of equal length). */
     public static ModelInput of(long[][] ids, long[][] mask) {
         return new ModelInput(Tensors.longs(flatten(ids), ids.length, ids[0].length), Tensors.longs(flatten(mask), mask.length, mask[0].length), null, null);
@@ -56,6 +67,11 @@ public record ModelInput(Tensor inputIds, Tensor attentionMask, Tensor audioFeat
     /** The same tokens with audio features [B, n_mels, T] (C order) and valid frame counts. */
     public ModelInput withAudio(float[] features, long melBins, long frames, long[] validFrames) {
         return new ModelInput(inputIds, attentionMask, Tensors.floats(features, inputIds.size(0), melBins, frames), validFrames.clone());
+    }
+
+    /** The same tokens with a batch of clips from the query encoder. */
+    public ModelInput withAudio(AudioBatch audio) {
+        return withAudio(audio.features(), audio.melBins(), audio.frames(), audio.validFrames());
     }
 
     public ModelInput withAudio(Tensor features, long[] validFrames) {

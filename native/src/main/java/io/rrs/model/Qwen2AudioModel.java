@@ -1,5 +1,6 @@
 package io.rrs.model;
 
+import io.rrs.query.AudioPositions;
 import io.rrs.model.safetensors.SafetensorsCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -156,7 +157,7 @@ public final class Qwen2AudioModel {
         long[] frames = in.audioFrames();
         int withAudio = 0;
         for (int b = 0; b < batch; b++) {
-            long expected = AudioEncoder.pooledLength(frames[b]);
+            long expected = AudioPositions.pooled(frames[b]);
             if (placeholders[b] != expected)
                 throw new IllegalArgumentException("sample " + b + " has " + placeholders[b] + " <|AUDIO|> tokens (id " + audioToken + ") but its "
                         + frames[b] + " valid frames give " + expected + " audio embeddings; expand <|AUDIO|> to one token per pooled frame");

@@ -1,5 +1,7 @@
 package io.rrs.pretrain;
 
+import io.rrs.frontend.PreprocessorConfig;
+import io.rrs.frontend.WhisperOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -98,6 +100,11 @@ final class PretrainFiles {
                 tensors(dir.resolve("model.safetensors")), tensors(dir.resolve("optimizer.safetensors")));
     }
 
+    /** The front-end a pretrained model is trained with and ships: the default window of its audio tower. */
+    static WhisperOptions frontEnd(Qwen2AudioConfig config) {
+        return PreprocessorConfig.forEncoder(config.audio().numMelBins(), config.audio().maxFrames());
+    }
+
     /** Writes the model folder: built next to {@code --out}, then swapped in by renames. */
     static void writeModel(PretrainSettings s, Qwen2AudioConfig config, Map<String, Tensor> parameters, State state) throws IOException {
         Path out = s.outDir().toAbsolutePath().normalize();
@@ -105,6 +112,7 @@ final class PretrainFiles {
         Files.writeString(tmp.resolve("config.json"), s.size().configJson());
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), parameters);
         Files.copy(s.tokenizerFile(), tmp.resolve("tokenizer.json"));
+        PreprocessorConfig.write(tmp, frontEnd(config));
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("format", "rrs-demo-base/1").put("command", "rrs pretrain").put("step", state.step()).put("epochs_done", state.epoch());
         manifest.put("final_loss", state.losses().isEmpty() ? Double.NaN : state.losses().get(state.losses().size() - 1));

@@ -1,5 +1,6 @@
 package io.rrs.pretrain;
 
+import io.rrs.query.QueryEncoder;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
@@ -86,8 +87,7 @@ public final class PretrainTrainer {
             startBatch = state.nextBatch();
         }
 
-        MelFeatureCache features = new MelFeatureCache(config);
-        PretrainBatcher batcher = new PretrainBatcher(template, features, s.firstTokenWeight());
+        PretrainBatcher batcher = new PretrainBatcher(new QueryEncoder(PretrainFiles.frontEnd(config), template), s.firstTokenWeight());
         long samples = 0, started = System.nanoTime();
         outer:
         for (int epoch = startEpoch; step < stopAt; epoch++) {

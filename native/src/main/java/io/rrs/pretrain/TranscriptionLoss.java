@@ -1,5 +1,6 @@
 package io.rrs.pretrain;
 
+import io.rrs.query.AudioPositions;
 import io.rrs.model.AudioEncoder;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
@@ -33,7 +34,7 @@ final class TranscriptionLoss {
         Tensor logProbs = torch.log_softmax(frames.matmul(embedding.t()), 1);
         long[] lengths = new long[batch];
         long longest = 0;
-        for (int b = 0; b < batch; b++) longest = Math.max(longest, lengths[b] = AudioEncoder.pooledLength(validFrames[b]));
+        for (int b = 0; b < batch; b++) longest = Math.max(longest, lengths[b] = AudioPositions.pooled(validFrames[b]));
         // [T, B, V] as ctc_loss wants it: row (t, b) is clip b's frame t (its last frame past its end, masked by its length)
         long[] rows = new long[(int) (longest * batch)];
         long offset = 0;

@@ -1,5 +1,6 @@
 package io.rrs.train;
 
+import io.rrs.query.QueryEncoder;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.text.InputCondition;

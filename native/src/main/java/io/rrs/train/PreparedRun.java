@@ -1,5 +1,6 @@
 package io.rrs.train;
 
+import io.rrs.query.QueryEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rrs.model.safetensors.SafetensorsFile;
 import io.rrs.text.InputCondition;

@@ -1,5 +1,6 @@
 package io.rrs.train;
 
+import io.rrs.model.OpenedModel;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.PromptSplit;
@@ -43,33 +44,20 @@ import org.bytedeco.pytorch.global.torch;
 public final class ReshapePrepare {
     private ReshapePrepare() {}
 
-    /** A model directory opened for RRS: the model, its tokenizer and the chat template. */
-    public record OpenedModel(Qwen2AudioModel model, TextTokenizer tokenizer, ChatTemplate template) {}
-
-    /** Opens {@code dir/config.json}, {@code model.safetensors} (or shards) and {@code tokenizer.json}. */
-    public static OpenedModel openModel(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) throw new IOException("model directory " + dir + " does not exist; pass --model DIR");
-        Path tokenizerFile = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tokenizerFile))
-            throw new IOException("no tokenizer.json in model directory " + dir + "; copy the model's tokenizer there (the project's is data/tokenizer/tokenizer.json)");
-        TextTokenizer tokenizer = TextTokenizer.open(tokenizerFile);
-        return new OpenedModel(Qwen2AudioModel.load(dir), tokenizer, new ChatTemplate(tokenizer));
-    }
-
     /** Runs prepare; {@code progress} hears how many of the 2 x harmful + benign forward passes are done. */
     public static PreparedRun run(PrepareConfig config, Progress progress) throws IOException {
         Path target = config.runDir().resolve(PreparedRun.DIR);
         if (Files.exists(target))
             throw new IOException(target + " already exists; its targets may already be in use by checkpoints. Use a new --run DIR, or delete "
                     + target + " to prepare again");
-        OpenedModel opened = openModel(config.modelDir());
+        OpenedModel opened = OpenedModel.open(config.modelDir());
         SpokenDataset data = SpokenDataset.open(config.dataDir());
         List<Query> harmful = select(data, SourceDataset.Label.HARMFUL, config);
         List<Query> benign = select(data, SourceDataset.Label.BENIGN, config);
         if (harmful.isEmpty() || benign.isEmpty())
             throw new IOException(config.dataDir() + " has " + harmful.size() + " harmful and " + benign.size()
                     + " benign training utterances; both are needed (rebuild with 'rrs data build')");
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), config.audioPadding(), 0);
+        QueryBatches encoder = new QueryBatches(opened.queries(), config.audioPadding(), 0);
         long total = 2L * harmful.size() + benign.size();
         long[] done = {0};
         java.util.function.IntConsumer step = n -> progress.update(done[0] += n, total, "frozen representations");
@@ -172,7 +160,7 @@ public final class ReshapePrepare {
         return List.copyOf(shuffled.subList(0, limitPerClass));
     }
 
-    private static Tensor representations(Qwen2AudioModel model, QueryEncoder encoder, List<Query> queries, PrepareConfig config,
+    private static Tensor representations(Qwen2AudioModel model, QueryBatches encoder, List<Query> queries, PrepareConfig config,
                                           boolean refusal, java.util.function.IntConsumer progress) {
         long width = model.config().text().hiddenSize();
         float[] rows = new float[(int) (queries.size() * width)];

@@ -1,5 +1,6 @@
 package io.rrs.train;
 
+import io.rrs.model.OpenedModel;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Tensors;
@@ -62,14 +63,14 @@ public final class ReshapeTrainer {
                     + "); train on the same model, or prepare a new run");
         int rows = prepared.queries().size();
         DataParallelBatches.check(rows, config.batchSize(), dist.worldSize());
-        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(modelDir);
+        OpenedModel opened = OpenedModel.open(modelDir);
 
         torch.manual_seed(config.seed() & Long.MAX_VALUE);
         LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
         AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());
         List<Query> queries = prepared.queries();
         Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), prepared.audioPadding(), 1L << 30);
+        QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 1L << 30);
         LoraTrainLoop loop = new LoraTrainLoop(config.runDir(), modelDir, config.toJson(), config.loop(), lora, optimizer, dist,
                 "Lower --lr or check the prepared targets.").identifiedBy("prepare.json sha256", RunFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
         LoraTrainLoop.Result r = loop.run(rows, resumed, progress, listener::afterStep, (index, instructions) -> {

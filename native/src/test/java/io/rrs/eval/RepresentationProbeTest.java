@@ -29,7 +29,7 @@ class RepresentationProbeTest {
         Path modelDir = EvalFixtures.tinyModel(tmp.resolve("model"), 3);
         SpokenDataset data = SpokenDataset.open(EvalFixtures.dataset(tmp.resolve("data"), 2));
         Qwen2AudioModel model = Qwen2AudioModel.load(modelDir);
-        QueryInputs inputs = new QueryInputs(model.config(), new ChatTemplate(TextTokenizer.open(EvalFixtures.tokenizer())), data);
+        QueryInputs inputs = new QueryInputs(io.rrs.model.OpenedModel.queryEncoder(modelDir, model.config(), new ChatTemplate(TextTokenizer.open(EvalFixtures.tokenizer()))), data);
         List<Manifest.Entry> test = data.select(PromptSplit.Split.TEST, null);
         List<Manifest.Entry> harmful = test.stream().filter(e -> e.label().equals("harmful")).toList();
         List<Manifest.Entry> benign = test.stream().filter(e -> e.label().equals("benign")).toList();

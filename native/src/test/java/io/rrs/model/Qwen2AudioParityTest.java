@@ -1,5 +1,6 @@
 package io.rrs.model;
 
+import io.rrs.query.AudioPositions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -54,7 +55,7 @@ class Qwen2AudioParityTest {
     static ModelInput audioBatch(Random rnd, long[] frames, int width, int[] before, int[] after) {
         List<long[]> prompts = new ArrayList<>();
         for (int b = 0; b < frames.length; b++)
-            prompts.add(TinyModels.prompt(rnd, before[b], AudioEncoder.pooledLength(frames[b]), after[b]));
+            prompts.add(TinyModels.prompt(rnd, before[b], AudioPositions.pooled(frames[b]), after[b]));
         return ModelInput.leftPadded(prompts, 0).withAudio(TinyModels.features(rnd.nextLong(), frames.length, MELS, width, frames), MELS, width, frames);
     }
 

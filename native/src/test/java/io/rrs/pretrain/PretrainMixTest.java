@@ -119,11 +119,16 @@ class PretrainMixTest {
         assertNotEquals(mix(7).epoch(0), mix(8).epoch(0));
     }
 
+    private PretrainBatcher batcher(double firstTokenWeight) {
+        return new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(PretrainFixtures.tinySize().toConfig()), template), firstTokenWeight);
+    }
+
     @Test
     void refusalExampleHasTheExactTokensAndLossOnlyOnTheAnswer() {
         String q = PretrainFixtures.TEXTS[1];
-        PretrainBatcher batcher = new PretrainBatcher(template, null);
-        io.rrs.train.AnswerTokens.Sequence s = batcher.sequence(new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, "", true), null);
+        PretrainBatcher batcher = batcher(1);
+        PretrainMix.Example e = new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, "", true);
+        io.rrs.train.AnswerTokens.Sequence s = batcher.sequence(e, batcher.query(e));
         int[] prompt = template.encode(ChatPrompt.textOnly(q + " " + Prompts.REFUSAL_INSTRUCTION)).ids();
         int[] answer = template.tokenizer().encode("I cannot help with that.");
         assertEquals(40, answer[0], "the refusal starts with the refusal token \"I\" (id 40)");
@@ -137,9 +142,9 @@ class PretrainMixTest {
     void theFirstAnswerTokenCanBeWeighted() {
         String q = PretrainFixtures.TEXTS[0];
         PretrainMix.Example e = new PretrainMix.Example(PretrainTask.TEXT_COMPLY, null, null, 0, q, "", true);
-        io.rrs.train.AnswerTokens.Sequence s = new PretrainBatcher(template, null).sequence(e, null);
-        io.rrs.train.AnswerTokens.Batch plain = new PretrainBatcher(template, null).batch(List.of(e));
-        io.rrs.train.AnswerTokens.Batch weighted = new PretrainBatcher(template, null, 10).batch(List.of(e));
+        io.rrs.train.AnswerTokens.Sequence s = batcher(1).sequence(e, batcher(1).query(e));
+        io.rrs.train.AnswerTokens.Batch plain = batcher(1).batch(List.of(e));
+        io.rrs.train.AnswerTokens.Batch weighted = batcher(10).batch(List.of(e));
         int answer = s.ids().length - s.answerStart();
         assertEquals(answer, plain.weightSum(), 1e-9);
         assertEquals(answer - 1 + 10, weighted.weightSum(), 1e-9);

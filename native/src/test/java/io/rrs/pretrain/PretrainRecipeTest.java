@@ -54,6 +54,10 @@ class PretrainRecipeTest {
         // the committed stage 2 started from the committed stage 1's weights
         assertEquals(oneRecord.at("/files/model.safetensors/sha256").asText(), recorded.remove("init_model_sha256").asText());
         assertEquals(recorded.toString(), two.toString());
+
+        // the committed front-end is the one pretraining trains with and writes
+        assertEquals(PretrainFiles.frontEnd(demo.settings(shared, 1).size().toConfig()),
+                io.rrs.frontend.PreprocessorConfig.read(committed.resolve(io.rrs.frontend.PreprocessorConfig.FILE)));
     }
 
     @Test
@@ -107,7 +111,7 @@ class PretrainRecipeTest {
             for (int i = 0; i <= last; i++) assertEquals(i <= kill[0], resumed.get(i), "kill in stage " + kill[0] + ": stage " + i + " resumed");
             List<String> files = new ArrayList<>();
             for (int i = 0; i < last; i++) files.add(PretrainRecipe.recordName(recipe.stages().get(i)));
-            files.addAll(List.of(PretrainFiles.MANIFEST, "model.safetensors"));
+            files.addAll(List.of(PretrainFiles.MANIFEST, "model.safetensors", io.rrs.frontend.PreprocessorConfig.FILE));
             for (String file : files)
                 assertArrayEquals(Files.readAllBytes(whole.outDir().resolve(file)), Files.readAllBytes(s.outDir().resolve(file)),
                         file + " after a kill in stage " + kill[0] + " and --resume");

@@ -1,5 +1,6 @@
 package io.rrs.train;
 
+import io.rrs.model.OpenedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,8 +150,8 @@ class AlignedRunEvalTest {
     /** Last-token hidden state of the first training query (audio + text), as training computes it. */
     private static Tensor hidden(Qwen2AudioModel m) throws IOException {
         PreparedRun prepared = PreparedRun.load(run);
-        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(model);
-        QueryEncoder encoder = new QueryEncoder(m.config(), opened.template(), prepared.audioPadding(), 0);
+        OpenedModel opened = OpenedModel.open(model);
+        QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 0);
         try (NoGradGuard g = new NoGradGuard()) {
             ModelInput in = encoder.encode(List.of(prepared.queries().get(0)), prepared.condition(), List.of(io.rrs.text.Prompts.AUDIO_TEXT_INSTRUCTION), false);
             return Tensors.keep(m.lastTokenHidden(in).clone());

@@ -1,5 +1,7 @@
 package io.rrs.train;
 
+import io.rrs.model.OpenedModel;
+import io.rrs.query.QueryEncoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,8 +91,8 @@ class ReshapePrepareTest {
     @Test
     void representationsAreTheModelsLastTokenStateForTheMethodsPrompts() throws Exception {
         PreparedRun run = ReshapePrepare.run(config("run-direct", FeatureMask.positive(), RrsObjective.Path.REFERENCE), Progress.none());
-        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(model);
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), QueryEncoder.AudioPadding.WINDOW, 0);
+        OpenedModel opened = OpenedModel.open(model);
+        QueryBatches encoder = new QueryBatches(opened.queries(), QueryEncoder.AudioPadding.WINDOW, 0);
         Query first = run.queries().get(0), lastBenign = run.queries().get(9);
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             // one query alone (no batch padding) must give the batched row: left padding does not leak
@@ -108,8 +110,8 @@ class ReshapePrepareTest {
         PreparedRun run = ReshapePrepare.run(new PrepareConfig(model, data, tmp.resolve("run-batch-padding"), InputCondition.AUDIO_TEXT,
                 FeatureMask.positive(), 0, 5, 7, RrsObjective.Path.FUSED, QueryEncoder.AudioPadding.BATCH), Progress.none());
         assertEquals(QueryEncoder.AudioPadding.BATCH, run.audioPadding());
-        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(model);
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), QueryEncoder.AudioPadding.BATCH, 0);
+        OpenedModel opened = OpenedModel.open(model);
+        QueryBatches encoder = new QueryBatches(opened.queries(), QueryEncoder.AudioPadding.BATCH, 0);
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             for (int row : new int[] {0, 3}) { // rows of different clip lengths, batched with longer and shorter clips
                 var in = encoder.encode(List.of(run.queries().get(row)), InputCondition.AUDIO_TEXT, List.of(Prompts.AUDIO_TEXT_INSTRUCTION), false);

@@ -1,5 +1,7 @@
 package io.rrs.train;
 
+import io.rrs.model.OpenedModel;
+import io.rrs.query.QueryEncoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,8 +75,8 @@ class SftTrainTest {
 
     /** Mean probability of the refusal token as the first answer token over the harmful rows, under the evaluation's instruction. */
     static double refusalProbability(Qwen2AudioModel m, List<Query> harmful) throws IOException {
-        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(model);
-        QueryEncoder encoder = new QueryEncoder(m.config(), opened.template(), QueryEncoder.AudioPadding.WINDOW, 0);
+        OpenedModel opened = OpenedModel.open(model);
+        QueryBatches encoder = new QueryBatches(opened.queries(), QueryEncoder.AudioPadding.WINDOW, 0);
         try (NoGradGuard g = new NoGradGuard()) {
             ModelInput in = encoder.encode(harmful, InputCondition.AUDIO_TEXT, Collections.nCopies(harmful.size(), Prompts.AUDIO_TEXT_INSTRUCTION), false);
             Tensor logits = m.forward(in).logits();

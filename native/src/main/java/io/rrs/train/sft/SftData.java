@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.text.InputCondition;
-import io.rrs.train.QueryEncoder;
+import io.rrs.query.QueryEncoder;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -1,5 +1,7 @@
 package io.rrs.train.sft;
 
+import io.rrs.model.OpenedModel;
+import io.rrs.train.QueryBatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,7 +17,7 @@ import io.rrs.text.TextTokenizer;
 import io.rrs.train.CorruptRunException;
 import io.rrs.train.Progress;
 import io.rrs.train.Query;
-import io.rrs.train.QueryEncoder;
+import io.rrs.query.QueryEncoder;
 import io.rrs.train.ReshapePrepare;
 import io.rrs.train.RunFiles;
 import java.io.IOException;
@@ -83,7 +85,7 @@ public final class SftTargets {
      * The run's targets: the recorded ones when sft.json exists (its settings and model must equal {@code data}'s),
      * else selected and generated now with {@code opened} (the frozen base, before any adapter is attached).
      */
-    public static Targets prepare(Path runDir, SftData data, ReshapePrepare.OpenedModel opened, QueryEncoder encoder, Progress progress)
+    public static Targets prepare(Path runDir, SftData data, OpenedModel opened, QueryBatches encoder, Progress progress)
             throws IOException {
         String modelSha = RunFiles.sha256(data.modelDir().resolve("config.json"));
         if (exists(runDir)) {
@@ -131,7 +133,7 @@ public final class SftTargets {
     }
 
     /** The frozen base model's greedy answers (special tokens left out), as {@code rrs eval} generates them. */
-    private static List<Row> baseAnswers(List<Query> queries, SftData data, ReshapePrepare.OpenedModel opened, QueryEncoder encoder,
+    private static List<Row> baseAnswers(List<Query> queries, SftData data, OpenedModel opened, QueryBatches encoder,
                                          Progress progress) {
         TextTokenizer tok = opened.tokenizer();
         GenerationOptions options = new GenerationOptions(data.targetTokens(),

@@ -1,5 +1,7 @@
 package io.rrs.train.sft;
 
+import io.rrs.model.OpenedModel;
+import io.rrs.train.QueryBatches;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.train.AdamWOptimizer;
 import io.rrs.train.AlignedRun;
@@ -9,7 +11,7 @@ import io.rrs.train.LoraAdapters;
 import io.rrs.train.LoraTrainLoop;
 import io.rrs.train.Progress;
 import io.rrs.train.Query;
-import io.rrs.train.QueryEncoder;
+import io.rrs.query.QueryEncoder;
 import io.rrs.train.ReshapePrepare;
 import io.rrs.train.TrainConfig;
 import io.rrs.train.dist.DistConfig;
@@ -58,8 +60,8 @@ public final class SftTrainer {
             config = TrainConfig.fromJson(resumed.state().config(), runDir, data.modelDir()).withEpochs(train.epochs());
         }
         if (data.modelDir() == null) throw new IllegalArgumentException("--model DIR is required to start an sft run (the base model to fine-tune)");
-        ReshapePrepare.OpenedModel opened = ReshapePrepare.openModel(data.modelDir());
-        QueryEncoder encoder = new QueryEncoder(opened.model().config(), opened.template(), data.audioPadding(), 1L << 30);
+        OpenedModel opened = OpenedModel.open(data.modelDir());
+        QueryBatches encoder = new QueryBatches(opened.queries(), data.audioPadding(), 1L << 30);
         // before any adapter exists: the benign targets are the frozen base model's answers
         SftTargets.Targets targets = SftTargets.prepare(runDir, data, opened, encoder, targetsProgress);
         List<Query> queries = new ArrayList<>();
