@@ -1,14 +1,14 @@
-import io.rrs.audio.AudioLoader;
 import io.rrs.data.*;
 import io.rrs.frontend.*;
+import io.rrs.query.*;
 import io.rrs.text.*;
 import java.io.*;
 import java.nio.file.*;
 import java.util.*;
 
 /**
- * Writes what ctc_probe.py reads: every train and test utterance's Whisper log-mel (the model's 80 bins, valid frames
- * + 8 as pretraining keeps them, frame-major, quantised to uint8 over [-1.5, 1.7]) to feats.u8, and index.tsv (id,
+ * Writes what ctc_probe.py reads: every train and test utterance's Whisper log-mel through the model's query encoder (80 bins, valid
+ * frames + the encoder's trim margin, as pretraining keeps them, frame-major, quantised to uint8 over [-1.5, 1.7]) to feats.u8, and index.tsv (id,
  * split, label, byte offset, kept frames, valid frames, token ids, text). Single-file program on the reactor class path:
  *   java -cp "$(cat export/target/rrs.classpath):native/target/classes:java/target/classes" \
  *       benchmarks/audio_tower_ctc/DumpFeatures.java MODEL_DIR data/rrs OUT_DIR
@@ -19,20 +19,18 @@ public class DumpFeatures {
         TextTokenizer tok = TextTokenizer.open(Path.of(a[0]).resolve("tokenizer.json"));
         SpokenDataset d = SpokenDataset.open(Path.of(a[1]));
         Path out = Files.createDirectories(Path.of(a[2]));
-        WhisperLogMel logMel = new WhisperLogMel(new WhisperOptions(80, 400, 160, 16000, 7, true));
-        float[] buf = new float[80 * logMel.numFrames(0)];
+        QueryEncoder encoder = new QueryEncoder(PreprocessorConfig.read(Path.of(a[0]).resolve(PreprocessorConfig.FILE)), new ChatTemplate(tok));
         try (OutputStream bin = new BufferedOutputStream(Files.newOutputStream(out.resolve("feats.u8")));
              PrintWriter idx = new PrintWriter(Files.newBufferedWriter(out.resolve("index.tsv")))) {
             long offset = 0;
             for (var split : List.of(PromptSplit.Split.TRAIN, PromptSplit.Split.TEST)) {
                 for (var e : d.select(split, null)) {
-                    float[] s = AudioLoader.load(d.wav(e)).samples();
-                    int valid = Math.min(logMel.extractMelMajor(s, buf), 700);
-                    int chunk = logMel.numFrames(s.length), kept = Math.min(700, valid + 8);
+                    AudioFeatures f = encoder.features(d.wav(e));
+                    int valid = f.validFrames(), kept = f.keptFrames();
                     byte[] q = new byte[kept * 80];
                     for (int t = 0; t < kept; t++)
                         for (int m = 0; m < 80; m++) {
-                            float v = buf[m * chunk + t]; // whisper log-mel lies in about [-1, 1.5]
+                            float v = f.melMajor()[m * kept + t]; // whisper log-mel lies in about [-1, 1.5]
                             q[t * 80 + m] = (byte) Math.max(0, Math.min(255, Math.round((v + 1.5f) / 3.2f * 255f)));
                         }
                     bin.write(q);

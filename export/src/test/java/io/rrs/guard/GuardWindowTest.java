@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The export and the guard take the model folder's window, also where the audio tower's frame count
- * is not whole seconds (750 frames: the export used to write no front-end there): the guard's verdict
+ * is not whole seconds (750 frames, which no whole-second window fills): the guard's verdict
  * on a clip longer than the window equals the libtorch forward on the trainer's encoding of it.
  */
 class GuardWindowTest {

@@ -130,7 +130,7 @@ class GuardManifestTest {
         assertTrue(failure(wrongDelta).contains("delta_m has 1 values but hidden_size is 4"));
         ObjectNode window = manifest();
         ((ObjectNode) window.path("frontend")).put("chunk_seconds", 30);
-        assertTrue(failure(window).contains("differs from the model's max_audio_frames"));
+        assertTrue(failure(window).contains("is longer than the model's max_audio_frames"));
         Files.writeString(dir.resolve(GuardManifest.FILE), "{not json");
         assertTrue(assertThrows(GuardException.class, () -> GuardManifest.read(dir)).getMessage().contains("is not valid JSON"));
         assertFalse(Files.exists(dir.resolve("nothing")));

@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One query through every trainer path (RRS prepare/train and SFT's batches, evaluation, pretraining)
- * at audio-tower sizes where the earlier per-path window rules disagreed (750 frames: 8 s, 7 s or no
- * window), with and without a {@code preprocessor_config.json}: every path must give the same token
- * ids, the same window and the same features.
+ * at audio-tower sizes no whole-second window fills (750 frames, where rounding up, rounding down and
+ * exact division give 8 s, 7 s and no window), with and without a {@code preprocessor_config.json}:
+ * every path must give the same token ids, the same window and the same features.
  */
 class QueryPathsTest {
     @TempDir

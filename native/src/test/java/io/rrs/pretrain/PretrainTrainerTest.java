@@ -55,7 +55,7 @@ class PretrainTrainerTest {
         try (Stream<Path> list = Files.list(model)) {
             files = list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
-        assertEquals(Set.of("config.json", "model.safetensors", "tokenizer.json", "pretrain.json"), files);
+        assertEquals(Set.of("config.json", "model.safetensors", "tokenizer.json", "preprocessor_config.json", "pretrain.json"), files);
         assertArrayEquals(Files.readAllBytes(PretrainFixtures.tokenizer()), Files.readAllBytes(model.resolve("tokenizer.json")));
         Qwen2AudioModel loaded = Qwen2AudioModel.load(model);
         ChatTemplate template = new ChatTemplate(TextTokenizer.open(model.resolve("tokenizer.json")));
