@@ -1,15 +1,17 @@
 package io.rrs.cli;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
  * {@code rrs doctor}: what this machine offers RRS. Each probe is isolated so that one missing
- * native library does not hide the others. libtorch and the fused kernels are looked up by
- * reflection because the runtime must not depend on the trainer.
+ * native library does not hide the others. libtorch and the fused kernels are reported by the
+ * trainer's {@link DoctorProbe} when it is on the class path (the runtime must not depend on it).
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Print the environment: Java, native libraries found (ONNX Runtime, libtorch, fused kernels), CUDA, threads.")
@@ -24,9 +26,8 @@ public final class DoctorCommand implements Callable<Integer> {
         line("cpu threads", String.valueOf(rt.availableProcessors()));
         line("max heap", (rt.maxMemory() >> 20) + " MiB");
         line("onnxruntime", probeOnnxRuntime());
-        line("libtorch", probe("io.rrs.trainer.Doctor", "libtorch", "not on the class path (rrs-runtime alone; the trainer module adds it)"));
-        line("fused kernels", probe("io.rrs.trainer.Doctor", "kernels", "not on the class path (the trainer module adds librrs_kernels)"));
-        line("cuda", cudaSummary());
+        line("cuda (ort)", onnxRuntimeCuda());
+        probeLines().forEach(DoctorCommand::line);
         return 0;
     }
 
@@ -45,28 +46,23 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private static String cudaSummary() {
-        String ort;
+    private static String onnxRuntimeCuda() {
         try {
-            ort = ai.onnxruntime.OrtEnvironment.getAvailableProviders()
-                    .contains(ai.onnxruntime.OrtProvider.CUDA) ? "ONNX Runtime CUDA provider built in" : "no ONNX Runtime CUDA provider";
+            return ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)
+                    ? "ONNX Runtime CUDA provider built in" : "no ONNX Runtime CUDA provider";
         } catch (Throwable t) {
-            ort = "ONNX Runtime unavailable";
+            return "ONNX Runtime unavailable";
         }
-        return ort + "; " + probe("io.rrs.trainer.Doctor", "cuda", "libtorch CUDA unknown (trainer not on the class path)");
     }
 
-    /** Calls a static {@code String name()} method of an optional class, or returns the fallback. */
-    static String probe(String className, String method, String fallback) {
-        try {
-            Class<?> c = Class.forName(className);
-            Method m = c.getMethod(method);
-            return String.valueOf(m.invoke(null));
-        } catch (ClassNotFoundException e) {
-            return fallback;
-        } catch (ReflectiveOperationException | LinkageError e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "error: " + cause;
+    /** The lines of every {@link DoctorProbe} on the class path, or what is missing without one. */
+    static Map<String, String> probeLines() {
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (DoctorProbe probe : ServiceLoader.load(DoctorProbe.class)) lines.putAll(probe.lines());
+        if (lines.isEmpty()) {
+            lines.put("libtorch", "not on the class path (rrs-runtime alone; the trainer module adds it)");
+            lines.put("fused kernels", "not on the class path (the trainer module adds librrs_kernels)");
         }
+        return lines;
     }
 }

@@ -1,18 +1,28 @@
 package io.rrs.trainer;
 
+import io.rrs.cli.DoctorProbe;
 import io.rrs.kernels.NativeKernels;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * One-line probes for {@code rrs doctor} (called by reflection from the runtime module, which must
- * not depend on libtorch). Each method catches its own failures so one missing library does not
- * hide the others.
+ * The trainer's lines of {@code rrs doctor}, found by the runtime through {@link DoctorProbe}
+ * (the runtime must not depend on libtorch). Each probe catches its own failures so one missing
+ * library does not hide the others.
  */
-public final class Doctor {
-    private Doctor() {}
+public final class Doctor implements DoctorProbe {
+    @Override
+    public Map<String, String> lines() {
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("libtorch", libtorch());
+        lines.put("fused kernels", kernels());
+        lines.put("cuda (torch)", cuda());
+        return lines;
+    }
 
     /** libtorch as loaded through JavaCPP. */
     public static String libtorch() {
