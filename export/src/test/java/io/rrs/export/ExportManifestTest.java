@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rrs.guard.GuardManifest;
+import io.rrs.io.AtomicFiles;
 import io.rrs.io.Npy;
 import io.rrs.text.TextTokenizer;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ class ExportManifestTest {
         Set<String> listed = new HashSet<>();
         for (JsonNode f : m.path("files")) {
             Path p = out.resolve(f.path("path").asText());
-            assertEquals(GuardManifest.sha256(p), f.path("sha256").asText(), p.toString());
+            assertEquals(AtomicFiles.sha256(p), f.path("sha256").asText(), p.toString());
             assertEquals(Files.size(p), f.path("bytes").asLong(), p.toString());
             listed.add(f.path("path").asText());
         }
@@ -81,6 +83,6 @@ class ExportManifestTest {
         assertTrue(m.path("delta_m").isNull());
         assertFalse(m.path("threshold").path("calibrated").asBoolean());
         assertEquals(ThresholdCalibration.DEFAULT_THRESHOLD, m.path("threshold").path("value").asDouble());
-        assertEquals(ThresholdCalibration.SCORE, m.path("threshold").path("score").asText());
+        assertEquals(GuardManifest.SCORE, m.path("threshold").path("score").asText());
     }
 }

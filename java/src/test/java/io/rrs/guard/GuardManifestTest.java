@@ -7,17 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
+import io.rrs.testing.PythonReference;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.Prompts;
+import io.rrs.text.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * guard.json reading and file verification on a hand-written manifest (no model needed: hashes
- * are checked before any graph loads): fields, sizes, SHA-256, paths outside the directory,
- * missing fields and unknown formats, each failing with the file and the field named.
+ * guard.json: what {@link GuardManifest#write} writes, {@link GuardManifest#read} reads back; reading and
+ * file verification on a hand-written manifest (no model needed: hashes are checked before any graph
+ * loads): fields, sizes, SHA-256, paths outside the directory, missing fields and other or missing
+ * format tags, each failing with the file and the field named.
  */
 class GuardManifestTest {
     @TempDir
@@ -47,7 +56,7 @@ class GuardManifestTest {
         for (String f : new String[] {"embed_tokens.onnx", "encoder.onnx", "decoder.onnx", "tokenizer.json"}) {
             Path p = dir.resolve(f);
             Files.writeString(p, "contents of " + f);
-            files.addObject().put("path", f).put("bytes", Files.size(p)).put("sha256", GuardManifest.sha256(p));
+            files.addObject().put("path", f).put("bytes", Files.size(p)).put("sha256", AtomicFiles.sha256(p));
         }
         return root;
     }
@@ -92,7 +101,7 @@ class GuardManifestTest {
         Files.writeString(dir.resolve("decoder.onnx"), "contents of decoder.onnX"); // same size, other bytes
         String m = assertThrows(GuardException.class, () -> GuardManifest.read(dir)).getMessage();
         assertTrue(m.contains("SHA-256 mismatch for " + dir.resolve("decoder.onnx")), m);
-        assertTrue(m.contains(listed) && m.contains(GuardManifest.sha256(dir.resolve("decoder.onnx"))), m);
+        assertTrue(m.contains(listed) && m.contains(AtomicFiles.sha256(dir.resolve("decoder.onnx"))), m);
         Files.writeString(dir.resolve("decoder.onnx"), "short");
         m = assertThrows(GuardException.class, () -> GuardManifest.read(dir)).getMessage();
         assertTrue(m.contains("has 5 bytes"), m);
@@ -118,10 +127,67 @@ class GuardManifestTest {
     }
 
     @Test
-    void wrongFormatsAndUnsafePathsAreRefused() throws Exception {
+    void writtenManifestsReadBack() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (String f : new String[] {"embed_tokens.onnx", "encoder.onnx", "decoder.onnx", "config.json"}) {
+            files.add(dir.resolve(f));
+            Files.writeString(dir.resolve(f), "contents of " + f);
+        }
+        Files.copy(PythonReference.repoRoot().resolve("data/tokenizer/tokenizer.json"), dir.resolve("tokenizer.json"));
+        files.add(dir.resolve("tokenizer.json"));
+        GuardManifest.Graph graph = new GuardManifest.Graph("decoder.onnx", List.of("inputs_embeds"), List.of("logits", "last_hidden_state"));
+        try (TextTokenizer tokenizer = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
+            ChatTemplate template = new ChatTemplate(tokenizer);
+            GuardManifest.Contents contents = new GuardManifest.Contents("lora/run", new GuardManifest.Graphs(17, 8,
+                    new GuardManifest.Graph("embed_tokens.onnx", List.of("input_ids"), List.of("inputs_embeds")),
+                    new GuardManifest.Graph("encoder.onnx", List.of("input_features"), List.of("audio_embeds")), graph),
+                    new GuardManifest.ModelShape("config.json", 2048, 4, 2, 2, 8, 512, template.audioTokenId(), 200, 80), "tokenizer.json", template,
+                    new float[] {0.5f, -1.25f, 0f, 3f}, "delta_m.npy", new GuardManifest.Threshold(0.375, "calibrated on a test",
+                    new GuardManifest.Calibration(0.9, 6, 5)), new GuardManifest.Parity(1e-4, 2.5e-6,
+                    List.of(new GuardManifest.ParityRow("audio-text", "prefill", 2.5e-6, 1e-6))), files);
+            Path written = GuardManifest.write(dir, contents);
+            assertEquals(dir.resolve(GuardManifest.FILE), written);
+
+            GuardManifest m = GuardManifest.read(dir);
+            assertEquals("embed_tokens.onnx", m.embedFile());
+            assertEquals("encoder.onnx", m.encoderFile());
+            assertEquals("decoder.onnx", m.decoderFile());
+            assertEquals("tokenizer.json", m.tokenizerFile());
+            assertEquals(List.of(2048, 4, 2, 2, 8, 512), List.of(m.vocabSize(), m.hiddenSize(), m.layers(), m.kvHeads(), m.headDim(), m.maxPositions()));
+            assertEquals(80, m.frontEnd().numMels());
+            assertEquals(200, m.frontEnd().chunkFrames());
+            assertEquals(List.of(template.audioTokenId(), template.padId(), tokenizer.refusalTokenId()),
+                    List.of(m.audioTokenId(), m.padTokenId(), m.refusalTokenId()));
+            assertEquals(Prompts.DEFAULT_SYSTEM, m.system());
+            assertEquals(Prompts.AUDIO_TEXT_INSTRUCTION, m.audioTextInstruction());
+            assertArrayEquals(new float[] {0.5f, -1.25f, 0f, 3f}, m.deltaM());
+            assertEquals(0.375, m.threshold());
+            assertTrue(m.calibrated());
+            assertEquals(files.size(), m.files().size());
+            for (GuardManifest.FileEntry f : m.files()) assertEquals(AtomicFiles.sha256(dir.resolve(f.path())), f.sha256(), f.path());
+        }
+        JsonNode raw = JSON.readTree(dir.resolve(GuardManifest.FILE).toFile());
+        assertEquals("lora/run", raw.path("lora").asText());
+        assertEquals(GuardManifest.SCORE, raw.at("/threshold/score").asText());
+        assertEquals(2.5e-6, raw.at("/parity/max_abs_diff").asDouble());
+        assertEquals("[\"logits\",\"last_hidden_state\"]", raw.at("/graphs/decoder/outputs").toString());
+    }
+
+    @Test
+    void otherOrMissingFormatTagsAreRefusedByName() throws Exception {
+        Path file = dir.resolve(GuardManifest.FILE);
         ObjectNode other = manifest();
         other.put("format", "rrs-guard/9");
-        assertTrue(failure(other).contains("format is \"rrs-guard/9\""));
+        String m = failure(other);
+        assertTrue(m.contains(file + " has format tag \"rrs-guard/9\", expected \"" + GuardManifest.FORMAT + "\"") && m.contains("rrs export"), m);
+        ObjectNode none = manifest();
+        none.remove("format");
+        m = failure(none);
+        assertTrue(m.contains(file + " has no format tag, expected \"" + GuardManifest.FORMAT + "\"") && m.contains("rrs export"), m);
+    }
+
+    @Test
+    void unsafeAndInconsistentManifestsAreRefused() throws Exception {
         ObjectNode escape = manifest();
         ((ObjectNode) escape.path("files").get(0)).put("path", "../outside.onnx");
         assertTrue(failure(escape).contains("outside the model directory"));
