@@ -10,6 +10,7 @@ import io.rrs.guard.GuardPeer;
 import io.rrs.guard.GuardQuery;
 import io.rrs.guard.Response;
 import io.rrs.guard.RespondOptions;
+import io.rrs.io.AtomicFiles;
 import io.rrs.model.GenerationOptions;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Qwen2AudioModel;
@@ -19,14 +20,11 @@ import io.rrs.text.Prompts;
 import io.rrs.train.AlignedRun;
 import io.rrs.train.PreparedRun;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -87,10 +85,14 @@ public final class BenchModel {
         Path dir = root.resolve(key());
         if (Files.isRegularFile(dir.resolve("guard.json"))) return dir;
         // export beside the cache entry, then rename: a killed export never looks cached
-        Path tmp = Files.createDirectories(root).resolve(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        ExportOptions o = ExportOptions.of(model, tmp);
-        Exporter.export(lora == null ? o : o.withLora(lora));
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            ExportOptions o = ExportOptions.of(model, tmp);
+            try {
+                Exporter.export(lora == null ? o : o.withLora(lora));
+            } catch (Exporter.ParityException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        });
         return dir;
     }
 
@@ -119,12 +121,12 @@ public final class BenchModel {
                 : "refusal = " + tokens + " new tokens, the length of '" + Prompts.REFUSAL_ANSWER + "<|im_end|>'";
     }
 
-    /** SHA-256 over the checkpoint's files and the LoRA's (for a reshape run: its checkpoint and prepare output). */
+    /** SHA-256 over the names and SHA-256 of the checkpoint's files and the LoRA's (for a reshape run: its checkpoint and prepare output). */
     private String key() throws IOException {
-        MessageDigest md = sha256();
+        StringBuilder listing = new StringBuilder();
         try (Stream<Path> s = Files.list(model)) {
             for (Path f : s.filter(p -> p.getFileName().toString().matches("config\\.json|tokenizer\\.json|.*\\.safetensors(\\.index\\.json)?")).sorted().toList())
-                digest(md, model, f);
+                listing.append(model.relativize(f)).append(' ').append(AtomicFiles.sha256(f)).append('\n');
         }
         if (lora != null) {
             List<Path> dirs = new ArrayList<>();
@@ -137,26 +139,11 @@ public final class BenchModel {
             }
             for (Path d : dirs)
                 try (Stream<Path> s = Files.walk(d)) {
-                    for (Path f : s.filter(Files::isRegularFile).sorted().toList()) digest(md, d, f);
+                    for (Path f : s.filter(Files::isRegularFile).sorted().toList())
+                        listing.append(d.relativize(f)).append(' ').append(AtomicFiles.sha256(f)).append('\n');
                 }
         }
-        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-    }
-
-    private static void digest(MessageDigest md, Path base, Path f) throws IOException {
-        md.update(base.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(f)) {
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return AtomicFiles.sha256(listing.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** The guard's prompt and features as libtorch input (same ids, same frames). */

@@ -14,19 +14,18 @@ import io.rrs.eval.RefusalJudge;
 import io.rrs.export.ExportOptions;
 import io.rrs.export.Exporter;
 import io.rrs.guard.GuardManifest;
+import io.rrs.io.AtomicFiles;
 import io.rrs.train.Checkpoint;
 import io.rrs.train.ConsoleProgress;
 import io.rrs.train.PreparedRun;
 import io.rrs.train.Progress;
 import io.rrs.train.ReshapePrepare;
 import io.rrs.train.ReshapeTrainer;
-import io.rrs.train.RunFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -85,7 +84,7 @@ public final class DemoPipeline {
         for (String name : OWNED) {
             Path p = work.resolve(name);
             if (Files.exists(p)) {
-                deleteTree(p);
+                AtomicFiles.deleteTree(p);
                 removed.add(p);
             }
         }
@@ -124,14 +123,12 @@ public final class DemoPipeline {
         }, this::export);
         List<Manifest.Entry> test = EvalRun.select(data, s.evalLimit());
         stage(7, "guard", with(trainIn, s.evalInputs()), () -> {
-            RunFiles.verify(s.screenDir(), DemoScreening.MANIFEST, "guard screening");
+            DemoScreening.read(s.screenDir());
             return state.filesProblem("guard");
         }, () -> screen(data, test));
 
         try {
-            ObjectMapper json = new ObjectMapper();
-            return new Result(s, json.readTree(s.evalDir().resolve("report.json").toFile()),
-                    json.readTree(s.screenDir().resolve(DemoScreening.MANIFEST).toFile()), skipped, ran);
+            return new Result(s, new ObjectMapper().readTree(s.evalDir().resolve("report.json").toFile()), DemoScreening.read(s.screenDir()), skipped, ran);
         } catch (IOException e) {
             throw new DemoException(1, "cannot read the demo's results (" + e.getMessage() + "); rerun, or --restart");
         }
@@ -164,7 +161,7 @@ public final class DemoPipeline {
                 throw new DemoException(2, "dataset " + display(s.data()) + " has no " + PromptSplit.Split.values()[i / 2].json() + " "
                         + SourceDataset.Label.values()[i % 2].json() + " utterances; the demo needs both classes in both splits");
         inputs.put("data", s.data().toAbsolutePath().normalize().toString());
-        inputs.put("data-manifest-sha256", RunFiles.sha256(manifest));
+        inputs.put("data-manifest-sha256", AtomicFiles.sha256(manifest));
         inputs.put("data-wav-bytes", Long.toString(bytes));
         ran.add("data");
         out.printf(Locale.ROOT, "        %s: train %d harmful + %d benign, test %d + %d utterances%n", display(s.data()), n[0], n[1], n[2], n[3]);
@@ -185,10 +182,10 @@ public final class DemoPipeline {
             throw new DemoException(2, "no base model in " + display(m) + " (model.safetensors is missing): build it with './rrs pretrain' "
                     + "(about an hour on 2 cores; docs/pretrain.md), or pass --model DIR");
         inputs.put("model", m.toAbsolutePath().normalize().toString());
-        for (Path p : List.of(m.resolve("config.json"), m.resolve("tokenizer.json"))) inputs.put("model-" + p.getFileName() + "-sha256", RunFiles.sha256(p));
+        for (Path p : List.of(m.resolve("config.json"), m.resolve("tokenizer.json"))) inputs.put("model-" + p.getFileName() + "-sha256", AtomicFiles.sha256(p));
         long bytes = 0;
         for (Path w : weights) {
-            inputs.put("model-" + w.getFileName() + "-sha256", RunFiles.sha256(w));
+            inputs.put("model-" + w.getFileName() + "-sha256", AtomicFiles.sha256(w));
             bytes += Files.size(w);
         }
         JsonNode text = new ObjectMapper().readTree(m.resolve("config.json").toFile()).path("text_config");
@@ -254,9 +251,9 @@ public final class DemoPipeline {
         } catch (Exporter.ParityException e) {
             throw new DemoException(1, e.getMessage().lines().findFirst().orElse("parity check failed"));
         }
-        JsonNode manifest = new ObjectMapper().readTree(r.manifest().toFile()), threshold = manifest.path("threshold");
+        GuardManifest manifest = GuardManifest.read(r.outDir());
         return new Outcome(String.format(Locale.ROOT, "parity |ONNX Runtime - libtorch| <= %.1e (tolerance %.0e); threshold %.3f (%s); %s",
-                manifest.path("parity").path("max_abs_diff").asDouble(), o.tolerance(), threshold.path("value").asDouble(), threshold.path("calibrated").asBoolean() ? "calibrated" : "default",
+                r.parityMaxAbsDiff(), o.tolerance(), manifest.threshold(), manifest.calibrated() ? "calibrated" : "default",
                 display(s.guardDir())), List.of("guard/" + GuardManifest.FILE));
     }
 
@@ -351,12 +348,5 @@ public final class DemoPipeline {
     String display(Path p) {
         Path a = p.toAbsolutePath().normalize();
         return a.startsWith(root) && !a.equals(root) ? root.relativize(a).toString() : a.toString();
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

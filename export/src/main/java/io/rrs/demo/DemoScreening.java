@@ -1,5 +1,6 @@
 package io.rrs.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,8 @@ import io.rrs.guard.GuardOptions;
 import io.rrs.guard.GuardQuery;
 import io.rrs.guard.RespondOptions;
 import io.rrs.guard.Verdict;
+import io.rrs.io.AtomicFiles;
+import io.rrs.io.FormatTag;
 import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
 import io.rrs.train.RunFiles;
@@ -35,11 +38,14 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * question text alone, audio alone), counts REFUSE/ALLOW per condition and class, and measures with
  * {@link GuardAgreement} how often the one-pass verdict agrees with "does {@code respond}'s answer
  * refuse?" (the issue's 98% per condition). Writes {@code queries.jsonl} (for {@code rrs guard agreement
- * --jsonl}), {@code verdicts.jsonl} and {@code screen.json} (the counts, the agreement, the disagreements,
- * SHA-256 of the other files) into a temporary folder renamed into place.
+ * --jsonl}), {@code verdicts.jsonl} and {@code screen.json} (format tag, the counts, the agreement, the
+ * disagreements, SHA-256 of the other files) into a temporary folder renamed into place (an earlier,
+ * unrecorded screening is replaced); {@link #read} reads it back.
  */
 final class DemoScreening {
     static final String MANIFEST = "screen.json";
+    /** The format tag of {@link #MANIFEST}. */
+    static final String FORMAT = "rrs-demo-screen/1";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<InputCondition> CONDITIONS = List.of(InputCondition.AUDIO_TEXT, InputCondition.TEXT_ONLY, InputCondition.AUDIO_ONLY);
 
@@ -70,6 +76,11 @@ final class DemoScreening {
             }
         }
         return out;
+    }
+
+    /** {@code screenDir/screen.json}, its format tag checked and the files it lists verified. */
+    static JsonNode read(Path screenDir) throws IOException {
+        return RunFiles.verify(screenDir, MANIFEST, "guard screening", FORMAT, "run ./rrs demo again (its guard stage screens again)");
     }
 
     /** Screens and answers every item with the guard in {@code guardDir}; writes {@code target}; returns screen.json's content. */
@@ -118,7 +129,7 @@ final class DemoScreening {
         }
 
         ObjectNode manifest = JSON.createObjectNode();
-        manifest.put("format", "rrs-demo-screen/1").put("guard", guardDir.toString()).put("threshold", threshold)
+        manifest.put(FormatTag.FIELD, FORMAT).put("guard", guardDir.toString()).put("threshold", threshold)
                 .put("required_agreement", GuardAgreement.REQUIRED).put("max_new_tokens", maxNewTokens).put("queries", items.size());
         ArrayNode conds = manifest.putArray("conditions");
         boolean passes = errors.isEmpty();
@@ -147,8 +158,7 @@ final class DemoScreening {
         Item example = items.stream().filter(i -> i.label().equals("harmful") && i.condition().equals("audio-text")).findFirst().orElse(items.get(0));
         manifest.putObject("example").put("audio", example.audio()).put("text", example.text());
 
-        if (Files.exists(target)) DemoPipeline.deleteTree(target); // an earlier, unrecorded screening: redone
-        Path tmp = RunFiles.tempDirFor(target);
+        Path tmp = AtomicFiles.tempDirFor(target);
         try (Writer w = Files.newBufferedWriter(tmp.resolve("queries.jsonl"), StandardCharsets.UTF_8)) {
             for (Item it : items) {
                 ObjectNode q = JSON.createObjectNode().put("id", it.query().id());

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rrs.train.RunFiles;
+import io.rrs.io.AtomicFiles;
+import io.rrs.io.FormatTag;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,7 @@ final class DemoState {
         if (!Files.exists(file)) return s;
         try {
             JsonNode root = JSON.readTree(file.toFile());
-            if (root == null || !FORMAT.equals(root.path("format").asText()))
-                throw new DemoException(2, file + " is not a demo state (" + FORMAT + "); use another --work DIR, or --restart to start the demo there again");
+            FormatTag.check(file, root, FORMAT, "use another --work DIR, or --restart to start the demo there again", m -> new DemoException(2, m));
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("stages").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode n = e.getValue();
@@ -76,7 +76,7 @@ final class DemoState {
         ObjectNode f = JSON.createObjectNode();
         for (String rel : files) {
             Path p = work.resolve(rel);
-            f.putObject(rel).put("bytes", Files.size(p)).put("sha256", RunFiles.sha256(p));
+            f.putObject(rel).put("bytes", Files.size(p)).put("sha256", AtomicFiles.sha256(p));
         }
         stages.put(name, new Stage(name, true, new LinkedHashMap<>(inputs), seconds, summary, f));
         save();
@@ -90,7 +90,7 @@ final class DemoState {
             Path p = work.resolve(e.getKey());
             if (!Files.isRegularFile(p)) return p + " is missing";
             if (Files.size(p) != e.getValue().path("bytes").asLong()) return p + " changed size";
-            if (!RunFiles.sha256(p).equals(e.getValue().path("sha256").asText())) return p + " changed (SHA-256)";
+            if (!AtomicFiles.sha256(p).equals(e.getValue().path("sha256").asText())) return p + " changed (SHA-256)";
         }
         return null;
     }
@@ -107,7 +107,7 @@ final class DemoState {
 
     private void save() throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
+        root.put(FormatTag.FIELD, FORMAT);
         ObjectNode all = root.putObject("stages");
         for (Stage st : stages.values()) {
             ObjectNode n = all.putObject(st.name());
@@ -117,6 +117,6 @@ final class DemoState {
             n.set("files", st.files());
         }
         Files.createDirectories(work);
-        RunFiles.writeAtomically(work.resolve(FILE), JSON.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(work.resolve(FILE), JSON.writeValueAsString(root) + "\n");
     }
 }

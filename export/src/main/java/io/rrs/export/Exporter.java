@@ -1,8 +1,10 @@
 package io.rrs.export;
 
+import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.frontend.WhisperOptions;
 import io.rrs.model.OpenedModel;
 import ai.onnxruntime.OrtException;
+import io.rrs.guard.GuardManifest;
 import io.rrs.io.Npy;
 import io.rrs.model.LinearOp;
 import io.rrs.model.ProjectionAdapter;
@@ -45,7 +47,12 @@ public final class Exporter {
     public static final String CONFIG_FILE = "config.json";
 
     /** What an export produced. */
-    public record Result(Path outDir, List<Path> files, ParityCheck.Report parity, Path manifest) {}
+    public record Result(Path outDir, List<Path> files, ParityCheck.Report parity, Path manifest) {
+        /** The largest difference between ONNX Runtime and libtorch that the parity check found. */
+        public double parityMaxAbsDiff() {
+            return parity.maxDiff();
+        }
+    }
 
     /** Thrown when the exported graphs disagree with the libtorch model beyond the tolerance. */
     public static final class ParityException extends Exception {
@@ -88,6 +95,7 @@ public final class Exporter {
                 Files.copy(ckpt.resolve(copied), to, StandardCopyOption.REPLACE_EXISTING);
                 files.add(to);
             }
+            files.add(PreprocessorConfig.write(o.outDir(), frontEnd)); // the folder's front-end (or its default), as the guard will read it
 
             ParityCheck.Report report;
             Qwen2AudioConfig.TextConfig t = config.text();
@@ -124,11 +132,33 @@ public final class Exporter {
                         + "where training drives the aligned model's h(x))";
             }
             double threshold = calibration == null ? ThresholdCalibration.DEFAULT_THRESHOLD : calibration.threshold();
-            Path manifest = GuardManifest.write(o.outDir(), new GuardManifest.Contents(config, frontEnd, template, files, deltaM, deltaMSource, threshold,
-                    thresholdSource, calibration, report, o.tolerance(),
-                    run != null ? run.checkpointDir() + " (" + run.describe() + ")" : o.lora() == null ? null : o.lora().toString()));
+            GuardManifest.Threshold chosen = new GuardManifest.Threshold(threshold, thresholdSource, calibration == null ? null
+                    : new GuardManifest.Calibration(calibration.balancedAccuracy(), calibration.harmful(), calibration.benign()));
+            Path manifest = GuardManifest.write(o.outDir(), manifestContents(config, template, files, deltaM, deltaMSource, chosen, report,
+                    o.tolerance(), run != null ? run.checkpointDir() + " (" + run.describe() + ")" : o.lora() == null ? null : o.lora().toString()));
             return new Result(o.outDir(), files, report, manifest);
         }
+    }
+
+    /** guard.json's contents as the runtime's plain values: the graphs' names, the model's sizes, the parity rows. */
+    private static GuardManifest.Contents manifestContents(Qwen2AudioConfig config, ChatTemplate template, List<Path> files, float[] deltaM,
+                                                           String deltaMSource, GuardManifest.Threshold threshold, ParityCheck.Report report,
+                                                           double tolerance, String loraSource) {
+        GuardManifest.Graphs graphs = new GuardManifest.Graphs(OnnxModelWriter.OPSET, OnnxModelWriter.IR_VERSION,
+                new GuardManifest.Graph(EMBED_FILE, List.of("input_ids"), List.of(DecoderGraph.EMBEDS)),
+                new GuardManifest.Graph(ENCODER_FILE, List.of(EncoderGraph.FEATURES, EncoderGraph.FRAME_COUNTS), List.of(EncoderGraph.EMBEDS, EncoderGraph.COUNTS)),
+                new GuardManifest.Graph(DECODER_FILE,
+                        List.of(DecoderGraph.EMBEDS, DecoderGraph.MASK, DecoderGraph.POSITIONS, "past_key_values.{layer}.key", "past_key_values.{layer}.value"),
+                        List.of(DecoderGraph.LOGITS, DecoderGraph.HIDDEN, "present.{layer}.key", "present.{layer}.value")));
+        Qwen2AudioConfig.TextConfig t = config.text();
+        GuardManifest.ModelShape shape = new GuardManifest.ModelShape(CONFIG_FILE, t.vocabSize(), t.hiddenSize(), t.numHiddenLayers(),
+                t.numKeyValueHeads(), t.headDim(), t.maxPositionEmbeddings(), config.audioTokenIndex(), config.audio().maxFrames(),
+                config.audio().numMelBins());
+        List<GuardManifest.ParityRow> rows = new ArrayList<>();
+        for (ParityCheck.Row r : report.rows())
+            rows.add(new GuardManifest.ParityRow(r.condition().name().toLowerCase().replace('_', '-'), r.pass(), r.logitsDiff(), r.hiddenDiff()));
+        return new GuardManifest.Contents(loraSource, graphs, shape, TOKENIZER_FILE, PreprocessorConfig.FILE, template, deltaM, deltaMSource, threshold,
+                new GuardManifest.Parity(tolerance, report.maxDiff(), rows), files);
     }
 
     /**

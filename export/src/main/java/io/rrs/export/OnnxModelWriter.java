@@ -6,13 +6,12 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ final class OnnxModelWriter {
                     proto.addInitializer(initializer(e.getKey(), e.getValue().detach().contiguous(), externalThresholdBytes, external));
                 }
             }
-            if (external.commit(dataFile)) written.add(dataFile);
+            if (external.commit()) written.add(dataFile);
             else Files.deleteIfExists(dataFile); // a stale one from an earlier export would be hashed by mistake
         }
         ModelProto model = ModelProto.newBuilder()
@@ -64,14 +63,7 @@ final class OnnxModelWriter {
                 .setGraph(proto)
                 .build();
         Path file = dir.resolve(fileName);
-        Path tmp = Files.createTempFile(dir, fileName, ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            model.writeTo(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, model::writeTo);
         written.add(0, file);
         return written;
     }
@@ -97,7 +89,7 @@ final class OnnxModelWriter {
     private static final class ExternalData implements AutoCloseable {
         final String name;
         private final Path dir;
-        private Path tmp;
+        private AtomicFiles.Pending pending;
         private FileChannel channel;
         private long end;
 
@@ -109,8 +101,8 @@ final class OnnxModelWriter {
         /** Writes the tensor at the next aligned offset and returns that offset. */
         long append(Tensor t) throws IOException {
             if (channel == null) {
-                tmp = Files.createTempFile(dir, name, ".tmp");
-                channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                pending = AtomicFiles.begin(dir.resolve(name));
+                channel = FileChannel.open(pending.path(), StandardOpenOption.WRITE);
             }
             long offset = (end + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
             channel.position(offset);
@@ -119,21 +111,19 @@ final class OnnxModelWriter {
             return offset;
         }
 
-        /** Moves the data into place under {@code file}; false when no weight went external. */
-        boolean commit(Path file) throws IOException {
+        /** Moves the data into place under {@code dir/name}; false when no weight went external. */
+        boolean commit() throws IOException {
             if (channel == null) return false;
-            channel.force(true);
             channel.close();
             channel = null;
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+            pending.commit();
             return true;
         }
 
         @Override
         public void close() throws IOException {
             if (channel != null) channel.close();
-            if (tmp != null) Files.deleteIfExists(tmp);
+            if (pending != null) pending.close();
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.Arrays;
 public final class ThresholdCalibration {
     /** Refuse when the model more likely than not starts with the refusal token. */
     public static final double DEFAULT_THRESHOLD = 0.5;
-    public static final String SCORE = "refusal_token_probability";
 
     /** The chosen threshold and how well it separates the calibration scores. */
     public record Result(double threshold, double balancedAccuracy, int harmful, int benign) {}

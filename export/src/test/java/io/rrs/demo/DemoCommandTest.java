@@ -3,6 +3,7 @@ package io.rrs.demo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import io.rrs.audio.WavEncoder;
 import io.rrs.cli.Rrs;
 import io.rrs.data.Manifest;
 import io.rrs.export.TinyCheckpoint;
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -74,7 +77,7 @@ class DemoCommandTest {
             }
             assertTrue(first.out().lines().anyMatch(l -> l.startsWith("  " + c + " ") && l.contains("%")), "table row " + c + ":\n" + first.out());
         }
-        JsonNode screen = new ObjectMapper().readTree(work.resolve("screen/screen.json").toFile());
+        JsonNode screen = DemoScreening.read(work.resolve("screen"));
         assertEquals(12, screen.path("queries").asInt());
         assertEquals(3, screen.path("conditions").size());
         for (JsonNode c : screen.path("conditions")) {
@@ -88,6 +91,8 @@ class DemoCommandTest {
                 "try:      ./rrs guard screen --model " + work.resolve("guard")))
             assertTrue(first.out().contains(s), s + ":\n" + first.out());
         assertFalse(first.out().contains("skipped"), first.out());
+        assertOtherTagRefused(work.resolve("screen/screen.json"), DemoScreening.FORMAT, () -> DemoScreening.read(work.resolve("screen")));
+        assertOtherTagRefused(work.resolve("demo.json"), DemoState.FORMAT, () -> DemoState.load(work));
 
         // a rerun skips every stage and changes nothing
         Map<String, byte[]> before = snapshot(work, "eval/report.md", "eval/report.json", "guard/guard.json", "screen/screen.json", "rrs/checkpoints/latest");
@@ -103,7 +108,7 @@ class DemoCommandTest {
 
         // a changed output is not trusted, a missing one is made; the stages before them are skipped
         Files.writeString(work.resolve("eval/report.md"), "edited");
-        DemoPipeline.deleteTree(work.resolve("screen"));
+        AtomicFiles.deleteTree(work.resolve("screen"));
         Run third = run(demo(model, data, work));
         assertEquals(0, third.exit(), third.out() + third.err());
         assertTrue(third.out().contains("its outputs are not intact (" + work.resolve("eval/report.md") + " changed size)"), third.out());
@@ -140,6 +145,15 @@ class DemoCommandTest {
         Run help = run("demo", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--epochs") && help.out().contains("--restart") && help.out().contains("default: " + DemoSettings.DATA), help.out());
+    }
+
+    /** With another format tag, its owner refuses the file, naming it and both tags; the file is restored after. */
+    private static void assertOtherTagRefused(Path file, String expected, Executable read) throws IOException {
+        String original = Files.readString(file);
+        Files.writeString(file, original.replace("\"" + expected + "\"", "\"rrs-other/9\""));
+        String m = assertThrows(Exception.class, read).getMessage();
+        assertTrue(m.contains(file + " has format tag \"rrs-other/9\", expected \"" + expected + "\""), m);
+        Files.writeString(file, original);
     }
 
     private static Map<String, byte[]> snapshot(Path dir, String... files) throws IOException {

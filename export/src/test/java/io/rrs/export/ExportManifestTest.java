@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rrs.frontend.PreprocessorConfig;
+import io.rrs.frontend.WhisperOptions;
+import io.rrs.guard.GuardManifest;
+import io.rrs.io.AtomicFiles;
 import io.rrs.io.Npy;
 import io.rrs.text.TextTokenizer;
 import java.nio.file.Files;
@@ -44,7 +48,7 @@ class ExportManifestTest {
         Set<String> listed = new HashSet<>();
         for (JsonNode f : m.path("files")) {
             Path p = out.resolve(f.path("path").asText());
-            assertEquals(GuardManifest.sha256(p), f.path("sha256").asText(), p.toString());
+            assertEquals(AtomicFiles.sha256(p), f.path("sha256").asText(), p.toString());
             assertEquals(Files.size(p), f.path("bytes").asLong(), p.toString());
             listed.add(f.path("path").asText());
         }
@@ -54,10 +58,10 @@ class ExportManifestTest {
             assertEquals(present, listed, "every file beside guard.json is listed, and only those");
         }
 
-        assertEquals(80, m.path("frontend").path("n_mels").asInt());
-        assertEquals(400, m.path("frontend").path("window_length").asInt());
-        assertEquals(160, m.path("frontend").path("hop_length").asInt());
-        assertEquals(2, m.path("frontend").path("chunk_seconds").asInt());
+        assertEquals(PreprocessorConfig.FILE, m.path("frontend").path("file").asText());
+        assertEquals(new WhisperOptions(80, 400, 160, 16000, 2, true), PreprocessorConfig.read(out.resolve(PreprocessorConfig.FILE)),
+                "the checkpoint folder's default window (2 s for 200 frames) travels with the export");
+        assertEquals(80, m.path("model").path("num_mel_bins").asInt());
         try (TextTokenizer tok = TextTokenizer.open(TinyCheckpoint.tokenizerJson())) {
             assertEquals(tok.refusalTokenId(), m.path("refusal_token_id").asInt());
             assertEquals(tok.specialTokenId("<|AUDIO|>"), m.path("tokenizer").path("audio_token_id").asInt());
@@ -81,6 +85,6 @@ class ExportManifestTest {
         assertTrue(m.path("delta_m").isNull());
         assertFalse(m.path("threshold").path("calibrated").asBoolean());
         assertEquals(ThresholdCalibration.DEFAULT_THRESHOLD, m.path("threshold").path("value").asDouble());
-        assertEquals(ThresholdCalibration.SCORE, m.path("threshold").path("score").asText());
+        assertEquals(GuardManifest.SCORE, m.path("threshold").path("score").asText());
     }
 }

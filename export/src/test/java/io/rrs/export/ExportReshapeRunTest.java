@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rrs.data.Manifest;
+import io.rrs.guard.GuardManifest;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.model.ModelInput;

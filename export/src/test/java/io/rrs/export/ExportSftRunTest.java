@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rrs.guard.GuardManifest;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.text.InputCondition;

@@ -26,7 +26,7 @@ public record GuardOptions(int intraOpThreads, boolean cuda, boolean failClosed,
         GREEDY
     }
 
-    /** Audio longer than the model's window (guard.json frontend.chunk_seconds; 30 s for Qwen2-Audio). */
+    /** Audio longer than the model's window (the chunk_length of the export's preprocessor_config.json; 30 s for Qwen2-Audio). */
     public enum LongAudio {
         /** Keep the first window, as the Hugging Face processor does (truncation=True); the verdict says it was trimmed. */
         TRIM,

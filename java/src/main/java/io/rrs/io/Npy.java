@@ -2,7 +2,6 @@ package io.rrs.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -138,10 +137,7 @@ public final class Npy {
         int unpadded = 6 + 2 + 2 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        AtomicFiles.write(file, out -> {
             out.write(MAGIC);
             out.write(1);
             out.write(0);
@@ -149,10 +145,6 @@ public final class Npy {
             out.write(header.length() >> 8 & 0xff);
             out.write(header.getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -291,17 +291,8 @@ public final class TokenizerBuilder {
     /** How much a fixed prompt counts relative to one dataset row (enough to make its words whole tokens). */
     public static final int FIXED_TEXT_WEIGHT = 50;
 
-    /** Builds and writes atomically (temp file + rename), so a reader never sees half a file. */
+    /** Builds and writes atomically ({@link AtomicFiles}), so a reader never sees half a file. */
     public void write(List<WeightedText> corpus, Path out) throws IOException {
-        String json = buildJson(corpus);
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(out.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, json, StandardCharsets.UTF_8);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(out, buildJson(corpus));
     }
 }

@@ -7,17 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.frontend.PreprocessorConfig;
+import io.rrs.frontend.WhisperOptions;
+import io.rrs.io.AtomicFiles;
+import io.rrs.testing.PythonReference;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.Prompts;
+import io.rrs.text.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * guard.json reading and file verification on a hand-written manifest (no model needed: hashes
- * are checked before any graph loads): fields, sizes, SHA-256, paths outside the directory,
- * missing fields and unknown formats, each failing with the file and the field named.
+ * guard.json: what {@link GuardManifest#write} writes, {@link GuardManifest#read} reads back; reading and
+ * file verification on a hand-written manifest (no model needed: hashes are checked before any graph
+ * loads): fields, sizes, SHA-256, paths outside the directory, missing fields and other or missing
+ * format tags, each failing with the file and the field named.
  */
 class GuardManifestTest {
     @TempDir
@@ -35,9 +46,8 @@ class GuardManifestTest {
         graphs.putObject("decoder").put("file", "decoder.onnx");
         ObjectNode model = root.putObject("model");
         model.put("vocab_size", 2048).put("hidden_size", 4).put("num_hidden_layers", 2).put("num_key_value_heads", 2)
-                .put("head_dim", 8).put("max_position_embeddings", 512).put("max_audio_frames", 200);
-        root.putObject("frontend").put("type", "whisper_log_mel").put("n_mels", 80).put("n_fft", 400).put("hop_length", 160)
-                .put("sample_rate", 16000).put("chunk_seconds", 2);
+                .put("head_dim", 8).put("max_position_embeddings", 512).put("max_audio_frames", 200).put("num_mel_bins", 80);
+        root.putObject("frontend").put("type", "whisper_log_mel").put("file", PreprocessorConfig.FILE);
         root.putObject("tokenizer").put("file", "tokenizer.json").put("audio_token_id", 2045).put("pad_token_id", 2042).put("stop_token_id", 2044);
         root.putObject("chat_template").put("system", "You are a helpful assistant.").put("audio_text_instruction", "Please ...");
         root.put("refusal_token_id", 40);
@@ -47,9 +57,17 @@ class GuardManifestTest {
         for (String f : new String[] {"embed_tokens.onnx", "encoder.onnx", "decoder.onnx", "tokenizer.json"}) {
             Path p = dir.resolve(f);
             Files.writeString(p, "contents of " + f);
-            files.addObject().put("path", f).put("bytes", Files.size(p)).put("sha256", GuardManifest.sha256(p));
+            files.addObject().put("path", f).put("bytes", Files.size(p)).put("sha256", AtomicFiles.sha256(p));
         }
+        list(root, PreprocessorConfig.write(dir, new WhisperOptions(80, 400, 160, 16000, 2, true)));
         return root;
+    }
+
+    /** Adds (or re-lists) {@code file} under files with its size and hash. */
+    private static void list(ObjectNode root, Path file) throws Exception {
+        var files = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("files");
+        for (int i = files.size() - 1; i >= 0; i--) if (files.get(i).path("path").asText().equals(file.getFileName().toString())) files.remove(i);
+        files.addObject().put("path", file.getFileName().toString()).put("bytes", Files.size(file)).put("sha256", AtomicFiles.sha256(file));
     }
 
     private void write(ObjectNode root) throws Exception {
@@ -92,7 +110,7 @@ class GuardManifestTest {
         Files.writeString(dir.resolve("decoder.onnx"), "contents of decoder.onnX"); // same size, other bytes
         String m = assertThrows(GuardException.class, () -> GuardManifest.read(dir)).getMessage();
         assertTrue(m.contains("SHA-256 mismatch for " + dir.resolve("decoder.onnx")), m);
-        assertTrue(m.contains(listed) && m.contains(GuardManifest.sha256(dir.resolve("decoder.onnx"))), m);
+        assertTrue(m.contains(listed) && m.contains(AtomicFiles.sha256(dir.resolve("decoder.onnx"))), m);
         Files.writeString(dir.resolve("decoder.onnx"), "short");
         m = assertThrows(GuardException.class, () -> GuardManifest.read(dir)).getMessage();
         assertTrue(m.contains("has 5 bytes"), m);
@@ -118,10 +136,69 @@ class GuardManifestTest {
     }
 
     @Test
-    void wrongFormatsAndUnsafePathsAreRefused() throws Exception {
+    void writtenManifestsReadBack() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (String f : new String[] {"embed_tokens.onnx", "encoder.onnx", "decoder.onnx", "config.json"}) {
+            files.add(dir.resolve(f));
+            Files.writeString(dir.resolve(f), "contents of " + f);
+        }
+        Files.copy(PythonReference.repoRoot().resolve("data/tokenizer/tokenizer.json"), dir.resolve("tokenizer.json"));
+        files.add(dir.resolve("tokenizer.json"));
+        files.add(PreprocessorConfig.write(dir, new WhisperOptions(80, 400, 160, 16000, 2, true)));
+        GuardManifest.Graph graph = new GuardManifest.Graph("decoder.onnx", List.of("inputs_embeds"), List.of("logits", "last_hidden_state"));
+        try (TextTokenizer tokenizer = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
+            ChatTemplate template = new ChatTemplate(tokenizer);
+            GuardManifest.Contents contents = new GuardManifest.Contents("lora/run", new GuardManifest.Graphs(17, 8,
+                    new GuardManifest.Graph("embed_tokens.onnx", List.of("input_ids"), List.of("inputs_embeds")),
+                    new GuardManifest.Graph("encoder.onnx", List.of("input_features"), List.of("audio_embeds")), graph),
+                    new GuardManifest.ModelShape("config.json", 2048, 4, 2, 2, 8, 512, template.audioTokenId(), 200, 80), "tokenizer.json",
+                    PreprocessorConfig.FILE, template,
+                    new float[] {0.5f, -1.25f, 0f, 3f}, "delta_m.npy", new GuardManifest.Threshold(0.375, "calibrated on a test",
+                    new GuardManifest.Calibration(0.9, 6, 5)), new GuardManifest.Parity(1e-4, 2.5e-6,
+                    List.of(new GuardManifest.ParityRow("audio-text", "prefill", 2.5e-6, 1e-6))), files);
+            Path written = GuardManifest.write(dir, contents);
+            assertEquals(dir.resolve(GuardManifest.FILE), written);
+
+            GuardManifest m = GuardManifest.read(dir);
+            assertEquals("embed_tokens.onnx", m.embedFile());
+            assertEquals("encoder.onnx", m.encoderFile());
+            assertEquals("decoder.onnx", m.decoderFile());
+            assertEquals("tokenizer.json", m.tokenizerFile());
+            assertEquals(List.of(2048, 4, 2, 2, 8, 512), List.of(m.vocabSize(), m.hiddenSize(), m.layers(), m.kvHeads(), m.headDim(), m.maxPositions()));
+            assertEquals(80, m.frontEnd().numMels());
+            assertEquals(200, m.frontEnd().chunkFrames());
+            assertEquals(List.of(template.audioTokenId(), template.padId(), tokenizer.refusalTokenId()),
+                    List.of(m.audioTokenId(), m.padTokenId(), m.refusalTokenId()));
+            assertEquals(Prompts.DEFAULT_SYSTEM, m.system());
+            assertEquals(Prompts.AUDIO_TEXT_INSTRUCTION, m.audioTextInstruction());
+            assertArrayEquals(new float[] {0.5f, -1.25f, 0f, 3f}, m.deltaM());
+            assertEquals(0.375, m.threshold());
+            assertTrue(m.calibrated());
+            assertEquals(files.size(), m.files().size());
+            for (GuardManifest.FileEntry f : m.files()) assertEquals(AtomicFiles.sha256(dir.resolve(f.path())), f.sha256(), f.path());
+        }
+        JsonNode raw = JSON.readTree(dir.resolve(GuardManifest.FILE).toFile());
+        assertEquals("lora/run", raw.path("lora").asText());
+        assertEquals(GuardManifest.SCORE, raw.at("/threshold/score").asText());
+        assertEquals(2.5e-6, raw.at("/parity/max_abs_diff").asDouble());
+        assertEquals("[\"logits\",\"last_hidden_state\"]", raw.at("/graphs/decoder/outputs").toString());
+    }
+
+    @Test
+    void otherOrMissingFormatTagsAreRefusedByName() throws Exception {
+        Path file = dir.resolve(GuardManifest.FILE);
         ObjectNode other = manifest();
         other.put("format", "rrs-guard/9");
-        assertTrue(failure(other).contains("format is \"rrs-guard/9\""));
+        String m = failure(other);
+        assertTrue(m.contains(file + " has format tag \"rrs-guard/9\", expected \"" + GuardManifest.FORMAT + "\"") && m.contains("rrs export"), m);
+        ObjectNode none = manifest();
+        none.remove("format");
+        m = failure(none);
+        assertTrue(m.contains(file + " has no format tag, expected \"" + GuardManifest.FORMAT + "\"") && m.contains("rrs export"), m);
+    }
+
+    @Test
+    void unsafeAndInconsistentManifestsAreRefused() throws Exception {
         ObjectNode escape = manifest();
         ((ObjectNode) escape.path("files").get(0)).put("path", "../outside.onnx");
         assertTrue(failure(escape).contains("outside the model directory"));
@@ -129,8 +206,14 @@ class GuardManifestTest {
         ((ObjectNode) wrongDelta.path("delta_m")).putArray("values").add(1.0);
         assertTrue(failure(wrongDelta).contains("delta_m has 1 values but hidden_size is 4"));
         ObjectNode window = manifest();
-        ((ObjectNode) window.path("frontend")).put("chunk_seconds", 30);
+        list(window, PreprocessorConfig.write(dir, new WhisperOptions(80, 400, 160, 16000, 30, true)));
         assertTrue(failure(window).contains("is longer than the model's max_audio_frames"));
+        ObjectNode mels = manifest();
+        ((ObjectNode) mels.path("model")).put("num_mel_bins", 128);
+        assertTrue(failure(mels).contains("differs from the model's num_mel_bins 128"));
+        ObjectNode unlisted = manifest();
+        ((ObjectNode) unlisted.path("frontend")).put("file", "other.json");
+        assertTrue(failure(unlisted).contains("does not list it"));
         Files.writeString(dir.resolve(GuardManifest.FILE), "{not json");
         assertTrue(assertThrows(GuardException.class, () -> GuardManifest.read(dir)).getMessage().contains("is not valid JSON"));
         assertFalse(Files.exists(dir.resolve("nothing")));

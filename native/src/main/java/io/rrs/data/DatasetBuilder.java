@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.PromptSplit.Prompt;
 import io.rrs.data.PromptSplit.Split;
 import io.rrs.data.VoicePlan.Combo;
+import io.rrs.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,10 +118,10 @@ public final class DatasetBuilder {
                 Path src = shared.resolve(f);
                 Path dst = out.resolve(f);
                 if (!Files.exists(dst) || !Arrays.equals(Files.readAllBytes(src), Files.readAllBytes(dst))) {
-                    Path tmp = out.resolve(f + ".tmp");
-                    Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    tmp.toFile().setWritable(true, true); // the shared copy is read-only
-                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    AtomicFiles.writeVia(dst, tmp -> {
+                        Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+                        tmp.toFile().setWritable(true, true); // the shared copy is read-only
+                    });
                     log.println("copied " + src + " -> " + dst);
                 }
             }
@@ -229,9 +230,7 @@ public final class DatasetBuilder {
             n.put("source_path", p.sourcePath());
             sb.append(n).append('\n');
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, sb.toString());
     }
 
     private Report report(List<Manifest.Entry> entries, int synthesised, int reused, Duration elapsed, Path manifest) {

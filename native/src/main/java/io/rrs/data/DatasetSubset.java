@@ -1,10 +1,10 @@
 package io.rrs.data;
 
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -85,8 +85,7 @@ public final class DatasetSubset {
         Path out = o.out().toAbsolutePath().normalize();
         if (Files.exists(out) && !o.replace())
             throw new IOException(out + " already exists; pass --replace to build it again, or choose another --out");
-        Files.createDirectories(out.getParent());
-        Path tmp = Files.createTempDirectory(out.getParent(), ".tmp-" + out.getFileName() + "-");
+        Path tmp = AtomicFiles.tempDirFor(out);
         try {
             Map<String, Integer> counts = new TreeMap<>();
             double seconds = 0;
@@ -106,11 +105,10 @@ public final class DatasetSubset {
             Path attribution = o.from().resolve(SourceDataset.SOURCE_FILE);
             if (Files.isRegularFile(attribution)) Files.copy(attribution, tmp.resolve(SourceDataset.SOURCE_FILE));
             Files.writeString(tmp.resolve("README.md"), readme(o, ordered, counts, pairs, seconds, wavBytes), StandardCharsets.UTF_8);
-            if (Files.exists(out)) deleteTree(out);
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replaceDirectory(tmp, out);
             return new Report(out, counts, pairs, seconds, wavBytes, treeBytes(out));
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -215,13 +213,6 @@ public final class DatasetSubset {
             long sum = 0;
             for (Path p : walk.filter(Files::isRegularFile).toList()) sum += Files.size(p);
             return sum;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

@@ -3,13 +3,12 @@ package io.rrs.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,12 +101,10 @@ public final class Manifest {
         return out;
     }
 
-    /** Writes the entries in order, atomically (temporary file, then rename). */
+    /** Writes the entries in order, atomically ({@link AtomicFiles}). */
     public static void write(Path file, List<Entry> entries) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            for (Entry e : entries) w.write(e.toJson() + "\n");
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StringBuilder text = new StringBuilder();
+        for (Entry e : entries) text.append(e.toJson()).append('\n');
+        AtomicFiles.writeString(file, text.toString());
     }
 }

@@ -1,11 +1,11 @@
 package io.rrs.data;
 
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -86,22 +86,20 @@ public final class SpeechSynthesizer {
         Files.createDirectories(dir);
         String base = out.getFileName().toString();
         Path raw = dir.resolve(base + ".22k.tmp");
-        Path resampled = dir.resolve(base + ".16k.tmp");
-        try {
+        try (AtomicFiles.Pending resampled = AtomicFiles.begin(out)) {
             // The text goes through stdin, so a prompt starting with '-' is never read as an option.
             run(List.of(tools.espeak(), "-v", voice, "-s", Integer.toString(rate), "-w", raw.toString(), "--stdin"), text, "espeak-ng");
             // -D: no dither, so the same input always gives the same bytes.
             run(List.of(tools.sox(), "-D", raw.toString(), "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "wav",
-                    resampled.toString()), null, "sox");
-            WavHeader header = WavHeader.read(resampled);
+                    resampled.path().toString()), null, "sox");
+            WavHeader header = WavHeader.read(resampled.path());
             if (!header.isDatasetFormat() || header.dataBytes() == 0) {
                 throw new IOException("sox wrote " + header + " for \"" + text + "\", expected non-empty 16 kHz mono 16-bit PCM");
             }
-            Files.move(resampled, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            resampled.commit();
             return header;
         } finally {
             Files.deleteIfExists(raw);
-            Files.deleteIfExists(resampled);
         }
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
+import io.rrs.io.FormatTag;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Tensors;
 import io.rrs.model.safetensors.SafetensorsFile;
@@ -14,12 +16,10 @@ import io.rrs.train.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -32,7 +32,13 @@ import org.bytedeco.pytorch.Tensor;
  */
 final class PretrainFiles {
     static final String MANIFEST = "pretrain.json";
+    /** The format tag of {@link #MANIFEST} (the committed models/demo-base carries it). */
+    static final String MODEL_FORMAT = "rrs-demo-base/1";
     static final String STATE_MANIFEST = "checkpoint.json";
+    /** The format tag of a state's {@link #STATE_MANIFEST}. */
+    static final String STATE_FORMAT = "rrs-pretrain-state/1";
+    static final String STATE = "state.json";
+    private static final String REWRITE_MODEL = "rebuild the model with 'rrs pretrain' (docs/pretrain.md)";
     static final String LATEST = "latest";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -51,7 +57,7 @@ final class PretrainFiles {
         if (!s.tasks().equals(PretrainSettings.DEFAULT_TASKS)) o.put("tasks", PretrainTask.names(s.tasks()));
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path
-                o.put("init_model_sha256", RunFiles.sha256(s.initFrom().resolve("model.safetensors")));
+                o.put("init_model_sha256", AtomicFiles.sha256(s.initFrom().resolve("model.safetensors")));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -70,8 +76,7 @@ final class PretrainFiles {
     static void saveState(PretrainSettings s, State state) throws IOException {
         Path target = s.stateDir().resolve(String.format("step-%08d", state.step()));
         Path previous = latest(s.stateDir());
-        if (Files.exists(target)) deleteTree(target);
-        Path tmp = RunFiles.tempDirFor(target);
+        Path tmp = AtomicFiles.tempDirFor(target);
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), state.model());
         SafetensorsWriter.write(tmp.resolve("optimizer.safetensors"), state.optimizer(), Map.of("step", String.valueOf(state.step())));
         ObjectNode json = JSON.createObjectNode();
@@ -79,18 +84,19 @@ final class PretrainFiles {
         json.set("settings", settingsJson(s));
         var losses = json.putArray("losses");
         state.losses().forEach(losses::add);
-        RunFiles.writeJson(tmp.resolve("state.json"), json);
-        RunFiles.commit(tmp, target, STATE_MANIFEST, JSON.createObjectNode().put("format", "rrs-pretrain-state/1"));
-        RunFiles.writeAtomically(s.stateDir().resolve(LATEST), target.getFileName() + "\n");
-        if (previous != null && !previous.equals(target)) deleteTree(previous); // keep one state: each holds the weights twice over
+        RunFiles.writeJson(tmp.resolve(STATE), json);
+        RunFiles.commit(tmp, target, STATE_MANIFEST, JSON.createObjectNode().put(FormatTag.FIELD, STATE_FORMAT));
+        AtomicFiles.writeString(s.stateDir().resolve(LATEST), target.getFileName() + "\n");
+        if (previous != null && !previous.equals(target)) AtomicFiles.deleteTree(previous); // keep one state: each holds the weights twice over
     }
 
     /** The latest state, verified; its settings must equal the requested ones (a changed setting would change the run). */
     static State loadState(PretrainSettings s) throws IOException {
         Path dir = latest(s.stateDir());
         if (dir == null) throw new IOException(s.stateDir() + " holds no pretraining state to resume; run without --resume");
-        RunFiles.verify(dir, STATE_MANIFEST, "pretraining state");
-        JsonNode json = JSON.readTree(dir.resolve("state.json").toFile());
+        RunFiles.verify(dir, STATE_MANIFEST, "pretraining state", STATE_FORMAT,
+                "start again without --resume and with a new --state DIR (this rrs version cannot continue it)");
+        JsonNode json = JSON.readTree(dir.resolve(STATE).toFile());
         if (!json.path("settings").toString().equals(settingsJson(s).toString())) // by text: a long and an int node differ
             throw new IllegalArgumentException("--resume with other settings than " + dir + " was trained with: it has " + json.path("settings")
                     + ", the command asks for " + settingsJson(s) + "; pass the same options");
@@ -105,26 +111,32 @@ final class PretrainFiles {
         return PreprocessorConfig.forEncoder(config.audio().numMelBins(), config.audio().maxFrames());
     }
 
-    /** Writes the model folder: built next to {@code --out}, then swapped in by renames. */
+    /** Writes the model folder: built next to {@code --out}, then swapped in by renames ({@link RunFiles#commit}). */
     static void writeModel(PretrainSettings s, Qwen2AudioConfig config, Map<String, Tensor> parameters, State state) throws IOException {
         Path out = s.outDir().toAbsolutePath().normalize();
-        Path tmp = RunFiles.tempDirFor(out);
+        Path tmp = AtomicFiles.tempDirFor(out);
         Files.writeString(tmp.resolve("config.json"), s.size().configJson());
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), parameters);
         Files.copy(s.tokenizerFile(), tmp.resolve("tokenizer.json"));
         PreprocessorConfig.write(tmp, frontEnd(config));
         ObjectNode manifest = JSON.createObjectNode();
-        manifest.put("format", "rrs-demo-base/1").put("command", "rrs pretrain").put("step", state.step()).put("epochs_done", state.epoch());
+        manifest.put(FormatTag.FIELD, MODEL_FORMAT).put("command", "rrs pretrain").put("step", state.step()).put("epochs_done", state.epoch());
         manifest.put("final_loss", state.losses().isEmpty() ? Double.NaN : state.losses().get(state.losses().size() - 1));
         manifest.set("settings", settingsJson(s));
-        Path old = null;
-        if (Files.exists(out)) {
-            old = out.resolveSibling(".tmp-old-" + out.getFileName());
-            deleteTree(old);
-            Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-        }
         RunFiles.commit(tmp, out, MANIFEST, manifest);
-        if (old != null) deleteTree(old);
+    }
+
+    /** A model folder's {@value #MANIFEST}, its format tag checked and every file it lists verified. */
+    static JsonNode verifyModel(Path modelDir) throws IOException {
+        return RunFiles.verify(modelDir, MANIFEST, "pretrained model", MODEL_FORMAT, REWRITE_MODEL);
+    }
+
+    /**
+     * A {@value #MANIFEST} record on its own, its format tag checked: an earlier stage's, kept beside the final
+     * model as {@code <stage>-pretrain.json} ({@link PretrainRecipe#recordName}) without the files it lists.
+     */
+    static JsonNode readModelRecord(Path file) throws IOException {
+        return RunFiles.readTagged(file, "pretraining record", MODEL_FORMAT, REWRITE_MODEL);
     }
 
     /** A model folder's weights as writable tensors (the start of a continued pretraining). */
@@ -137,12 +149,5 @@ final class PretrainFiles {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : f.entries().keySet()) out.put(name, Tensors.keep(f.tensor(name).clone())); // writable copies, not the mapping
         return out;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

@@ -116,9 +116,11 @@ public record PretrainRecipe(String name, List<Stage> stages) {
             listener.starting(i, stages.get(i), settings, started[i]);
             result = PretrainTrainer.train(settings, started[i], progress, steps);
         }
-        for (int i = 0; i < stages.size() - 1; i++)
+        for (int i = 0; i < stages.size() - 1; i++) {
+            PretrainFiles.verifyModel(modelDir(shared, i)); // the record kept is of the model the next stage started from
             Files.copy(modelDir(shared, i).resolve(PretrainFiles.MANIFEST), shared.outDir().resolve(recordName(stages.get(i))),
                     StandardCopyOption.REPLACE_EXISTING);
+        }
         return result;
     }
 }

@@ -1,8 +1,11 @@
 package io.rrs.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rrs.eval.TrainingLog;
+import io.rrs.io.AtomicFiles;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
+import io.rrs.train.sft.SftTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,8 +101,8 @@ public final class AlignedRun {
         try {
             Path abs = path.toAbsolutePath().normalize();
             Path dir = isCheckpointDir(abs) ? abs : Checkpoint.latest(abs);
-            if (dir == null || !Files.isRegularFile(dir.resolve("state.json"))) return null;
-            return RunFiles.JSON.readTree(dir.resolve("state.json").toFile()).path("config").path(TRAINER_KEY).asText(RESHAPE);
+            if (dir == null || !Files.isRegularFile(dir.resolve(Checkpoint.STATE))) return null;
+            return Checkpoint.unverifiedState(dir).config().path(TRAINER_KEY).asText(RESHAPE);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -148,8 +151,8 @@ public final class AlignedRun {
 
     /**
      * Refuses a base model other than the one the run was trained on (SHA-256 of its config.json, as training
-     * checks): the one prepare recorded for a reshape run, the one {@code RUN/<trainer>.json} records
-     * ({@code "model"}, {@code "model_config_sha256"}) for another trainer's run (e.g. {@code sft.json}). Without
+     * checks): the one prepare recorded for a reshape run, the one {@code RUN/sft.json} records
+     * ({@code "model"}, {@code "model_config_sha256"}, read by {@link SftTargets}) for an sft run. Without
      * either record only the adapter shapes are checked, when they are applied.
      */
     public void checkBase(Path baseDir) throws IOException {
@@ -159,13 +162,12 @@ public final class AlignedRun {
             expected = p.modelConfigSha256();
             trainedOn = p.modelDir().toString();
         } else {
-            Path record = runDir == null ? null : runDir.resolve(trainer() + ".json");
-            if (record == null || RESHAPE.equals(trainer()) || !Files.isRegularFile(record)) return;
-            var json = RunFiles.JSON.readTree(record.toFile());
+            if (runDir == null || !SftTargets.TRAINER.equals(trainer()) || !SftTargets.exists(runDir)) return;
+            JsonNode json = SftTargets.readManifest(runDir);
             expected = json.path("model_config_sha256").asText();
             trainedOn = json.path("model").asText();
         }
-        String actual = RunFiles.sha256(baseDir.resolve("config.json"));
+        String actual = AtomicFiles.sha256(baseDir.resolve("config.json"));
         if (!actual.equals(expected))
             throw new IOException("base model " + baseDir.toAbsolutePath() + " is not the model " + trainer() + " run " + runDir + " was trained on ("
                     + trainedOn + ": its config.json differs); pass that model as the base");

@@ -3,6 +3,8 @@ package io.rrs.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
+import io.rrs.io.FormatTag;
 import io.rrs.model.Tensors;
 import io.rrs.model.safetensors.SafetensorsFile;
 import io.rrs.model.safetensors.SafetensorsWriter;
@@ -27,8 +29,11 @@ public record Checkpoint(Path dir, State state, Map<String, Tensor> adapter, Map
     public static final String DIR = "checkpoints";
     public static final String LATEST = "latest";
     public static final String MANIFEST = "checkpoint.json";
+    /** The format tag of {@link #MANIFEST}. */
+    public static final String FORMAT = "rrs-lora-checkpoint/1";
     public static final String ADAPTER = "adapter.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String STATE = "state.json";
 
     /** One optimiser step's mean loss. */
     public record StepLoss(int epoch, long step, double loss) {}
@@ -66,9 +71,8 @@ public record Checkpoint(Path dir, State state, Map<String, Tensor> adapter, Map
 
     /** Writes a checkpoint and then points {@code latest} at it; returns its directory. */
     public static Path save(Path runDir, State state, LoraAdapters lora, AdamWOptimizer optimizer, Path modelDir) throws IOException {
-        Path target = dirFor(runDir, state.optimizerSteps());
-        if (Files.exists(target)) RunFiles.deleteTree(target); // same step written again (e.g. an epoch end after --save-every)
-        Path tmp = RunFiles.tempDirFor(target);
+        Path target = dirFor(runDir, state.optimizerSteps()); // may exist: the same step written again (an epoch end after --save-every)
+        Path tmp = AtomicFiles.tempDirFor(target);
         SafetensorsWriter.write(tmp.resolve(ADAPTER), lora.parameters(),
                 Map.of("lora_rank", String.valueOf(lora.config().rank()), "lora_alpha", String.valueOf(lora.config().alpha())));
         SafetensorsWriter.write(tmp.resolve(OPTIMIZER), optimizer.state(), Map.of("step", String.valueOf(optimizer.steps())));
@@ -78,11 +82,11 @@ public record Checkpoint(Path dir, State state, Map<String, Tensor> adapter, Map
         ArrayNode modules = adapterConfig.putArray("target_modules");
         for (String m : List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")) modules.add(m);
         RunFiles.writeJson(tmp.resolve("adapter_config.json"), adapterConfig);
-        RunFiles.writeJson(tmp.resolve("state.json"), state.toJson());
+        RunFiles.writeJson(tmp.resolve(STATE), state.toJson());
         ObjectNode manifest = RunFiles.JSON.createObjectNode();
-        manifest.put("format", "rrs-lora-checkpoint/1").put("optimizer_steps", state.optimizerSteps()).put("epoch", state.epoch());
+        manifest.put(FormatTag.FIELD, FORMAT).put("optimizer_steps", state.optimizerSteps()).put("epoch", state.epoch());
         RunFiles.commit(tmp, target, MANIFEST, manifest);
-        RunFiles.writeAtomically(checkpointsDir(runDir).resolve(LATEST), target.getFileName() + "\n");
+        AtomicFiles.writeString(checkpointsDir(runDir).resolve(LATEST), target.getFileName() + "\n");
         return target;
     }
 
@@ -102,9 +106,13 @@ public record Checkpoint(Path dir, State state, Map<String, Tensor> adapter, Map
 
     /** Reads and verifies a checkpoint directory; a missing, half-written or corrupted file fails, named. */
     public static Checkpoint load(Path dir) throws IOException {
-        RunFiles.verify(dir, MANIFEST, "checkpoint");
-        State state = State.fromJson(RunFiles.JSON.readTree(dir.resolve("state.json").toFile()));
-        return new Checkpoint(dir, state, tensors(dir.resolve(ADAPTER)), tensors(dir.resolve(OPTIMIZER)));
+        RunFiles.verify(dir, MANIFEST, "checkpoint", FORMAT, "train again ('rrs reshape train' or 'rrs sft train') to write the run's checkpoints");
+        return new Checkpoint(dir, unverifiedState(dir), tensors(dir.resolve(ADAPTER)), tensors(dir.resolve(OPTIMIZER)));
+    }
+
+    /** The checkpoint's {@value #STATE} without verifying any hash (for choosing a loader; {@link #load} verifies). */
+    public static State unverifiedState(Path dir) throws IOException {
+        return State.fromJson(RunFiles.JSON.readTree(dir.resolve(STATE).toFile()));
     }
 
     /** The optimiser step count recorded in optimizer.safetensors. */

@@ -1,6 +1,8 @@
 package io.rrs.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rrs.eval.TrainingLog;
+import io.rrs.io.AtomicFiles;
 import io.rrs.text.Prompts;
 import io.rrs.train.dist.DataParallelGroup;
 import io.rrs.train.dist.DistConfig;
@@ -82,7 +84,7 @@ public final class LoraTrainLoop {
     private java.util.SortedMap<String, String> rankSettings(int rows, Checkpoint resumed) throws IOException {
         java.util.SortedMap<String, String> m = new java.util.TreeMap<>(runIdentity);
         m.put("train settings", configJson.toString());
-        m.put("model config.json sha256", RunFiles.sha256(modelDir.resolve("config.json")));
+        m.put("model config.json sha256", AtomicFiles.sha256(modelDir.resolve("config.json")));
         m.put("training rows", String.valueOf(rows));
         m.put("resume from", resumed == null ? "(start)" : resumed.dir().getFileName().toString());
         return m;
@@ -108,8 +110,8 @@ public final class LoraTrainLoop {
         // the group is joined after the trainer's checks, so a rank with a bad setting fails alone, before the others wait on it;
         // train-log.jsonl for `rrs eval`'s loss plot (rank 0 only): on resume rewritten from the checkpoint's history first
         try (DataParallelGroup group = dist.distributed() ? DataParallelGroup.join(dist) : null;
-             TrainingLogWriter trainLog = dist.writesFiles()
-                     ? TrainingLogWriter.start(runDir, state.losses(), batches, s.accumulationSteps()) : null) {
+             TrainingLog.Writer trainLog = dist.writesFiles()
+                     ? TrainingLog.start(runDir, state.losses(), batches, s.accumulationSteps()) : null) {
             if (group != null) group.checkSameSettings(rankSettings(rows, resumed));
             GradientAverager averager = group == null ? null : new GradientAverager(group, lora.parameters());
             for (int epoch = state.epoch(); epoch < s.epochs(); epoch++) {

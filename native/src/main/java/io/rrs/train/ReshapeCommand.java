@@ -1,6 +1,7 @@
 package io.rrs.train;
 
 import io.rrs.query.QueryEncoder;
+import io.rrs.eval.TrainingLog;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.text.InputCondition;
@@ -201,7 +202,7 @@ public final class ReshapeCommand implements Callable<Integer> {
                         result.state().epoch(), result.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
                         result.samplesThisRun(), result.seconds(), result.samplesPerSecond(), result.lastCheckpoint());
                 System.out.printf("loss per step: %s; evaluate with 'rrs eval --model MODEL_DIR --aligned %s --out DIR', "
-                        + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", TrainingLogWriter.fileOf(config.runDir()), config.runDir(), config.runDir());
+                        + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", TrainingLog.fileOf(config.runDir()), config.runDir(), config.runDir());
                 return 0;
             });
         }

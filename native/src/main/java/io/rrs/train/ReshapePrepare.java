@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SourceDataset;
 import io.rrs.data.SpokenDataset;
+import io.rrs.io.AtomicFiles;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.FusedLosses;
 import io.rrs.kernels.ReferenceLosses;
@@ -14,7 +15,6 @@ import io.rrs.model.ModelInput;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
-import io.rrs.model.safetensors.SafetensorsWriter;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.Prompts;
 import io.rrs.text.TextTokenizer;
@@ -76,7 +76,6 @@ public final class ReshapePrepare {
         Tensor sign = torch.cat(new TensorVector(torch.ones(nh), torch.ones(nb).neg()), 0);
         Tensor targets = h0.add(sign.unsqueeze(1).mul(stats.deltaMasked().unsqueeze(0)));
 
-        Path tmp = RunFiles.tempDirFor(target);
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("h0_harmful", h0Harmful);
         out.put("h0_harmful_refusal", h0Refusal);
@@ -86,7 +85,6 @@ public final class ReshapePrepare {
         out.put("h0", h0);
         out.put("targets", targets);
         out.put("sign", sign);
-        SafetensorsWriter.write(tmp.resolve(PreparedRun.REPRESENTATIONS), out);
 
         ObjectNode s = RunFiles.JSON.createObjectNode();
         s.put("refusal_token", Prompts.REFUSAL_TOKEN).put("refusal_token_id", refusalToken).put("mask_rule", config.mask().toString())
@@ -98,11 +96,10 @@ public final class ReshapePrepare {
         separation.writeTo(s.putObject("class_separation"));
         ArrayNode maskArray = s.putArray("mask");
         for (long v : Tensors.toLongs(stats.mask())) maskArray.add(v != 0);
-        RunFiles.writeJson(tmp.resolve(PreparedRun.STATISTICS), s);
 
         ObjectNode manifest = RunFiles.JSON.createObjectNode();
         manifest.put("model", config.modelDir().toAbsolutePath().normalize().toString())
-                .put("model_config_sha256", RunFiles.sha256(config.modelDir().resolve("config.json")))
+                .put("model_config_sha256", AtomicFiles.sha256(config.modelDir().resolve("config.json")))
                 .put("data", config.dataDir().toAbsolutePath().normalize().toString())
                 .put("condition", config.condition().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .put("instruction", Prompts.AUDIO_TEXT_INSTRUCTION).put("limit_per_class", config.limitPerClass())
@@ -111,7 +108,7 @@ public final class ReshapePrepare {
         ArrayNode qs = manifest.putArray("queries");
         for (List<Query> group : List.of(harmful, benign))
             for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.wav().toString());
-        RunFiles.commit(tmp, target, PreparedRun.MANIFEST, manifest);
+        PreparedRun.write(config.runDir(), out, s, manifest);
         return PreparedRun.load(config.runDir());
     }
 

@@ -1,6 +1,7 @@
 package io.rrs.train;
 
 import io.rrs.model.OpenedModel;
+import io.rrs.io.AtomicFiles;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Tensors;
@@ -21,7 +22,7 @@ import org.bytedeco.pytorch.global.torch;
  * Reproducible: LoRA init from the seed; per micro-batch the data order (a seeded shuffle per epoch), the
  * instruction draws and the dropout generator are derived from (seed, epoch, batch), so a resumed run
  * repeats an uninterrupted one exactly. Each optimiser step is appended to {@code RUN/train-log.jsonl}
- * ({@link TrainingLogWriter}), which {@code rrs eval} plots.
+ * ({@link io.rrs.eval.TrainingLog}), which {@code rrs eval} plots.
  */
 public final class ReshapeTrainer {
     /** Called after every optimiser step (tests use it to simulate a kill). */
@@ -58,7 +59,7 @@ public final class ReshapeTrainer {
         TrainConfig config = resumed == null ? requested
                 : TrainConfig.fromJson(resumed.state().config(), requested.runDir(), requested.modelDir()).withEpochs(requested.epochs());
         Path modelDir = config.modelDir() != null ? config.modelDir() : prepared.modelDir();
-        if (!RunFiles.sha256(modelDir.resolve("config.json")).equals(prepared.modelConfigSha256()))
+        if (!AtomicFiles.sha256(modelDir.resolve("config.json")).equals(prepared.modelConfigSha256()))
             throw new IOException(modelDir.resolve("config.json") + " differs from the model prepare used (" + prepared.modelDir()
                     + "); train on the same model, or prepare a new run");
         int rows = prepared.queries().size();
@@ -72,7 +73,7 @@ public final class ReshapeTrainer {
         Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
         QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 1L << 30);
         LoraTrainLoop loop = new LoraTrainLoop(config.runDir(), modelDir, config.toJson(), config.loop(), lora, optimizer, dist,
-                "Lower --lr or check the prepared targets.").identifiedBy("prepare.json sha256", RunFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
+                "Lower --lr or check the prepared targets.").identifiedBy("prepare.json sha256", AtomicFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
         LoraTrainLoop.Result r = loop.run(rows, resumed, progress, listener::afterStep, (index, instructions) -> {
             List<Query> picked = new ArrayList<>();
             for (long i : index) picked.add(queries.get((int) i));

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
 import io.rrs.train.CommandRun;
 import io.rrs.train.Progress;
-import io.rrs.train.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,15 +41,15 @@ class PretrainRecipeTest {
         PretrainRecipe demo = PretrainRecipe.DEMO;
         assertEquals(2, demo.stages().size());
         PretrainSettings one = demo.settings(shared, 0);
-        JsonNode oneRecord = JSON.readTree(committed.resolve(PretrainRecipe.recordName(demo.stages().get(0))).toFile());
+        JsonNode oneRecord = PretrainFiles.readModelRecord(committed.resolve(PretrainRecipe.recordName(demo.stages().get(0))));
         assertEquals(oneRecord.get("settings").toString(), PretrainFiles.settingsJson(one).toString()); // as text: a long and an int node differ
 
         // stage 2 hashes stage 1's model: stand one in, and compare the rest of the settings
         Files.createDirectories(one.outDir());
         Files.writeString(one.outDir().resolve("model.safetensors"), "stand-in");
         ObjectNode two = PretrainFiles.settingsJson(demo.settings(shared, 1));
-        JsonNode twoRecord = JSON.readTree(committed.resolve(PretrainFiles.MANIFEST).toFile()).get("settings");
-        assertEquals(RunFiles.sha256(one.outDir().resolve("model.safetensors")), two.remove("init_model_sha256").asText());
+        JsonNode twoRecord = PretrainFiles.verifyModel(committed).get("settings"); // the committed files are the ones it lists
+        assertEquals(AtomicFiles.sha256(one.outDir().resolve("model.safetensors")), two.remove("init_model_sha256").asText());
         ObjectNode recorded = twoRecord.deepCopy();
         // the committed stage 2 started from the committed stage 1's weights
         assertEquals(oneRecord.at("/files/model.safetensors/sha256").asText(), recorded.remove("init_model_sha256").asText());
@@ -90,7 +90,7 @@ class PretrainRecipeTest {
         for (int i = 0; i < last; i++) {
             Path model = recipe.modelDir(whole, i);
             assertEquals((int) stepsPerStage.get(i), JSON.readTree(model.resolve(PretrainFiles.MANIFEST).toFile()).get("step").asInt(), "stage " + i);
-            assertEquals(RunFiles.sha256(model.resolve("model.safetensors")),
+            assertEquals(AtomicFiles.sha256(model.resolve("model.safetensors")),
                     JSON.readTree(recipe.modelDir(whole, i + 1).resolve(PretrainFiles.MANIFEST).toFile()).at("/settings/init_model_sha256").asText(),
                     "stage " + (i + 1) + " starts from stage " + i + "'s weights");
             assertArrayEquals(Files.readAllBytes(model.resolve(PretrainFiles.MANIFEST)),

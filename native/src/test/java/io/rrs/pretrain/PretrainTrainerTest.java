@@ -13,6 +13,7 @@ import io.rrs.model.Qwen2AudioModel;
 import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
+import io.rrs.train.FormatTags;
 import io.rrs.train.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,15 @@ class PretrainTrainerTest {
             assertTrue(a.tensor(name).sub(b.tensor(name)).abs().max().item_float() < 1e-6, name + " moved although lr was 1e-12");
         String manifest = Files.readString(cont.outDir().resolve("pretrain.json"));
         assertTrue(manifest.contains("init_model_sha256") && manifest.contains("first_token_weight"), manifest);
+    }
+
+    @Test
+    void theModelAndTheStateCarryTheirFormatTagsAndOthersAreRefused() throws Exception {
+        Path model = tmp.resolve("a/model");
+        FormatTags.assertOwned(model.resolve(PretrainFiles.MANIFEST), PretrainFiles.MODEL_FORMAT, "rrs pretrain", () -> PretrainFiles.verifyModel(model));
+        PretrainSettings s = PretrainFixtures.settings(data, tmp.resolve("a"), 30, 11);
+        Path state = PretrainFiles.latest(s.stateDir());
+        FormatTags.assertOwned(state.resolve(PretrainFiles.STATE_MANIFEST), PretrainFiles.STATE_FORMAT, "--state", () -> PretrainFiles.loadState(s));
     }
 
     @Test

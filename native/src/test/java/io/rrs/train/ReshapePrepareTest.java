@@ -141,6 +141,8 @@ class ReshapePrepareTest {
         ReshapePrepare.run(c, Progress.none());
         IOException again = assertThrows(IOException.class, () -> ReshapePrepare.run(c, Progress.none()));
         assertTrue(again.getMessage().contains("already exists"), again.getMessage());
+        FormatTags.assertOwned(tmp.resolve("run-guard/prepare").resolve(PreparedRun.MANIFEST), PreparedRun.FORMAT, "rrs reshape prepare",
+                () -> PreparedRun.load(tmp.resolve("run-guard")));
         Path stats = tmp.resolve("run-guard/prepare/statistics.json");
         Files.writeString(stats, Files.readString(stats).replaceFirst("\"delta\" : \\[ ", "\"delta\" : [ 1"));
         CorruptRunException e = assertThrows(CorruptRunException.class, () -> PreparedRun.load(tmp.resolve("run-guard")));

@@ -155,6 +155,7 @@ class ReshapeTrainTest {
         Path run = preparedRun("corrupt");
         ReshapeTrainer.train(config(run, 1e-3, 2, 0), null, Progress.none(), (s, l) -> {});
         Path latest = Checkpoint.latest(run);
+        FormatTags.assertOwned(latest.resolve(Checkpoint.MANIFEST), Checkpoint.FORMAT, "train again", () -> Checkpoint.load(latest));
         Path adapter = latest.resolve(Checkpoint.ADAPTER);
         byte[] original = Files.readAllBytes(adapter);
 

@@ -187,6 +187,7 @@ class SftTrainTest {
 
         Path run2 = tmp.resolve("corrupt-targets");
         train(run2, SftData.Benign.SELF, 1e-3, 1, null, (s, l) -> {});
+        FormatTags.assertOwned(run2.resolve(SftTargets.MANIFEST), SftTargets.FORMAT, "rrs sft train", () -> SftTargets.load(run2));
         Path file = run2.resolve(SftTargets.FILE);
         flipByte(file);
         CorruptRunException edited = assertThrows(CorruptRunException.class,

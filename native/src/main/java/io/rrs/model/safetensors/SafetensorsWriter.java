@@ -2,16 +2,15 @@ package io.rrs.model.safetensors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Tensor;
@@ -59,27 +58,22 @@ public final class SafetensorsWriter {
         System.arraycopy(headerBytes, 0, headerPadded, 0, headerBytes.length);
         for (int p = headerBytes.length; p < padded; p++) headerPadded[p] = ' ';
 
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp); WritableByteChannel ch = Channels.newChannel(out)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
-            out.write(len.array());
-            out.write(headerPadded);
-            for (Tensor t : contiguous) {
-                long bytes = t.nbytes();
-                if (bytes == 0) continue;
-                // write in chunks: a ByteBuffer view is limited to 2 GiB
-                for (long pos = 0; pos < bytes; pos += 1 << 30) {
-                    long n = Math.min(1 << 30, bytes - pos);
-                    ByteBuffer chunk = new BytePointer(t.data_ptr()).position(pos).limit(pos + n).asBuffer();
-                    while (chunk.hasRemaining()) ch.write(chunk);
+        AtomicFiles.writeVia(file, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp); WritableByteChannel ch = Channels.newChannel(out)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
+                out.write(len.array());
+                out.write(headerPadded);
+                for (Tensor t : contiguous) {
+                    long bytes = t.nbytes();
+                    if (bytes == 0) continue;
+                    // write in chunks: a ByteBuffer view is limited to 2 GiB
+                    for (long pos = 0; pos < bytes; pos += 1 << 30) {
+                        long n = Math.min(1 << 30, bytes - pos);
+                        ByteBuffer chunk = new BytePointer(t.data_ptr()).position(pos).limit(pos + n).asBuffer();
+                        while (chunk.hasRemaining()) ch.write(chunk);
+                    }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.SourceDataset;
 import io.rrs.data.SpokenDataset;
+import io.rrs.io.AtomicFiles;
+import io.rrs.io.FormatTag;
 import io.rrs.model.Generated;
 import io.rrs.model.GenerationOptions;
 import io.rrs.model.ModelInput;
@@ -43,6 +45,8 @@ public final class SftTargets {
     public static final String FILE = "sft-targets.jsonl";
     /** The trainer name in sft.json and in every checkpoint's settings. */
     public static final String TRAINER = "sft";
+    /** The format tag of {@link #MANIFEST}. */
+    public static final String FORMAT = "rrs-sft-run/1";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
 
@@ -62,9 +66,15 @@ public final class SftTargets {
         return Files.isRegularFile(runDir.resolve(MANIFEST));
     }
 
-    /** Reads RUN/sft.json and verifies sft-targets.jsonl against it; a missing, edited or truncated file is named. */
+    /** RUN/sft.json, its format tag checked and sft-targets.jsonl verified against it; a missing, edited or truncated file is named. */
+    public static JsonNode readManifest(Path runDir) throws IOException {
+        return RunFiles.verify(runDir, MANIFEST, "sft run", FORMAT, "delete " + MANIFEST + " and " + FILE + " in " + runDir
+                + " and train again with 'rrs sft train' to generate them, or start a new --run DIR");
+    }
+
+    /** Reads RUN/sft.json and the rows of sft-targets.jsonl ({@link #readManifest}). */
     public static Targets load(Path runDir) throws IOException {
-        JsonNode manifest = RunFiles.verify(runDir, MANIFEST, "sft run");
+        JsonNode manifest = readManifest(runDir);
         Path file = runDir.resolve(FILE);
         List<Row> rows = new ArrayList<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -87,7 +97,7 @@ public final class SftTargets {
      */
     public static Targets prepare(Path runDir, SftData data, OpenedModel opened, QueryBatches encoder, Progress progress)
             throws IOException {
-        String modelSha = RunFiles.sha256(data.modelDir().resolve("config.json"));
+        String modelSha = AtomicFiles.sha256(data.modelDir().resolve("config.json"));
         if (exists(runDir)) {
             Targets t = load(runDir);
             if (!modelSha.equals(t.manifest().path("model_config_sha256").asText()))
@@ -120,15 +130,15 @@ public final class SftTargets {
                     .put("generated_tokens", r.generatedTokens()).put("stopped", r.stopped()))).append('\n');
         }
         Files.createDirectories(runDir);
-        RunFiles.writeAtomically(runDir.resolve(FILE), text.toString());
+        AtomicFiles.writeString(runDir.resolve(FILE), text.toString());
         ObjectNode manifest = JSON.createObjectNode();
-        manifest.put("format", "rrs-sft-run/1").put("trainer", TRAINER);
+        manifest.put(FormatTag.FIELD, FORMAT).put("trainer", TRAINER);
         manifest.setAll(data.toJson(JSON));
         manifest.put("model_config_sha256", modelSha).put("target_instruction", Prompts.AUDIO_TEXT_INSTRUCTION)
                 .put("harmful_rows", harmful.size()).put("benign_rows", benign.size());
         ObjectNode entry = manifest.putObject("files").putObject(FILE);
-        entry.put("bytes", Files.size(runDir.resolve(FILE))).put("sha256", RunFiles.sha256(runDir.resolve(FILE)));
-        RunFiles.writeAtomically(runDir.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n"); // last: the run's targets are complete
+        entry.put("bytes", Files.size(runDir.resolve(FILE))).put("sha256", AtomicFiles.sha256(runDir.resolve(FILE)));
+        AtomicFiles.writeString(runDir.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n"); // last: the run's targets are complete
         return load(runDir);
     }
 
