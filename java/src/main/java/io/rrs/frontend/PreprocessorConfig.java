@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Scope: {@code preprocessor_config.json}, the front-end settings that travel with a model folder,
@@ -96,13 +96,8 @@ public final class PreprocessorConfig {
         root.put("padding_side", "right");
         root.put("padding_value", 0.0);
         root.put("return_attention_mask", true);
-        Path out = dir.resolve(FILE), tmp = Files.createTempFile(dir, FILE, ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), root);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Path out = dir.resolve(FILE);
+        AtomicFiles.write(out, JSON.writeValueAsBytes(root));
         return out;
     }
 

@@ -91,7 +91,7 @@ class GuardManifestTest {
         assertEquals(0.3, m.threshold());
         assertTrue(m.calibrated());
         assertArrayEquals(new float[] {0f, 1.5f, 0f, -2f}, m.deltaM());
-        assertEquals(4, m.files().size());
+        assertEquals(5, m.files().size(), "three graphs, the tokenizer and the preprocessor config");
     }
 
     @Test
