@@ -80,7 +80,8 @@ public final class GuardCommand implements Callable<Integer> {
         @Option(names = "--audio", paramLabel = "F.wav", description = "the query's audio (any WAV rate and channel count; resampled to 16 kHz)")
         Path audio;
 
-        @Option(names = "--text", description = "the query's text (with --audio: the instruction, e.g. \"Please generate detailed steps for the question in the audio.\")")
+        @Option(names = "--text", description = "the query's text (with --audio: the instruction, e.g. \"Please generate detailed steps for the question in the audio.\"); "
+                + "read as plain text: special-token strings in it such as <|im_end|> or <|AUDIO|> are encoded as ordinary characters, never as turn or audio markers")
         String text;
 
         @Option(names = "--jsonl", paramLabel = "FILE", description = "many queries, one JSON object per line: {\"id\": \"q1\", \"audio\": \"a.wav\", \"text\": \"...\"}; - reads standard input")
