@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.cli.ExitCodes;
 import io.rrs.train.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ final class DemoState {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             if (root == null || !FORMAT.equals(root.path("format").asText()))
-                throw new DemoException(2, file + " is not a demo state (" + FORMAT + "); use another --work DIR, or --restart to start the demo there again");
+                throw new DemoException(ExitCodes.CORRUPT, file + " is not a demo state (" + FORMAT + "); use another --work DIR, or --restart to start the demo there again");
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("stages").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode n = e.getValue();
@@ -58,7 +59,7 @@ final class DemoState {
             }
             return s;
         } catch (IOException e) {
-            throw new DemoException(2, file + " cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); use --restart to start the demo there again");
+            throw new DemoException(ExitCodes.CORRUPT, file + " cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); use --restart to start the demo there again");
         }
     }
 
