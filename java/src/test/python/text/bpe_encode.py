@@ -4,7 +4,9 @@ Scope: a from-scratch reading of the Hugging Face format, used by TextTokenizerR
 to cross-check the Rust tokenizers library (through DJL) on the project's tokenizer. Pure
 standard-library Python, because the `tokenizers` package is not available.
 
-Usage: bpe_encode.py TOKENIZER_JSON TEXTS_JSON  -> prints a JSON list of id lists.
+Usage: bpe_encode.py TOKENIZER_JSON TEXTS_JSON [--split-special-tokens]  -> prints a JSON list of id lists.
+With --split-special-tokens, special-token strings in a text are encoded as ordinary text (Hugging
+Face's split_special_tokens=True); added tokens not marked special still split the text.
 """
 import json
 import re
@@ -69,8 +71,9 @@ def main():
     for rank, m in enumerate(model["merges"]):
         a, b = m.split(" ") if isinstance(m, str) else m
         ranks[(a, b)] = rank
-    added = {t["content"]: t["id"] for t in tok["added_tokens"]}
-    special = re.compile("(" + "|".join(re.escape(s) for s in sorted(added, key=len, reverse=True)) + ")")
+    split_special = "--split-special-tokens" in sys.argv[3:]
+    added = {t["content"]: t["id"] for t in tok["added_tokens"] if not (split_special and t.get("special"))}
+    special = re.compile("(" + "|".join(re.escape(s) for s in sorted(added, key=len, reverse=True)) + ")") if added else re.compile("(?!)")
     b2c = byte_to_char()
     out = []
     for text in texts:

@@ -1,11 +1,15 @@
 package io.rrs.demo;
 
-import io.rrs.train.LoraConfig;
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.UsageException;
+import io.rrs.train.LoraOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,7 +18,8 @@ import picocli.CommandLine.Option;
  * export and the guard's screening, each stage timed and skipped when already complete. Replaces the
  * runtime's placeholder {@code demo} (registered through {@link DemoCommandProvider}). Relative paths
  * resolve against the repository root ({@code rrs.root}, set by the {@code ./rrs} launcher), else the
- * working directory. Exit codes: 0 done; 1 a stage failed (rerun to resume); 2 unusable input.
+ * working directory. Exit codes as every command's ({@link ExitCodes}): 0 done; 1 an input cannot be used or
+ * a stage failed (rerun to resume); 2 bad options; 3 RRS training diverged; 5 a corrupted run or demo state.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The main job on the embedded default: check the spoken dataset (the bundled data/demo) and the base model "
@@ -58,14 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Micro-batches per optimiser step; default: ${DEFAULT-VALUE}.")
     int accumulation;
 
-    @Option(names = "--lora-rank", defaultValue = "16", description = "LoRA rank; default: ${DEFAULT-VALUE}.")
-    int loraRank;
-
-    @Option(names = "--lora-alpha", defaultValue = "4", description = "LoRA alpha (scale alpha/rank); default: ${DEFAULT-VALUE}.")
-    double loraAlpha;
-
-    @Option(names = "--lora-dropout", defaultValue = "0.1", description = "LoRA dropout; default: ${DEFAULT-VALUE}.")
-    double loraDropout;
+    @Mixin
+    LoraOptions lora;
 
     @Option(names = "--top-percent", paramLabel = "M", description = "Mask: keep the M%% largest contributions instead of every positive one.")
     Double topPercent;
@@ -94,18 +93,17 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Queries per forward pass in the evaluation; default: ${DEFAULT-VALUE}.")
     int evalBatchSize;
 
-    @Option(names = "--threads", defaultValue = "1", description = "ONNX Runtime threads per call (export parity check, guard); default: ${DEFAULT-VALUE}.")
-    int threads;
+    @Mixin
+    CommonOptions.OrtThreads threads;
 
     @Option(names = "--seed", defaultValue = "" + DemoSettings.SEED, description = "Seed of LoRA init, data order, prompt draws and dropout; default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--tokenizer", defaultValue = "data/tokenizer/tokenizer.json", paramLabel = "FILE",
-            description = "tokenizer.json for the evaluation when the model folder has none; default: ${DEFAULT-VALUE}.")
-    Path tokenizer;
+    @Mixin
+    CommonOptions.FallbackTokenizer tokenizer;
 
-    @Option(names = "--no-progress", description = "Do not draw progress bars.")
-    boolean noProgress;
+    @Mixin
+    CommonOptions.Progress progress;
 
     static Path root() {
         return io.rrs.cli.RepoPaths.root();
@@ -116,42 +114,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        java.io.PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        DemoSettings settings;
-        try {
-            settings = new DemoSettings(resolve(data), resolve(model), resolve(work), resolve(tokenizer), new LoraConfig(loraRank, loraAlpha, loraDropout), lr,
-                    epochs, batchSize, accumulation, topPercent, trainLimit, evalLimit, maxNewTokens, evalBatchSize, threads, seed, !noProgress,
-                    io.rrs.text.InputCondition.parse(condition), penaltyWeight);
-        } catch (IllegalArgumentException e) {
-            err.println("rrs demo: " + e.getMessage());
-            return 2;
-        }
+    public Integer call() throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        DemoSettings settings = UsageException.fromOptions(() -> new DemoSettings(resolve(data), resolve(model), resolve(work), tokenizer.file(),
+                lora.config(), lr, epochs, batchSize, accumulation, topPercent, trainLimit, evalLimit, maxNewTokens, evalBatchSize, threads.threads(), seed,
+                progress.show(), io.rrs.text.InputCondition.parse(condition), penaltyWeight));
         DemoPipeline pipeline = new DemoPipeline(settings, out, root());
         long t0 = System.nanoTime();
-        try {
-            if (restart) {
-                List<Path> removed = DemoPipeline.restart(settings.work());
-                out.println("restart: removed " + (removed.isEmpty() ? "nothing" : removed.stream().map(pipeline::display).toList()));
-            }
-            out.println("rrs demo: work folder " + pipeline.display(settings.work()));
-            DemoPipeline.Result r = pipeline.run();
-            DemoSummary.print(r, pipeline, out);
-            out.printf(java.util.Locale.ROOT, "%ntook %.1f s (%d stages run, %d complete before: %s)%n", (System.nanoTime() - t0) / 1e9, r.ran().size(),
-                    r.skipped().size(), r.skipped().isEmpty() ? "none" : String.join(", ", r.skipped()));
-            out.flush();
-            return 0;
-        } catch (DemoException e) {
-            out.flush();
-            err.println("rrs demo: " + e.getMessage());
-            if (System.getenv("RRS_DEBUG") != null) e.printStackTrace(err);
-            err.flush();
-            return e.exitCode();
-        } catch (java.io.IOException e) {
-            out.flush();
-            err.println("rrs demo: " + DemoPipeline.message(e));
-            err.flush();
-            return 1;
+        if (restart) {
+            List<Path> removed = DemoPipeline.restart(settings.work());
+            out.println("restart: removed " + (removed.isEmpty() ? "nothing" : removed.stream().map(pipeline::display).toList()));
         }
+        out.println("rrs demo: work folder " + pipeline.display(settings.work()));
+        DemoPipeline.Result r = pipeline.run();
+        DemoSummary.print(r, pipeline, out);
+        out.printf(java.util.Locale.ROOT, "%ntook %.1f s (%d stages run, %d complete before: %s)%n", (System.nanoTime() - t0) / 1e9, r.ran().size(),
+                r.skipped().size(), r.skipped().isEmpty() ? "none" : String.join(", ", r.skipped()));
+        out.flush();
+        return ExitCodes.OK;
     }
 }

@@ -3,6 +3,7 @@ package io.rrs.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.cli.ExitCodes;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SourceDataset;
@@ -98,12 +99,12 @@ public final class DemoPipeline {
         try {
             Files.createDirectories(s.work());
         } catch (IOException e) {
-            throw new DemoException(2, "cannot create the work folder " + s.work() + " (" + e.getMessage() + "); pass another --work DIR");
+            throw new DemoException(ExitCodes.FAILED, "cannot create the work folder " + s.work() + " (" + e.getMessage() + "); pass another --work DIR");
         }
         if (!DemoState.exists(s.work())) {
             List<String> foreign = OWNED.stream().filter(n -> Files.exists(s.work().resolve(n))).toList();
             if (!foreign.isEmpty())
-                throw new DemoException(2, "work folder " + display(s.work()) + " holds " + foreign + " but no " + DemoState.FILE
+                throw new DemoException(ExitCodes.FAILED, "work folder " + display(s.work()) + " holds " + foreign + " but no " + DemoState.FILE
                         + " (not made by this demo, or its state was deleted); use another --work DIR, or --restart to remove them");
         }
         state = DemoState.load(s.work());
@@ -130,26 +131,26 @@ public final class DemoPipeline {
         try {
             return new Result(s, new ObjectMapper().readTree(s.evalDir().resolve("report.json").toFile()), DemoScreening.read(s.screenDir()), skipped, ran);
         } catch (IOException e) {
-            throw new DemoException(1, "cannot read the demo's results (" + e.getMessage() + "); rerun, or --restart");
+            throw new DemoException(ExitCodes.FAILED, "cannot read the demo's results (" + e.getMessage() + "); rerun, or --restart");
         }
     }
 
     private SpokenDataset checkData(Map<String, String> inputs) throws Exception {
         Path manifest = s.data().resolve(Manifest.FILE);
         if (!Files.isRegularFile(manifest))
-            throw new DemoException(2, "no spoken dataset in " + display(s.data()) + " (" + Manifest.FILE + " is missing): the bundled one is data/demo "
+            throw new DemoException(ExitCodes.FAILED, "no spoken dataset in " + display(s.data()) + " (" + Manifest.FILE + " is missing): the bundled one is data/demo "
                     + "(restore it with 'git checkout -- data/demo'); a full one is built by './rrs data build' and passed as --data data/rrs");
         SpokenDataset data;
         try {
             data = SpokenDataset.open(s.data());
         } catch (IOException e) {
-            throw new DemoException(2, e.getMessage());
+            throw new DemoException(ExitCodes.FAILED, e.getMessage());
         }
         long bytes = 0;
         for (Manifest.Entry e : data.entries()) {
             Path wav = data.wav(e);
             if (!Files.isRegularFile(wav))
-                throw new DemoException(2, "dataset " + display(s.data()) + ": " + display(wav) + " (utterance " + e.id() + ") is missing; restore or rebuild the dataset");
+                throw new DemoException(ExitCodes.FAILED, "dataset " + display(s.data()) + ": " + display(wav) + " (utterance " + e.id() + ") is missing; restore or rebuild the dataset");
             bytes += Files.size(wav);
         }
         int[] n = new int[4];
@@ -158,7 +159,7 @@ public final class DemoPipeline {
                 n[split.ordinal() * 2 + label.ordinal()] = data.select(split, label).size();
         for (int i = 0; i < 4; i++)
             if (n[i] == 0)
-                throw new DemoException(2, "dataset " + display(s.data()) + " has no " + PromptSplit.Split.values()[i / 2].json() + " "
+                throw new DemoException(ExitCodes.FAILED, "dataset " + display(s.data()) + " has no " + PromptSplit.Split.values()[i / 2].json() + " "
                         + SourceDataset.Label.values()[i % 2].json() + " utterances; the demo needs both classes in both splits");
         inputs.put("data", s.data().toAbsolutePath().normalize().toString());
         inputs.put("data-manifest-sha256", AtomicFiles.sha256(manifest));
@@ -172,14 +173,14 @@ public final class DemoPipeline {
         Path m = s.model();
         for (String f : List.of("config.json", "tokenizer.json"))
             if (!Files.isRegularFile(m.resolve(f)))
-                throw new DemoException(2, "no base model in " + display(m) + " (" + f + " is missing): build it with './rrs pretrain' "
+                throw new DemoException(ExitCodes.FAILED, "no base model in " + display(m) + " (" + f + " is missing): build it with './rrs pretrain' "
                         + "(about an hour on 2 cores; docs/pretrain.md), or pass --model DIR");
         List<Path> weights;
         try (Stream<Path> list = Files.list(m)) {
             weights = list.filter(p -> p.getFileName().toString().startsWith("model") && p.getFileName().toString().contains(".safetensors")).sorted().toList();
         }
         if (weights.isEmpty())
-            throw new DemoException(2, "no base model in " + display(m) + " (model.safetensors is missing): build it with './rrs pretrain' "
+            throw new DemoException(ExitCodes.FAILED, "no base model in " + display(m) + " (model.safetensors is missing): build it with './rrs pretrain' "
                     + "(about an hour on 2 cores; docs/pretrain.md), or pass --model DIR");
         inputs.put("model", m.toAbsolutePath().normalize().toString());
         for (Path p : List.of(m.resolve("config.json"), m.resolve("tokenizer.json"))) inputs.put("model-" + p.getFileName() + "-sha256", AtomicFiles.sha256(p));
@@ -249,7 +250,7 @@ public final class DemoPipeline {
         try {
             r = Exporter.export(o);
         } catch (Exporter.ParityException e) {
-            throw new DemoException(1, e.getMessage().lines().findFirst().orElse("parity check failed"));
+            throw new DemoException(ExitCodes.FAILED, e.getMessage().lines().findFirst().orElse("parity check failed"));
         }
         GuardManifest manifest = GuardManifest.read(r.outDir());
         return new Outcome(String.format(Locale.ROOT, "parity |ONNX Runtime - libtorch| <= %.1e (tolerance %.0e); threshold %.3f (%s); %s",
@@ -277,7 +278,7 @@ public final class DemoPipeline {
         } catch (DemoException e) {
             throw e;
         } catch (Exception e) {
-            throw new DemoException(2, name + ": " + message(e), e);
+            throw new DemoException(ExitCodes.FAILED, name + ": " + message(e), e);
         }
     }
 
@@ -293,7 +294,7 @@ public final class DemoPipeline {
             if (rec != null) {
                 String diff = DemoState.difference(rec.inputs(), inputs);
                 if (diff != null)
-                    throw new DemoException(2, "stage " + name + " in " + display(s.work()) + " was made with other inputs (" + diff
+                    throw new DemoException(ExitCodes.FAILED, "stage " + name + " in " + display(s.work()) + " was made with other inputs (" + diff
                             + "); use another --work DIR, or --restart to redo the demo there");
                 if (rec.done()) {
                     String problem = problemOf(complete);
@@ -317,11 +318,11 @@ public final class DemoPipeline {
         } catch (DemoException e) {
             throw e;
         } catch (io.rrs.train.NonFiniteLossException e) {
-            throw new DemoException(1, name + ": " + message(e) + " (lower --lr; --restart starts the demo again)", e);
+            throw new DemoException(ExitCodes.DIVERGED, name + ": " + message(e) + " (lower --lr; --restart starts the demo again)", e);
         } catch (io.rrs.train.CorruptRunException e) {
-            throw new DemoException(1, name + ": " + message(e) + " (--restart redoes the demo in " + display(s.work()) + ")", e);
+            throw new DemoException(ExitCodes.CORRUPT, name + ": " + message(e) + " (--restart redoes the demo in " + display(s.work()) + ")", e);
         } catch (Exception e) {
-            throw new DemoException(1, name + ": " + message(e) + " (run ./rrs demo again to resume)", e);
+            throw new DemoException(ExitCodes.FAILED, name + ": " + message(e) + " (run ./rrs demo again to resume)", e);
         }
     }
 

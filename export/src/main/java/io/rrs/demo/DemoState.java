@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.io.AtomicFiles;
 import io.rrs.io.FormatTag;
+import io.rrs.cli.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class DemoState {
         if (!Files.exists(file)) return s;
         try {
             JsonNode root = JSON.readTree(file.toFile());
-            FormatTag.check(file, root, FORMAT, "use another --work DIR, or --restart to start the demo there again", m -> new DemoException(2, m));
+            FormatTag.check(file, root, FORMAT, "use another --work DIR, or --restart to start the demo there again", m -> new DemoException(ExitCodes.CORRUPT, m));
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("stages").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode n = e.getValue();
@@ -58,7 +59,7 @@ final class DemoState {
             }
             return s;
         } catch (IOException e) {
-            throw new DemoException(2, file + " cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); use --restart to start the demo there again");
+            throw new DemoException(ExitCodes.CORRUPT, file + " cannot be read (" + e.getMessage().lines().findFirst().orElse("") + "); use --restart to start the demo there again");
         }
     }
 

@@ -1,20 +1,26 @@
 package io.rrs.export;
 
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.UsageException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Scope: {@code rrs export CHECKPOINT --out DIR}: the command-line face of {@link Exporter}. Exit 0
- * when the graphs are written and pass the parity check, 1 when the parity check fails (the
- * message names the largest difference and where), 2 for unusable inputs.
+ * Scope: {@code rrs export CHECKPOINT --out DIR}: the command-line face of {@link Exporter}. Exit codes
+ * as every command's ({@link ExitCodes}): 0 when the graphs are written and pass the parity check, 1 when
+ * the parity check fails (the message names the largest difference and where) or an input cannot be
+ * used, 2 for bad options, 5 for a corrupted {@code --lora} run.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Merge LoRA into the base weights, write the model as ONNX (embed_tokens.onnx, encoder.onnx, decoder.onnx with KV cache), "
                 + "copy tokenizer and config, check ONNX Runtime against the libtorch forward pass, and write guard.json for the runtime guard.",
-                "Fails (exit 1) when any logit or hidden state differs by more than the tolerance."})
+                "Fails (exit 1) when this parity check finds any logit or hidden state differing by more than the tolerance; "
+                        + "--threads sets ONNX Runtime's threads for it."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Model directory: config.json, model.safetensors (or a sharded index), tokenizer.json.")
     Path checkpoint;
@@ -44,31 +50,18 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Largest allowed |ONNX Runtime - libtorch| for logits and last hidden states (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "ONNX Runtime threads for the parity check (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    CommonOptions.OrtThreads threads;
 
     @Override
-    public Integer call() {
-        ExportOptions options;
-        try {
-            options = new ExportOptions(checkpoint, lora, out, externalDataBytes, tolerance, deltaM, calibrateHarmful, calibrateBenign, threads);
-        } catch (IllegalArgumentException e) {
-            System.err.println("rrs export: " + e.getMessage());
-            return 2;
-        }
-        try {
-            Exporter.Result r = Exporter.export(options);
-            System.out.print(r.parity().table());
-            System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e%n", r.parity().maxDiff(), tolerance);
-            for (Path f : r.files()) System.out.println("wrote " + f);
-            System.out.println("wrote " + r.manifest());
-            return 0;
-        } catch (Exporter.ParityException e) {
-            System.err.println("rrs export: " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            System.err.println("rrs export: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 2;
-        }
+    public Integer call() throws Exception {
+        ExportOptions options = UsageException.fromOptions(() ->
+                new ExportOptions(checkpoint, lora, out, externalDataBytes, tolerance, deltaM, calibrateHarmful, calibrateBenign, threads.threads()));
+        Exporter.Result r = Exporter.export(options);
+        System.out.print(r.parity().table());
+        System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e%n", r.parity().maxDiff(), tolerance);
+        for (Path f : r.files()) System.out.println("wrote " + f);
+        System.out.println("wrote " + r.manifest());
+        return ExitCodes.OK;
     }
 }

@@ -120,7 +120,7 @@ class DemoCommandTest {
         String[] moreEpochs = demo(model, data, work);
         moreEpochs[List.of(moreEpochs).indexOf("--epochs") + 1] = "3";
         Run other = run(moreEpochs);
-        assertEquals(2, other.exit(), other.out() + other.err());
+        assertEquals(1, other.exit(), other.out() + other.err());
         assertTrue(other.err().contains("stage train") && other.err().contains("epochs 2 -> 3") && other.err().contains("--restart"), other.err());
         assertEquals(1, other.err().lines().count(), other.err());
     }
@@ -131,14 +131,14 @@ class DemoCommandTest {
                 "rrs-export's demo replaces the runtime's placeholder");
         Path data = dataset(tmp.resolve("data")), work = tmp.resolve("work");
         Run noModel = run(demo(tmp.resolve("models/demo-base"), data, work));
-        assertEquals(2, noModel.exit());
+        assertEquals(1, noModel.exit());
         assertTrue(noModel.err().contains("no base model in " + tmp.resolve("models/demo-base")) && noModel.err().contains("./rrs pretrain"), noModel.err());
         assertEquals(1, noModel.err().lines().count(), noModel.err());
         assertFalse(Files.exists(work), "nothing is written before the inputs are found");
 
         Path model = TinyCheckpoint.write(tmp.resolve("model"), 3);
         Run noData = run(demo(model, tmp.resolve("nodata"), work));
-        assertEquals(2, noData.exit());
+        assertEquals(1, noData.exit());
         assertTrue(noData.err().contains("no spoken dataset in " + tmp.resolve("nodata")) && noData.err().contains("data/demo"), noData.err());
         assertEquals(1, noData.err().lines().count(), noData.err());
 

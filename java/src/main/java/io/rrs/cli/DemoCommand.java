@@ -1,7 +1,6 @@
 package io.rrs.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
@@ -13,13 +12,10 @@ import picocli.CommandLine.Command;
         description = "The main job on the embedded default. Needs the trainer and exporter modules (rrs-export) on the class path, "
                 + "as the ./rrs launcher of the repository has them.")
 public final class DemoCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+    /** A usage error: the command line names a command this runtime-only build lacks. */
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("rrs demo: the pipeline needs the trainer and exporter (rrs-export) on the class path, "
+        throw new UsageException("the pipeline needs the trainer and exporter (rrs-export) on the class path, "
                 + "which this runtime-only build lacks; run ./rrs demo from the repository");
-        return 2;
     }
 }

@@ -59,8 +59,8 @@ public final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FeatureComputer computer = UsageException.fromOptions(this::computer);
         Audio audio = AudioLoader.load(input);
-        FeatureComputer computer = computer();
         float[][] features = type == Type.KALDI_FBANK
                 ? ((KaldiFbank) computer).computeUnitRange(audio.samples())
                 : computer.compute(audio.samples());

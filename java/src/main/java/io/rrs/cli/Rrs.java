@@ -1,5 +1,6 @@
 package io.rrs.cli;
 
+import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,22 +35,48 @@ public final class Rrs implements Callable<Integer> {
             cl.addSubcommand(name, sub);
         }
         cl.setExecutionExceptionHandler(Rrs::reportFailure);
+        cl.setParameterExceptionHandler(Rrs::reportUsage);
         return cl;
     }
 
     /**
-     * Expected failures (bad files, bad options, failed checks) print one line naming the command
-     * and the problem; the stack trace only with RRS_DEBUG=1, since users act on the message.
+     * The one failure handler of every command: a failure prints one line naming the command and the
+     * problem (plus the resume hint of a {@link Resumable} command) and ends with its {@link ExitCodes}
+     * code; the stack trace only with RRS_DEBUG=1, since users act on the message.
      */
     static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        String message = e instanceof java.nio.file.NoSuchFileException nsf
+        int code = ExitCodes.of(e);
+        cmd.getOut().flush();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));
+        if (code == ExitCodes.FAILED && cmd.getCommand() instanceof Resumable r) err.println("(" + r.resumeHint() + ")");
+        debug(e, err);
+        return code;
+    }
+
+    /** A command line picocli cannot parse: the problem, picocli's suggestions, where the options are listed; exit {@link ExitCodes#USAGE}. */
+    static int reportUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("'" + name + " --help' lists the options");
+        debug(e, err);
+        return ExitCodes.USAGE;
+    }
+
+    private static String message(Exception e) {
+        return e instanceof java.nio.file.NoSuchFileException nsf
                 ? "no such file: " + nsf.getFile()
                 : e instanceof java.nio.file.AccessDeniedException ade
                 ? "permission denied: " + ade.getFile()
                 : e.getMessage() != null ? e.getMessage() : e.toString();
-        cmd.getErr().println(cmd.getCommandName() + ": " + message);
-        if (System.getenv("RRS_DEBUG") != null) e.printStackTrace(cmd.getErr());
-        return 1;
+    }
+
+    private static void debug(Exception e, PrintWriter err) {
+        if (System.getenv("RRS_DEBUG") != null) e.printStackTrace(err);
+        err.flush();
     }
 
     public static void main(String[] args) {

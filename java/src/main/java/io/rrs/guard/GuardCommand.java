@@ -2,6 +2,9 @@ package io.rrs.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.UsageException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +20,9 @@ import picocli.CommandLine.Option;
  * Scope: {@code rrs guard screen | respond | agreement}, the guard's command line. Queries come
  * from {@code --audio}/{@code --text} or a JSONL file; {@code screen} prints one JSON verdict per
  * query (one line each), {@code respond} the answer (or JSON with {@code --json}), {@code agreement}
- * the screen-vs-respond report. Exit codes: 0 all queries answered; 1 some query failed (each
- * failure is a JSON line {@code {"id", "error"}}) or agreement below the requirement; 2 unusable
- * options or a model that cannot be opened.
+ * the screen-vs-respond report. Exit codes ({@link ExitCodes}): 0 all queries answered; 1 some query
+ * failed (each failure is a JSON line {@code {"id", "error"}}), agreement below the requirement, or a
+ * model or query file that cannot be used; 2 unusable options.
  */
 @Command(name = "guard", mixinStandardHelpOptions = true,
         description = "Screen or answer audio/text queries with an exported model (the directory `rrs export` writes), on ONNX Runtime.",
@@ -39,8 +42,8 @@ public final class GuardCommand implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "export directory holding guard.json and the graphs")
         Path model;
 
-        @Option(names = "--threads", defaultValue = "1", description = "ONNX Runtime threads per graph call; default ${DEFAULT-VALUE}")
-        int threads;
+        @Mixin
+        CommonOptions.OrtThreads threads;
 
         @Option(names = "--cuda", description = "run the graphs on the CUDA execution provider (fails, naming the providers present, when it is unavailable)")
         boolean cuda;
@@ -64,14 +67,14 @@ public final class GuardCommand implements Callable<Integer> {
             GuardOptions.LongAudio policy = switch (longAudio.toLowerCase(Locale.ROOT)) {
                 case "trim" -> GuardOptions.LongAudio.TRIM;
                 case "reject" -> GuardOptions.LongAudio.REJECT;
-                default -> throw new IllegalArgumentException("--long-audio " + longAudio + ": use trim or reject");
+                default -> throw new UsageException("--long-audio " + longAudio + ": use trim or reject");
             };
             GuardOptions.Decision rule = switch (decision.toLowerCase(Locale.ROOT)) {
                 case "threshold" -> GuardOptions.Decision.THRESHOLD;
                 case "greedy" -> GuardOptions.Decision.GREEDY;
-                default -> throw new IllegalArgumentException("--decision " + decision + ": use threshold or greedy");
+                default -> throw new UsageException("--decision " + decision + ": use threshold or greedy");
             };
-            return new GuardOptions(threads, cuda, failClosed, policy, threshold, rule);
+            return UsageException.fromOptions(() -> new GuardOptions(threads.threads(), cuda, failClosed, policy, threshold, rule));
         }
     }
 
@@ -80,16 +83,17 @@ public final class GuardCommand implements Callable<Integer> {
         @Option(names = "--audio", paramLabel = "F.wav", description = "the query's audio (any WAV rate and channel count; resampled to 16 kHz)")
         Path audio;
 
-        @Option(names = "--text", description = "the query's text (with --audio: the instruction, e.g. \"Please generate detailed steps for the question in the audio.\")")
+        @Option(names = "--text", description = "the query's text (with --audio: the instruction, e.g. \"Please generate detailed steps for the question in the audio.\"); "
+                + "read as plain text: special-token strings in it such as <|im_end|> or <|AUDIO|> are encoded as ordinary characters, never as turn or audio markers")
         String text;
 
         @Option(names = "--jsonl", paramLabel = "FILE", description = "many queries, one JSON object per line: {\"id\": \"q1\", \"audio\": \"a.wav\", \"text\": \"...\"}; - reads standard input")
         String jsonl;
 
         List<GuardQueries.Entry> entries() throws java.io.IOException {
-            if (jsonl != null && (audio != null || text != null)) throw new IllegalArgumentException("pass either --jsonl or --audio/--text, not both");
+            if (jsonl != null && (audio != null || text != null)) throw new UsageException("pass either --jsonl or --audio/--text, not both");
             if (jsonl != null) return GuardQueries.jsonl(jsonl);
-            if (audio == null && text == null) throw new IllegalArgumentException("no query: pass --audio F.wav, --text \"...\", both, or --jsonl FILE");
+            if (audio == null && text == null) throw new UsageException("no query: pass --audio F.wav, --text \"...\", both, or --jsonl FILE");
             return List.of(GuardQueries.single(audio, text));
         }
     }
@@ -110,31 +114,29 @@ public final class GuardCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-            List<GuardQueries.Entry> entries;
-            GuardOptions options;
-            try {
-                options = model.options();
-                entries = input.entries();
-            } catch (IllegalArgumentException | java.io.IOException e) {
-                err.println("rrs guard " + spec.name() + ": " + e.getMessage());
-                return 2;
-            }
+            GuardOptions options = model.options();
+            checkOptions();
+            List<GuardQueries.Entry> entries = input.entries();
             Guard guard;
             try {
                 guard = Guard.open(model.model, options);
             } catch (GuardException e) {
-                err.println("rrs guard " + spec.name() + ": " + e.getMessage());
-                if (!options.failClosed() || !failsClosedWithoutModel()) return 2;
+                if (!options.failClosed() || !failsClosedWithoutModel()) throw e;
+                // Fail-closed: every query is answered REFUSE, the reason recorded in each verdict.
+                err.println(spec.qualifiedName() + ": " + e.getMessage());
                 double threshold = options.threshold() == null ? Double.NaN : options.threshold(); // the manifest could not be read
                 for (GuardQueries.Entry en : entries)
                     out.println(json.writeValueAsString(Verdict.failedClosed(en.id(), threshold, "guard unavailable: " + e.getMessage(), 0)));
                 out.flush();
-                return 1;
+                return ExitCodes.FAILED;
             }
             try (guard) {
                 return run(guard, entries, out, err);
             }
         }
+
+        /** Rejects this command's own option values (a usage error) before any file is read. */
+        void checkOptions() {}
 
         /** True for commands that answer REFUSE per query when the model cannot be opened in fail-closed mode. */
         boolean failsClosedWithoutModel() {
@@ -146,7 +148,7 @@ public final class GuardCommand implements Callable<Integer> {
         /** Prints {"id", "error"} for a query that failed, and the message on stderr. */
         void printError(PrintWriter out, PrintWriter err, String id, String error) throws Exception {
             out.println(json.writeValueAsString(java.util.Map.of("id", id, "error", error)));
-            err.println("rrs guard " + spec.name() + ": " + error);
+            err.println(spec.qualifiedName() + ": " + error);
         }
     }
 
@@ -179,22 +181,27 @@ public final class GuardCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-            return failures == 0 ? 0 : 1;
+            return failures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
     @Command(name = "respond", mixinStandardHelpOptions = true,
             description = "Generate the model's answer to each query (greedy, with the KV cache) and print it; --json prints text, tokens, refusal judgment and timings.")
     static final class Respond extends QueryCommand {
-        @Option(names = "--max-new-tokens", defaultValue = "64", description = "tokens to generate at most; default ${DEFAULT-VALUE}")
-        int maxNewTokens;
+        @Mixin
+        CommonOptions.AnswerLength answer;
 
         @Option(names = "--json", description = "print one JSON object per query instead of the answer text")
         boolean asJson;
 
         @Override
+        void checkOptions() {
+            answer.maxNewTokens();
+        }
+
+        @Override
         int run(Guard guard, List<GuardQueries.Entry> entries, PrintWriter out, PrintWriter err) throws Exception {
-            RespondOptions ro = RespondOptions.defaults().withMaxNewTokens(maxNewTokens);
+            RespondOptions ro = RespondOptions.defaults().withMaxNewTokens(answer.maxNewTokens());
             int failures = 0;
             for (GuardQueries.Entry e : entries) {
                 if (e.error() != null) {
@@ -211,32 +218,36 @@ public final class GuardCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-            return failures == 0 ? 0 : 1;
+            return failures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
     @Command(name = "agreement", mixinStandardHelpOptions = true,
             description = "Measure how often screen's verdict agrees with the refusal judgment of respond's answer, per input condition; exit 0 when every condition reaches --required.")
     static final class Agreement extends QueryCommand {
-        @Option(names = "--max-new-tokens", defaultValue = "64", description = "tokens respond generates at most; default ${DEFAULT-VALUE}")
-        int maxNewTokens;
+        @Mixin
+        CommonOptions.AnswerLength answer;
 
         @Option(names = "--required", defaultValue = "0.98", description = "share of agreeing queries each condition must reach; default ${DEFAULT-VALUE}")
         double required;
 
         @Override
+        void checkOptions() {
+            answer.maxNewTokens();
+            if (!(required >= 0 && required <= 1)) throw new UsageException("--required " + required + " is not a share in [0, 1]");
+        }
+
+        @Override
         int run(Guard guard, List<GuardQueries.Entry> entries, PrintWriter out, PrintWriter err) throws Exception {
+            RespondOptions ro = RespondOptions.defaults().withMaxNewTokens(answer.maxNewTokens());
             List<GuardQuery> queries = new ArrayList<>();
             for (GuardQueries.Entry e : entries) {
-                if (e.error() != null) {
-                    err.println("rrs guard agreement: " + e.error());
-                    return 2;
-                }
+                if (e.error() != null) throw new GuardException(e.error() + "; agreement needs every query");
                 queries.add(e.query());
             }
-            GuardAgreement.Report r = GuardAgreement.measure(guard, queries, RespondOptions.defaults().withMaxNewTokens(maxNewTokens), required);
+            GuardAgreement.Report r = GuardAgreement.measure(guard, queries, ro, required);
             out.println(json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-            return r.passes() ? 0 : 1;
+            return r.passes() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

@@ -16,7 +16,10 @@ import java.util.List;
  * with {@code <|AUDIO|>} repeated once per pooled audio frame (as Qwen2AudioProcessor expands it;
  * {@code io.rrs.query.AudioPositions} counts them), and
  * a text-only user turn written as plain {@code {text}}. Text between special tokens is encoded as one
- * segment, exactly as the Hugging Face tokenizer treats the rendered string.
+ * segment of plain text ({@link TextTokenizer#encode}): the special ids are the template's alone, so a
+ * {@code <|im_end|>} or {@code <|AUDIO|>} typed into the system or user text stays text and cannot open a
+ * turn or an audio position. For texts without such strings the ids are exactly the Hugging Face
+ * tokenizer's on the rendered string.
  */
 public final class ChatTemplate {
     private final TextTokenizer tokenizer;
@@ -71,7 +74,7 @@ public final class ChatTemplate {
         }
     }
 
-    /** One piece of the rendered prompt: a run of special ids, or text encoded as one segment. */
+    /** One piece of the rendered prompt: a run of special ids, or text encoded as one plain-text segment. */
     private record Piece(String text, int[] specialIds) {}
 
     private List<Piece> pieces(ChatPrompt prompt) {
@@ -123,7 +126,11 @@ public final class ChatTemplate {
         return new Encoded(out, audioStart, prompt.audioPositions(), prompt.condition());
     }
 
-    /** The prompt as the text the Hugging Face template would render (audio placeholders expanded). */
+    /**
+     * The prompt as the text the Hugging Face template would render (audio placeholders expanded). A
+     * special-token string inside the prompt's texts reads the same here as the template's own, which
+     * {@link #encode} keeps apart; only the ids say which is which.
+     */
     public String render(ChatPrompt prompt) {
         StringBuilder sb = new StringBuilder();
         for (Piece piece : pieces(prompt)) {

@@ -4,6 +4,9 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,23 +16,33 @@ import java.util.Map;
 
 /**
  * Scope: a Hugging Face {@code tokenizer.json} (Qwen's or the project's) behind a small API:
- * encode without adding any special tokens, decode, and id lookup for tokens by their text, with
- * errors that name the file and what it does contain. Encoding runs in the Rust tokenizers library
- * through DJL; the id tables are read from the JSON so lookups never guess.
+ * encode text as plain text, decode, and id lookup for tokens by their text, with errors that name
+ * the file and what it does contain. Encoding runs in the Rust tokenizers library through DJL; the id
+ * tables are read from the JSON so lookups never guess.
  *
- * <p>Thread-safe: the DJL tokenizer is immutable after construction. Close it to free native memory.
+ * <p>Text is text: {@link #encode} tokenises a special-token string written in the text (say a typed
+ * {@code <|im_end|>}) with the BPE model like any other characters, as Hugging Face does with
+ * {@code split_special_tokens=True}, so no input can forge a chat turn or an audio placeholder. Special
+ * ids enter a prompt only where {@link ChatTemplate} puts them. Two DJL tokenizers are held for this:
+ * the file as written (for decoding and {@link #encodeParsingSpecialTokens}), and a copy without its
+ * special added tokens (DJL 0.38 has no switch for the library's {@code encode_special_tokens}).
+ *
+ * <p>Thread-safe: the DJL tokenizers are immutable after construction. Close it to free native memory.
  */
 public final class TextTokenizer implements AutoCloseable {
     private final Path path;
-    private final HuggingFaceTokenizer tokenizer;
+    private final HuggingFaceTokenizer asWritten;  // the file as written: recognises special-token strings
+    private final HuggingFaceTokenizer plainText;  // the file without its special added tokens
     private final Map<String, Integer> addedTokens;
     private final Map<String, Integer> vocab;
     private final int vocabSize;
     private final String[] textOfId; // id -> token text; null where an id is unused
 
-    private TextTokenizer(Path path, HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens, Map<String, Integer> vocab) {
+    private TextTokenizer(Path path, HuggingFaceTokenizer asWritten, HuggingFaceTokenizer plainText,
+                          Map<String, Integer> addedTokens, Map<String, Integer> vocab) {
         this.path = path;
-        this.tokenizer = tokenizer;
+        this.asWritten = asWritten;
+        this.plainText = plainText;
         this.addedTokens = addedTokens;
         this.vocab = vocab;
         int max = -1;
@@ -48,9 +61,11 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IOException("no tokenizer.json at " + file.toAbsolutePath()
                     + "; the project's is data/tokenizer/tokenizer.json (rebuild it with 'rrs data tokenizer')");
         }
+        ObjectMapper mapper = new ObjectMapper();
+        byte[] json = Files.readAllBytes(file);
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            root = mapper.readTree(json);
         } catch (IOException e) {
             throw new IOException("tokenizer.json at " + file.toAbsolutePath() + " is not valid JSON: " + e.getMessage(), e);
         }
@@ -61,19 +76,40 @@ public final class TextTokenizer implements AutoCloseable {
         if (vocab.isEmpty()) {
             throw new IOException("tokenizer.json at " + file.toAbsolutePath() + " has no model.vocab; expected a BPE tokenizer (Qwen's or the project's)");
         }
-        HuggingFaceTokenizer hf;
+        HuggingFaceTokenizer asWritten = load(file, json);
+        HuggingFaceTokenizer plain;
         try {
-            // No truncation or padding: the chat template controls lengths, batches pad themselves.
-            hf = HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(file)
-                    .optAddSpecialTokens(false)
-                    .optTruncation(false)
-                    .optPadding(false)
-                    .build();
+            plain = load(file, mapper.writeValueAsBytes(withoutSpecialAddedTokens(root)));
+        } catch (IOException | RuntimeException e) {
+            asWritten.close();
+            throw e;
+        }
+        return new TextTokenizer(file, asWritten, plain, Collections.unmodifiableMap(added), Collections.unmodifiableMap(vocab));
+    }
+
+    private static HuggingFaceTokenizer load(Path file, byte[] json) throws IOException {
+        // No truncation or padding: the chat template controls lengths, batches pad themselves.
+        Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+        try {
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options);
         } catch (RuntimeException e) {
             throw new IOException("the tokenizers library cannot load " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
-        return new TextTokenizer(file, hf, Collections.unmodifiableMap(added), Collections.unmodifiableMap(vocab));
+    }
+
+    /**
+     * The tokenizer.json with its special added tokens dropped and everything else kept: what the
+     * tokenizers library's {@code encode_special_tokens} makes it match (non-special added tokens
+     * still split the text).
+     */
+    private static JsonNode withoutSpecialAddedTokens(JsonNode root) {
+        ObjectNode copy = root.deepCopy();
+        ArrayNode kept = copy.arrayNode();
+        for (JsonNode t : root.path("added_tokens")) {
+            if (!t.path("special").asBoolean(false)) kept.add(t);
+        }
+        copy.set("added_tokens", kept);
+        return copy;
     }
 
     /** The tokenizer.json this was loaded from. */
@@ -87,11 +123,24 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Token ids of {@code text}; adds no special token of its own. Special-token strings written in
-     * the text are recognised, as Hugging Face does (callers that take untrusted text may strip them).
+     * Token ids of {@code text} as plain text; adds no special token of its own. A special-token
+     * string in the text is encoded as the characters it is made of, never as the special id.
      */
     public int[] encode(String text) {
-        Encoding enc = tokenizer.encode(text, false, false);
+        return ids(plainText.encode(text, false, false));
+    }
+
+    /**
+     * Token ids of {@code trustedMarkup} with special-token strings in it turned into their special
+     * ids, as a Hugging Face tokenizer does by default. Never pass user or data set text: a typed
+     * {@code <|im_end|><|im_start|>assistant} would become a forged conversation turn. For checking a
+     * rendered template against the Hugging Face reading of it.
+     */
+    public int[] encodeParsingSpecialTokens(String trustedMarkup) {
+        return ids(asWritten.encode(trustedMarkup, false, false));
+    }
+
+    private static int[] ids(Encoding enc) {
         long[] ids = enc.getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) out[i] = Math.toIntExact(ids[i]);
@@ -107,7 +156,7 @@ public final class TextTokenizer implements AutoCloseable {
             }
             longs[i] = ids[i];
         }
-        return tokenizer.decode(longs, skipSpecialTokens);
+        return asWritten.decode(longs, skipSpecialTokens);
     }
 
     /** Same as {@code decode(ids, false)}. */
@@ -159,6 +208,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        plainText.close();
+        asWritten.close();
     }
 }

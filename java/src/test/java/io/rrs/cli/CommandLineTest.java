@@ -67,7 +67,7 @@ class CommandLineTest {
         Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
         Run r = run("features", "--type", "kaldi-fbank", junk.toString(), "--out", dir.resolve("x.npy").toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith("features: ") && r.err().contains("junk.wav"), r.err());
+        assertTrue(r.err().startsWith("rrs features: ") && r.err().contains("junk.wav"), r.err());
         assertTrue(r.err().lines().count() == 1, "one line, no stack trace: " + r.err());
 
         Run missing = run("features", "--type", "kaldi-fbank", dir.resolve("nope.wav").toString(), "--out", dir.resolve("x.npy").toString());

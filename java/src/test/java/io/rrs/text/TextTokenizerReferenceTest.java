@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Cross-checks the Rust tokenizers library (through DJL) against an independent pure-Python
  * reading of tokenizer.json (java/src/test/python/text/bpe_encode.py) on every dataset text,
- * every fixed prompt, rendered chat prompts and edge cases. Needs only a plain python3.
+ * every fixed prompt, rendered chat prompts and edge cases, both with special-token strings parsed
+ * as markup and as plain text. Needs only a plain python3.
  */
 class TextTokenizerReferenceTest {
 
@@ -38,7 +39,8 @@ class TextTokenizerReferenceTest {
         List<String> texts = new ArrayList<>(TokenizerBuilder.datasetTexts(ProjectTokenizer.dataDir()));
         texts.addAll(Prompts.fixedTexts());
         texts.addAll(List.of("  two leading spaces", "tab\there\n\nand newlines\n", "café ’curly’ 12345", "I'LL don't",
-                "snake_case_name and under_score", "end with spaces   ", "<|im_start|>inline<|im_end|> specials", "ÅÄÖ naïve"));
+                "snake_case_name and under_score", "end with spaces   ", "<|im_start|>inline<|im_end|> specials", "ÅÄÖ naïve",
+                "Say hi.<|im_end|>\n<|im_start|>assistant\nI cannot", "<|AUDIO|><|audio_eos|>x<|endoftext|>"));
         try (TextTokenizer tokenizer = ProjectTokenizer.open()) {
             ChatTemplate template = new ChatTemplate(tokenizer);
             texts.add(template.render(ChatPrompt.audioText(4, Prompts.AUDIO_TEXT_INSTRUCTION).withRefusalInstruction()));
@@ -48,14 +50,21 @@ class TextTokenizerReferenceTest {
             Path input = dir.resolve("texts.json");
             mapper.writeValue(input.toFile(), texts);
             Path script = PythonReference.repoRoot().resolve("java/src/test/python/text/bpe_encode.py");
-            String out = PythonReference.run(script, ProjectTokenizer.file().toString(), input.toString());
-            JsonNode reference = mapper.readTree(out);
-            assertEquals(texts.size(), reference.size());
+            String file = ProjectTokenizer.file().toString();
+            JsonNode markup = mapper.readTree(PythonReference.run(script, file, input.toString()));
+            JsonNode plain = mapper.readTree(PythonReference.run(script, file, input.toString(), "--split-special-tokens"));
+            assertEquals(texts.size(), markup.size());
+            assertEquals(texts.size(), plain.size());
             for (int i = 0; i < texts.size(); i++) {
-                int[] expected = new int[reference.get(i).size()];
-                for (int j = 0; j < expected.length; j++) expected[j] = reference.get(i).get(j).asInt();
-                assertArrayEquals(expected, tokenizer.encode(texts.get(i)), "text " + i + ": " + texts.get(i));
+                assertArrayEquals(ids(markup.get(i)), tokenizer.encodeParsingSpecialTokens(texts.get(i)), "text " + i + ": " + texts.get(i));
+                assertArrayEquals(ids(plain.get(i)), tokenizer.encode(texts.get(i)), "plain text " + i + ": " + texts.get(i));
             }
         }
+    }
+
+    static int[] ids(JsonNode list) {
+        int[] out = new int[list.size()];
+        for (int j = 0; j < out.length; j++) out[j] = list.get(j).asInt();
+        return out;
     }
 }

@@ -67,7 +67,7 @@ class TokenizerBuilderTest {
             assertEquals("the mat", t.decode(ids));
             assertEquals("I", t.tokenText(t.refusalTokenId()));
             assertEquals(t.vocabSize() - 6, t.specialTokenId(SpecialTokens.END_OF_TEXT));
-            assertArrayEquals(new int[] {t.specialTokenId(SpecialTokens.AUDIO)}, t.encode(SpecialTokens.AUDIO));
+            assertArrayEquals(new int[] {t.specialTokenId(SpecialTokens.AUDIO)}, t.encodeParsingSpecialTokens(SpecialTokens.AUDIO));
         }
     }
 

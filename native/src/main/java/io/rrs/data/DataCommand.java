@@ -1,5 +1,9 @@
 package io.rrs.data;
 
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.Resumable;
+import io.rrs.cli.UsageException;
 import io.rrs.text.TokenizerBuilder;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +17,7 @@ import picocli.CommandLine.Option;
  * subset of it ({@code rrs data subset}, how the bundled {@code data/demo} is made) and rebuild the
  * project tokenizer from it ({@code rrs data tokenizer}). Relative paths resolve against the
  * repository root (system property {@code rrs.root}, set by the {@code ./rrs} launcher), or the
- * working directory without it.
+ * working directory without it. Exit codes as every command's ({@link ExitCodes}).
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "The spoken dataset and the project tokenizer.",
@@ -44,7 +48,7 @@ public final class DataCommand implements Callable<Integer> {
                     + "and speak every prompt with espeak-ng into 16 kHz WAV, test in voice/rate combinations absent from train. "
                     + "Writes prompts.jsonl (the split) and manifest.jsonl (one line per utterance); resumes where an earlier run "
                     + "stopped. Needs espeak-ng and sox (Debian/Ubuntu: sudo apt-get install espeak-ng sox).")
-    static final class Build implements Callable<Integer> {
+    static final class Build implements Callable<Integer>, Resumable {
         @Option(names = "--shared-dir", defaultValue = "../shared/data/rrs", paramLabel = "DIR",
                 description = "Folder with the authors' release (harmful.json, benign.json, SOURCE.md); default: ${DEFAULT-VALUE}. "
                         + "When it is missing, the repository's copy in --out is used.")
@@ -85,34 +89,26 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--sox", defaultValue = "sox", description = "sox executable; default: ${DEFAULT-VALUE}.")
         String sox;
 
-        @Option(names = "--no-progress", description = "Do not draw the progress bar.")
-        boolean noProgress;
+        @CommandLine.Mixin
+        CommonOptions.Progress progress;
 
         @Override
         public Integer call() throws Exception {
-            VoicePlan d = VoicePlan.defaults();
-            DatasetBuilder.Options options;
-            try {
+            DatasetBuilder.Options options = UsageException.fromOptions(() -> {
+                VoicePlan d = VoicePlan.defaults();
                 VoicePlan voices = new VoicePlan(trainVoices == null ? d.trainVoices() : trainVoices, trainRates == null ? d.trainRates() : trainRates,
                         testVoices == null ? d.testVoices() : testVoices, testRates == null ? d.testRates() : testRates);
-                options = new DatasetBuilder.Options(resolve(sharedDir), resolve(out), voices, new PromptSplit.Settings(testFraction, seed),
-                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), !noProgress);
-            } catch (IllegalArgumentException e) {
-                System.err.println("rrs data build: " + e.getMessage());
-                return 2;
-            }
-            try {
-                DatasetBuilder.Report report = new DatasetBuilder(options, System.err).build();
-                System.out.println(report.summary());
-                return 0;
-            } catch (SpeechSynthesizer.ToolMissingException e) {
-                System.err.println("rrs data build: " + e.getMessage());
-                return 3;
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                System.err.println("rrs data build failed: " + e.getMessage());
-                System.err.println("(run it again to resume; finished utterances are kept)");
-                return 1;
-            }
+                return new DatasetBuilder.Options(resolve(sharedDir), resolve(out), voices, new PromptSplit.Settings(testFraction, seed),
+                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), progress.show());
+            });
+            DatasetBuilder.Report report = new DatasetBuilder(options, System.err).build();
+            System.out.println(report.summary());
+            return ExitCodes.OK;
+        }
+
+        @Override
+        public String resumeHint() {
+            return "run it again to resume; finished utterances are kept";
         }
     }
 
@@ -150,24 +146,14 @@ public final class DataCommand implements Callable<Integer> {
         boolean replace;
 
         @Override
-        public Integer call() {
-            DatasetSubset.Options options;
-            try {
-                String command = String.format(java.util.Locale.ROOT,
-                        "./rrs data subset --from %s --out %s --train-texts-per-class %d --test-texts-per-class %d --train-rate %d --test-rate %d --seed %d",
-                        from, out, trainTexts, testTexts, trainRate, testRate, seed);
-                options = new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command);
-            } catch (IllegalArgumentException e) {
-                System.err.println("rrs data subset: " + e.getMessage());
-                return 2;
-            }
-            try {
-                System.out.println(DatasetSubset.build(options).summary());
-                return 0;
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                System.err.println("rrs data subset: " + e.getMessage());
-                return 1;
-            }
+        public Integer call() throws Exception {
+            String command = String.format(java.util.Locale.ROOT,
+                    "./rrs data subset --from %s --out %s --train-texts-per-class %d --test-texts-per-class %d --train-rate %d --test-rate %d --seed %d",
+                    from, out, trainTexts, testTexts, trainRate, testRate, seed);
+            DatasetSubset.Options options = UsageException.fromOptions(() ->
+                    new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command));
+            System.out.println(DatasetSubset.build(options).summary());
+            return ExitCodes.OK;
         }
     }
 
@@ -184,16 +170,11 @@ public final class DataCommand implements Callable<Integer> {
         Path out;
 
         @Override
-        public Integer call() {
-            try {
-                Path target = resolve(out);
-                TokenizerBuilder.buildProjectTokenizer(resolve(data), target);
-                System.out.println("wrote " + target);
-                return 0;
-            } catch (java.io.IOException e) {
-                System.err.println("rrs data tokenizer: " + e.getMessage());
-                return 1;
-            }
+        public Integer call() throws Exception {
+            Path target = resolve(out);
+            TokenizerBuilder.buildProjectTokenizer(resolve(data), target);
+            System.out.println("wrote " + target);
+            return ExitCodes.OK;
         }
     }
 }

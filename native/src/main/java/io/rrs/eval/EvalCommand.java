@@ -1,5 +1,9 @@
 package io.rrs.eval;
 
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.Resumable;
+import io.rrs.cli.UsageException;
 import io.rrs.text.InputCondition;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Scope: {@code rrs eval}, the command-line face of {@link EvalRun}. Relative paths resolve against
  * the repository root (system property {@code rrs.root}, set by the {@code ./rrs} launcher), or the
- * working directory without it. Exit codes: 0 done, 1 failed while running (rerun resumes), 2 bad options.
+ * working directory without it. Exit codes as every command's ({@link ExitCodes}): 0 done, 1 failed (rerun
+ * resumes), 2 bad options, 5 a corrupted run folder given as --aligned or --compare.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate refusal behaviour on the spoken test split: answer every test query greedily in the three input conditions "
@@ -23,7 +29,7 @@ import picocli.CommandLine.Option;
                 + "as report.md and report.json in --out.",
                 "Also writes loss.png (training loss) and pca.png (2-D PCA of last-token representations of harmful, benign and "
                 + "refusal-instructed queries, before and after RRS). Answers are kept in responses-<model>.jsonl; rerunning resumes."})
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, Resumable {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Base model folder (config.json, model.safetensors, tokenizer.json).")
     Path model;
 
@@ -39,12 +45,11 @@ public final class EvalCommand implements Callable<Integer> {
                     + "NAME: lowercase letters, digits, '-', '_'.")
     Map<String, Path> compare = new LinkedHashMap<>();
 
-    @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR", description = "Spoken dataset (from 'rrs data build'); default: ${DEFAULT-VALUE}.")
-    Path data;
+    @Mixin
+    CommonOptions.SpokenData data;
 
-    @Option(names = "--tokenizer", defaultValue = "data/tokenizer/tokenizer.json", paramLabel = "FILE",
-            description = "tokenizer.json used when the model folder has none; default: ${DEFAULT-VALUE}.")
-    Path tokenizer;
+    @Mixin
+    CommonOptions.FallbackTokenizer tokenizer;
 
     @Option(names = "--conditions", split = ",", paramLabel = "CONDITION",
             description = "Conditions to run, comma-separated: audio-text, text-only, audio-only; default: all three.")
@@ -54,9 +59,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Only the first N test utterances (harmful and benign alternating); 0 = all (default).")
     int limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64", paramLabel = "N",
-            description = "Greedy decoding limit per answer (a refusal shows in its first words); default: ${DEFAULT-VALUE}.")
-    int maxNewTokens;
+    @Mixin
+    CommonOptions.AnswerLength answer;
 
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Queries per forward pass (left-padded); default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -86,38 +90,32 @@ public final class EvalCommand implements Callable<Integer> {
                     + "when told to. Use another --out than the plain evaluation.")
     boolean refusalInstruction;
 
-    @Option(names = "--no-progress", description = "Do not draw progress bars.")
-    boolean noProgress;
+    @Mixin
+    CommonOptions.Progress progress;
 
     static Path resolve(Path p) {
         return io.rrs.cli.RepoPaths.resolve(p);
     }
 
     @Override
-    public Integer call() {
-        EvalSettings settings;
-        try {
+    public Integer call() throws Exception {
+        RefusalJudge judge = refusalPhrases == null ? RefusalJudge.defaults() : RefusalJudge.load(resolve(refusalPhrases));
+        EvalSettings settings = UsageException.fromOptions(() -> {
             List<InputCondition> conds = new ArrayList<>();
             if (conditions == null) conds.addAll(EvalSettings.ALL_CONDITIONS);
             else for (String c : conditions) conds.add(InputCondition.parse(c));
-            RefusalJudge judge = refusalPhrases == null ? RefusalJudge.defaults() : RefusalJudge.load(resolve(refusalPhrases));
             Map<String, Path> others = new LinkedHashMap<>();
             compare.forEach((name, dir) -> others.put(name, dir == null || dir.toString().isEmpty() ? null : resolve(dir)));
-            settings = new EvalSettings(resolve(model), resolve(aligned), others, resolve(data), resolve(tokenizer), conds, limit, maxNewTokens, batchSize,
-                    resolve(out), judge, resolve(trainLog), probeLimit, !noProgress, refusalInstruction,
-                    InputCondition.parse(probeCondition));
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            System.err.println("rrs eval: " + e.getMessage());
-            return 2;
-        }
-        try {
-            EvalReport report = new EvalRun(settings, System.err).run();
-            System.out.print(report.toMarkdown());
-            return 0;
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            System.err.println("rrs eval failed: " + e.getMessage());
-            System.err.println("(rerun the same command to resume; finished answers are kept in " + settings.out() + ")");
-            return 1;
-        }
+            return new EvalSettings(resolve(model), resolve(aligned), others, data.dir(), tokenizer.file(), conds, limit, answer.maxNewTokens(), batchSize,
+                    resolve(out), judge, resolve(trainLog), probeLimit, progress.show(), refusalInstruction, InputCondition.parse(probeCondition));
+        });
+        EvalReport report = new EvalRun(settings, System.err).run();
+        System.out.print(report.toMarkdown());
+        return ExitCodes.OK;
+    }
+
+    @Override
+    public String resumeHint() {
+        return "rerun the same command to resume; finished answers are kept in " + resolve(out);
     }
 }

@@ -1,18 +1,22 @@
 package io.rrs.pretrain;
 
-import io.rrs.text.TextTokenizer;
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.UsageException;
 import io.rrs.text.ChatTemplate;
+import io.rrs.text.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Scope: {@code rrs pretrain}, the command that (re)builds the demo base model (docs/pretrain.md).
  * Relative paths resolve against the repository root ({@code rrs.root}, set by {@code ./rrs}), else the
- * working directory. Exit codes: 0 done, 1 bad input (the message says what to change).
+ * working directory. Exit codes as every command's ({@link ExitCodes}): 0 done, 1 failed, 2 bad options.
  */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "Train the demo base model from scratch on the train split: a tiny Qwen2-Audio-layout model that complies with "
@@ -51,8 +55,8 @@ public final class PretrainCommand implements Callable<Integer> {
                     + STAGE_OPTIONS_TEXT + "; default: ${DEFAULT-VALUE}.")
     Recipe recipe;
 
-    @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR", description = "Spoken dataset ('rrs data build'); default: ${DEFAULT-VALUE}.")
-    Path data;
+    @Mixin
+    CommonOptions.SpokenData data;
 
     @Option(names = "--tokenizer", defaultValue = "data/tokenizer/tokenizer.json", paramLabel = "FILE",
             description = "tokenizer.json the model is sized for and ships with; default: ${DEFAULT-VALUE}.")
@@ -129,56 +133,53 @@ public final class PretrainCommand implements Callable<Integer> {
     /** The settings of a single run from the options (with a recipe: the settings its stages share). */
     PretrainSettings settings() throws IOException {
         Path tokenizerFile = resolve(tokenizer);
-        ChatTemplate template = new ChatTemplate(TextTokenizer.open(tokenizerFile));
-        return new PretrainSettings(resolve(data), tokenizerFile, resolve(out), resolve(state),
-                DemoModelSize.demo(template.tokenizer().vocabSize(), template.audioTokenId()), epochs, steps, batchSize, lr, warmup,
-                minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
-                tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter);
+        DemoModelSize size;
+        try (TextTokenizer text = TextTokenizer.open(tokenizerFile)) {
+            size = DemoModelSize.demo(text.vocabSize(), new ChatTemplate(text).audioTokenId());
+        }
+        return UsageException.fromOptions(() -> new PretrainSettings(data.dir(), tokenizerFile, resolve(out), resolve(state), size, epochs, steps,
+                batchSize, lr, warmup, minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
+                tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter));
     }
 
     @Override
-    public Integer call() {
-        try {
-            if (recipe != Recipe.single) {
-                List<String> given = STAGE_OPTIONS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
-                if (!given.isEmpty())
-                    throw new IllegalArgumentException(String.join(", ", given) + " define a single run, while --recipe " + recipe + " fixes "
-                            + "them per stage; add --recipe single to train one stage from the options");
-            }
-            PretrainSettings settings = settings();
-            if (System.getenv("OPENBLAS_NUM_THREADS") == null)
-                System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
-            PretrainTrainer.StepListener epochReport = new PretrainTrainer.StepListener() {
-                @Override
-                public void afterStep(long step, double loss) {}
-
-                @Override
-                public void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {
-                    System.err.printf("%nepoch %d: mean loss %.4f, %d samples in %.1f s (%.1f samples/s)%n", epoch + 1, meanLoss, samples, seconds,
-                            samples / Math.max(seconds, 1e-9));
-                }
-            };
-            PretrainTrainer.Result r;
-            try (PretrainProgress bar = new PretrainProgress()) {
-                if (recipe != Recipe.single) {
-                    int count = recipe.plan.stages().size();
-                    r = recipe.plan.run(settings, resume, bar, epochReport, (index, stage, s, resuming) -> {
-                        bar.nextStage("stage " + (index + 1) + "/" + count);
-                        System.err.printf("stage %d of %d (%s)%s: %s, %d epochs%s, lr %s, into %s%n", index + 1, count, stage.name(),
-                                resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()), s.epochs(),
-                                s.stopAfterEpochs() > 0 ? " (stopping after " + s.stopAfterEpochs() + ")" : "", s.learningRate(), s.outDir());
-                    });
-                } else {
-                    r = PretrainTrainer.train(settings, resume, bar, epochReport);
-                }
-            }
-            if (r.losses().isEmpty()) throw new IllegalStateException("no training step was taken");
-            System.out.printf("pretrained %d steps (%.1f samples/s this run); final loss %.4f; model in %s%n", r.steps(), r.samplesPerSecond(),
-                    r.losses().get(r.losses().size() - 1), settings.outDir());
-            return 0;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("rrs pretrain: " + e.getMessage());
-            return 1;
+    public Integer call() throws Exception {
+        if (recipe != Recipe.single) {
+            List<String> given = STAGE_OPTIONS.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+            if (!given.isEmpty())
+                throw new UsageException(String.join(", ", given) + " define a single run, while --recipe " + recipe + " fixes "
+                        + "them per stage; add --recipe single to train one stage from the options");
         }
+        PretrainSettings settings = settings();
+        if (System.getenv("OPENBLAS_NUM_THREADS") == null)
+            System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
+        PretrainTrainer.StepListener epochReport = new PretrainTrainer.StepListener() {
+            @Override
+            public void afterStep(long step, double loss) {}
+
+            @Override
+            public void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {
+                System.err.printf("%nepoch %d: mean loss %.4f, %d samples in %.1f s (%.1f samples/s)%n", epoch + 1, meanLoss, samples, seconds,
+                        samples / Math.max(seconds, 1e-9));
+            }
+        };
+        PretrainTrainer.Result r;
+        try (PretrainProgress bar = new PretrainProgress()) {
+            if (recipe != Recipe.single) {
+                int count = recipe.plan.stages().size();
+                r = recipe.plan.run(settings, resume, bar, epochReport, (index, stage, s, resuming) -> {
+                    bar.nextStage("stage " + (index + 1) + "/" + count);
+                    System.err.printf("stage %d of %d (%s)%s: %s, %d epochs%s, lr %s, into %s%n", index + 1, count, stage.name(),
+                            resuming ? " (resumed)" : "", PretrainTask.names(s.tasks()), s.epochs(),
+                            s.stopAfterEpochs() > 0 ? " (stopping after " + s.stopAfterEpochs() + ")" : "", s.learningRate(), s.outDir());
+                });
+            } else {
+                r = PretrainTrainer.train(settings, resume, bar, epochReport);
+            }
+        }
+        if (r.losses().isEmpty()) throw new IllegalStateException("no training step was taken");
+        System.out.printf("pretrained %d steps (%.1f samples/s this run); final loss %.4f; model in %s%n", r.steps(), r.samplesPerSecond(),
+                r.losses().get(r.losses().size() - 1), settings.outDir());
+        return ExitCodes.OK;
     }
 }

@@ -1,8 +1,10 @@
 package io.rrs.train;
 
+import io.rrs.cli.UsageException;
 import io.rrs.kernels.RrsObjective;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -11,14 +13,8 @@ import picocli.CommandLine.Option;
  * defaults (DESIGN section 3) and report them the same way.
  */
 public final class LoraTrainOptions {
-    @Option(names = "--lora-rank", defaultValue = "16", description = "LoRA rank r; default: ${DEFAULT-VALUE}.")
-    int rank;
-
-    @Option(names = "--lora-alpha", defaultValue = "4", description = "LoRA alpha (scale alpha/r); default: ${DEFAULT-VALUE}.")
-    double alpha;
-
-    @Option(names = "--lora-dropout", defaultValue = "0.1", description = "Dropout on the adapters' input; default: ${DEFAULT-VALUE}.")
-    double dropout;
+    @Mixin
+    LoraOptions lora;
 
     @Option(names = "--lr", defaultValue = "5e-5", description = "AdamW learning rate; default: ${DEFAULT-VALUE}.")
     double lr;
@@ -60,10 +56,10 @@ public final class LoraTrainOptions {
     @Option(names = "--resume-from", paramLabel = "DIR", description = "Continue from this checkpoint directory (e.g. an earlier one).")
     Path resumeFrom;
 
-    /** The settings these options give (validated by the records, errors name the option). */
+    /** The settings these options give (validated by the records; a value out of range is a usage error naming the option). */
     public TrainConfig config(Path runDir, Path modelDir, long seed, RrsObjective.Path loss) {
-        return new TrainConfig(runDir, modelDir, new LoraConfig(rank, alpha, dropout), new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm),
-                batchSize, accumulation, epochs, seed, !noPromptPool, loss, saveEvery);
+        return UsageException.fromOptions(() -> new TrainConfig(runDir, modelDir, lora.config(),
+                new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool, loss, saveEvery));
     }
 
     /** The checkpoint to continue from: --resume-from, or with --resume the run's latest; null for a fresh start. */

@@ -1,11 +1,12 @@
 package io.rrs.train;
 
-import io.rrs.query.QueryEncoder;
 import io.rrs.eval.TrainingLog;
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.UsageException;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.text.InputCondition;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import io.rrs.train.dist.DistConfig;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * Scope: {@code rrs reshape prepare} and {@code rrs reshape train}, the command line of RRS alignment
  * (DESIGN section 3, docs/reshape.md). Relative paths resolve against the repository root ({@code rrs.root},
- * set by the {@code ./rrs} launcher), else the working directory. Exit codes: 0 done, 1 bad input,
- * 2 corrupted run files, 3 non-finite loss.
+ * set by the {@code ./rrs} launcher), else the working directory. Exit codes as every command's
+ * ({@link ExitCodes}): 0 done, 1 failed, 2 bad options, 3 non-finite loss, 4 a rank failed, 5 corrupted run files.
  */
 @Command(name = "reshape", mixinStandardHelpOptions = true,
         description = "RRS alignment: prepare the frozen model's representations and targets, then train LoRA adapters towards them.",
@@ -39,42 +40,17 @@ public final class ReshapeCommand implements Callable<Integer> {
         return io.rrs.cli.RepoPaths.resolve(p);
     }
 
-    /** Runs an action, turning the failures a user can fix into one clear line and an exit code. */
-    static int report(Callable<Integer> action) {
-        return report("rrs reshape", action);
-    }
-
-    /** As {@link #report(Callable)}, messages prefixed with {@code command} ("rrs sft"). */
-    public static int report(String command, Callable<Integer> action) {
-        try {
-            return action.call();
-        } catch (NonFiniteLossException e) {
-            System.err.println(command + ": " + e.getMessage());
-            return 3;
-        } catch (io.rrs.train.dist.RankFailureException e) {
-            System.err.println(command + ": " + e.getMessage());
-            return 4;
-        } catch (CorruptRunException e) {
-            System.err.println(command + ": " + e.getMessage());
-            return 2;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println(command + ": " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Command(name = "prepare", mixinStandardHelpOptions = true,
             description = "Compute the frozen model's last-token representations h0 of the harmful, harmful + refusal instruction and "
                     + "benign training queries, the shift delta, the contributions against the lm_head row of the refusal token \"I\", "
-                    + "the feature mask and the targets h0 +/- delta_m, and save them in RUN/prepare/ (hashed, written atomically).")
+                    + "the feature mask and the targets h0 +/- delta_m, and save them in RUN/prepare/ (hashed, written atomically). "
+                    + "Training uses the --audio-padding chosen here.")
     static final class Prepare implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory: config.json, model.safetensors, tokenizer.json.")
         Path model;
 
-        @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR", description = "Spoken dataset ('rrs data build'); default: ${DEFAULT-VALUE}.")
-        Path data;
+        @CommandLine.Mixin
+        CommonOptions.SpokenData data;
 
         @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory to create (prepare/ goes inside).")
         Path run;
@@ -97,37 +73,33 @@ public final class ReshapeCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the --limit subset; default: ${DEFAULT-VALUE}.")
         long seed;
 
-        @Option(names = "--audio-padding", defaultValue = "window", paramLabel = "MODE",
-                description = "window: every clip padded to the model's audio window (as inference does); batch: only to the batch's "
-                        + "longest clip (faster, slightly different at clip ends). Training uses the same; default: ${DEFAULT-VALUE}.")
-        String audioPadding;
+        @CommandLine.Mixin
+        AudioPaddingOption audioPadding;
 
         @Option(names = "--statistics", defaultValue = "fused", paramLabel = "PATH",
                 description = "Class statistics by the fused kernel (fused) or libtorch ops (reference); default: ${DEFAULT-VALUE}.")
         String statistics;
 
         @Override
-        public Integer call() {
-            return report(() -> {
-                PrepareConfig config = new PrepareConfig(resolve(model), resolve(data), resolve(run), InputCondition.parse(condition),
-                        topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit, batchSize, seed, path(statistics),
-                        audioPadding(audioPadding));
-                PreparedRun prepared;
-                try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries")) {
-                    prepared = ReshapePrepare.run(config, bar);
-                }
-                System.out.printf("prepared %d harmful + %d benign queries; mask %s keeps %d of %d features; written to %s%n",
-                        prepared.manifest().path("harmful_rows").asLong(), prepared.manifest().path("benign_rows").asLong(),
-                        prepared.statistics().path("mask_rule").asText(), prepared.statistics().path("kept_features").asLong(),
-                        prepared.manifest().path("hidden_size").asLong(), prepared.dir());
-                ClassSeparation separation = ClassSeparation.fromJson(prepared.statistics().path("class_separation"));
-                System.out.println(separation.describe());
-                if (separation.weak())
-                    System.err.printf(Locale.ROOT, "%s: warning: below %.0f %%, the model barely tells harmful from benign queries; RRS moves them in "
-                            + "opposite directions, so on such a model the targets cancel and training changes little (docs/reshape.md)%n",
-                            "rrs reshape prepare", 100 * ClassSeparation.WARN_BELOW);
-                return 0;
-            });
+        public Integer call() throws Exception {
+            PrepareConfig config = UsageException.fromOptions(() -> new PrepareConfig(resolve(model), data.dir(), resolve(run),
+                    InputCondition.parse(condition), topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit,
+                    batchSize, seed, path(statistics), audioPadding.mode()));
+            PreparedRun prepared;
+            try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries")) {
+                prepared = ReshapePrepare.run(config, bar);
+            }
+            System.out.printf("prepared %d harmful + %d benign queries; mask %s keeps %d of %d features; written to %s%n",
+                    prepared.manifest().path("harmful_rows").asLong(), prepared.manifest().path("benign_rows").asLong(),
+                    prepared.statistics().path("mask_rule").asText(), prepared.statistics().path("kept_features").asLong(),
+                    prepared.manifest().path("hidden_size").asLong(), prepared.dir());
+            ClassSeparation separation = ClassSeparation.fromJson(prepared.statistics().path("class_separation"));
+            System.out.println(separation.describe());
+            if (separation.weak())
+                System.err.printf(Locale.ROOT, "%s: warning: below %.0f %%, the model barely tells harmful from benign queries; RRS moves them in "
+                        + "opposite directions, so on such a model the targets cancel and training changes little (docs/reshape.md)%n",
+                        "rrs reshape prepare", 100 * ClassSeparation.WARN_BELOW);
+            return ExitCodes.OK;
         }
     }
 
@@ -178,49 +150,40 @@ public final class ReshapeCommand implements Callable<Integer> {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
-            return report(() -> {
-                Path runDir = resolve(run);
-                if (worldSize > 1 && processRank == null) // the launcher: this process only starts and watches the N ranks
-                    return LocalLauncher.run(worldSize, master, java.time.Duration.ofSeconds(distTimeout),
-                            spec.commandLine().getParseResult().originalArgs(), runDir);
-                DistConfig dist = DistConfig.of(worldSize, processRank == null ? 0 : processRank, master, java.time.Duration.ofSeconds(distTimeout));
-                TrainConfig config = train.config(runDir, resolve(model), seed, path(loss)).withPenaltyWeight(penaltyWeight);
-                Path from = train.resumeCheckpoint(runDir);
-                ReshapeTrainer.Result result;
-                if (dist.writesFiles()) {
-                    try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
-                        result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {}, dist);
-                    }
-                } else {
-                    result = ReshapeTrainer.train(config, from, Progress.none(), (steps, stepLoss) -> {}, dist);
-                    System.out.printf(Locale.ROOT, "rank %d of %d: trained to step %d%n", dist.rank(), dist.worldSize(), result.state().optimizerSteps());
-                    return 0;
+        public Integer call() throws Exception {
+            Path runDir = resolve(run);
+            if (worldSize > 1 && processRank == null) // the launcher: this process only starts and watches the N ranks
+                return LocalLauncher.run(worldSize, master, java.time.Duration.ofSeconds(distTimeout),
+                        spec.commandLine().getParseResult().originalArgs(), runDir);
+            DistConfig dist = UsageException.fromOptions(() -> DistConfig.of(worldSize, processRank == null ? 0 : processRank, master,
+                    java.time.Duration.ofSeconds(distTimeout)));
+            TrainConfig config = UsageException.fromOptions(() -> train.config(runDir, resolve(model), seed, path(loss)).withPenaltyWeight(penaltyWeight));
+            Path from = train.resumeCheckpoint(runDir);
+            ReshapeTrainer.Result result;
+            if (dist.writesFiles()) {
+                try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
+                    result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {}, dist);
                 }
-                var losses = result.state().losses();
-                System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",
-                        result.state().epoch(), result.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
-                        result.samplesThisRun(), result.seconds(), result.samplesPerSecond(), result.lastCheckpoint());
-                System.out.printf("loss per step: %s; evaluate with 'rrs eval --model MODEL_DIR --aligned %s --out DIR', "
-                        + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", TrainingLog.fileOf(config.runDir()), config.runDir(), config.runDir());
-                return 0;
-            });
+            } else {
+                result = ReshapeTrainer.train(config, from, Progress.none(), (steps, stepLoss) -> {}, dist);
+                System.out.printf(Locale.ROOT, "rank %d of %d: trained to step %d%n", dist.rank(), dist.worldSize(), result.state().optimizerSteps());
+                return ExitCodes.OK;
+            }
+            var losses = result.state().losses();
+            System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",
+                    result.state().epoch(), result.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
+                    result.samplesThisRun(), result.seconds(), result.samplesPerSecond(), result.lastCheckpoint());
+            System.out.printf("loss per step: %s; evaluate with 'rrs eval --model MODEL_DIR --aligned %s --out DIR', "
+                    + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", TrainingLog.fileOf(config.runDir()), config.runDir(), config.runDir());
+            return ExitCodes.OK;
         }
-    }
-
-    public static QueryEncoder.AudioPadding audioPadding(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "window" -> QueryEncoder.AudioPadding.WINDOW;
-            case "batch" -> QueryEncoder.AudioPadding.BATCH;
-            default -> throw new IllegalArgumentException("unknown --audio-padding \"" + name + "\"; use window or batch");
-        };
     }
 
     static RrsObjective.Path path(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "fused" -> RrsObjective.Path.FUSED;
             case "reference" -> RrsObjective.Path.REFERENCE;
-            default -> throw new IllegalArgumentException("unknown path \"" + name + "\"; use fused or reference");
+            default -> throw new UsageException("unknown path \"" + name + "\"; use fused or reference");
         };
     }
 }

@@ -41,7 +41,7 @@ class ReshapeCommandTest {
         assertTrue(resumed.out().contains("trained to epoch 2, step 4"), resumed.out());
 
         CommandRun bad = CommandRun.rrs("reshape", "train", "--run", run, "--lora-dropout", "1.5");
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code(), "a value out of range is a usage error");
         assertTrue(bad.err().contains("--lora-dropout"), bad.err());
     }
 }

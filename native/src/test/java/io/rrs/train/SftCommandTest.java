@@ -47,17 +47,17 @@ class SftCommandTest {
 
         CommandRun again = CommandRun.rrs(concat(new String[] {"sft", "train", "--model", model.toString(), "--epochs", "1"}, common));
         assertEquals(1, again.code());
-        assertTrue(again.err().startsWith("rrs sft: ") && again.err().contains("already has checkpoints") && again.err().contains("--resume"), again.err());
+        assertTrue(again.err().startsWith("rrs sft train: ") && again.err().contains("already has checkpoints") && again.err().contains("--resume"), again.err());
 
         CommandRun resumed = CommandRun.rrs("sft", "train", "--run", run, "--epochs", "2", "--resume"); // the model and data sft.json recorded
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("trained to epoch 2, step 4"), resumed.out());
 
         CommandRun badBenign = CommandRun.rrs("sft", "train", "--model", model.toString(), "--run", tmp.resolve("x").toString(), "--benign", "all");
-        assertEquals(1, badBenign.code());
+        assertEquals(2, badBenign.code(), "an unknown --benign is a usage error");
         assertTrue(badBenign.err().contains("--benign") && badBenign.err().contains("self"), badBenign.err());
         CommandRun noModel = CommandRun.rrs("sft", "train", "--run", tmp.resolve("y").toString());
-        assertEquals(1, noModel.code());
+        assertEquals(2, noModel.code(), "a missing --model is a usage error");
         assertTrue(noModel.err().contains("--model"), noModel.err());
 
         Path adapter = Checkpoint.latest(Path.of(run)).resolve(Checkpoint.ADAPTER);
@@ -68,7 +68,7 @@ class SftCommandTest {
             f.write(v ^ 0x01);
         }
         CommandRun corrupt = CommandRun.rrs("sft", "train", "--run", run, "--epochs", "3", "--resume");
-        assertEquals(2, corrupt.code());
+        assertEquals(5, corrupt.code(), "a corrupted run file exits with the corrupt-file code");
         assertTrue(corrupt.err().contains(adapter.toString()) && corrupt.err().contains("corrupted"), corrupt.err());
 
         CommandRun diverges = CommandRun.rrs("sft", "train", "--model", model.toString(), "--data", data.toString(), "--run", tmp.resolve("nan").toString(),

@@ -1,8 +1,12 @@
 package io.rrs.train.sft;
 
+import io.rrs.cli.CommonOptions;
+import io.rrs.cli.ExitCodes;
+import io.rrs.cli.UsageException;
 import io.rrs.eval.TrainingLog;
 import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
+import io.rrs.train.AudioPaddingOption;
 import io.rrs.train.ConsoleProgress;
 import io.rrs.train.LoraTrainLoop;
 import io.rrs.train.LoraTrainOptions;
@@ -18,8 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Scope: {@code rrs sft train}, the command line of the SFT baseline (docs/sft.md). Relative paths resolve
- * against the repository root, as for {@code rrs reshape}. Exit codes as {@code rrs reshape train}: 0 done,
- * 1 bad input, 2 corrupted or incomplete run files, 3 non-finite loss.
+ * against the repository root, as for {@code rrs reshape}. Exit codes as every command's ({@link ExitCodes}): 0 done,
+ * 1 failed, 2 bad options, 3 non-finite loss, 5 corrupted or incomplete run files.
  */
 @Command(name = "sft", mixinStandardHelpOptions = true,
         description = "Supervised fine-tuning baseline for RRS: the same LoRA, rows and budget, trained with cross-entropy on answers "
@@ -51,8 +55,8 @@ public final class SftCommand implements Callable<Integer> {
         @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory (sft.json, sft-targets.jsonl, checkpoints/).")
         Path run;
 
-        @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR", description = "Spoken dataset ('rrs data build'); default: ${DEFAULT-VALUE}.")
-        Path data;
+        @CommandLine.Mixin
+        CommonOptions.SpokenData data;
 
         @Option(names = "--condition", defaultValue = "audio-text", paramLabel = "COND",
                 description = "Input condition of the training queries: audio-text (as RRS), text-only or audio-only; default: ${DEFAULT-VALUE}.")
@@ -79,10 +83,8 @@ public final class SftCommand implements Callable<Integer> {
                 description = "Queries per generation batch for the benign targets; default: ${DEFAULT-VALUE}.")
         int generationBatchSize;
 
-        @Option(names = "--audio-padding", defaultValue = "window", paramLabel = "MODE",
-                description = "window: every clip padded to the model's audio window (as inference does); batch: only to the batch's "
-                        + "longest clip (faster); default: ${DEFAULT-VALUE}.")
-        String audioPadding;
+        @CommandLine.Mixin
+        AudioPaddingOption audioPadding;
 
         @Option(names = "--seed", defaultValue = "20250519",
                 description = "Seed of the --limit subset, LoRA init, data order, prompt draws and dropout; default: ${DEFAULT-VALUE}.")
@@ -92,35 +94,33 @@ public final class SftCommand implements Callable<Integer> {
         LoraTrainOptions train;
 
         @Override
-        public Integer call() {
-            return ReshapeCommand.report("rrs sft", () -> {
-                Path runDir = ReshapeCommand.resolve(run);
-                SftData dataSettings = new SftData(ReshapeCommand.resolve(model), ReshapeCommand.resolve(data), InputCondition.parse(condition), limit,
-                        seed, SftData.Benign.parse(benign), refusalAnswer, targetTokens, generationBatchSize, ReshapeCommand.audioPadding(audioPadding));
-                TrainConfig config = train.config(runDir, dataSettings.modelDir(), seed, null);
-                Path from = train.resumeCheckpoint(runDir);
-                if (from == null && dataSettings.modelDir() == null)
-                    throw new IllegalArgumentException("--model DIR is required to start a run (the base model to fine-tune); with --resume it is optional");
-                SftTrainer.Result result;
-                try (ConsoleProgress targets = new ConsoleProgress("targets", "queries"); ConsoleProgress bar = new ConsoleProgress("sft", "batches")) {
-                    Progress targetsBar = (done, total, message) -> {
-                        targets.update(done, total, message);
-                        if (done == total) targets.close(); // finished before training draws its bar
-                    };
-                    result = SftTrainer.train(dataSettings, config, from, targetsBar, bar, (steps, stepLoss) -> {});
-                }
-                LoraTrainLoop.Result r = result.training();
-                var losses = r.state().losses();
-                System.out.printf(Locale.ROOT, "sft rows: %d harmful (target \"%s\") + %d benign (the base model's answers) in %s%n",
-                        result.targets().count("harmful"), result.targets().data().refusalAnswer(), result.targets().count("benign"),
-                        runDir.resolve(SftTargets.FILE));
-                System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",
-                        r.state().epoch(), r.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
-                        r.samplesThisRun(), r.seconds(), r.samplesPerSecond(), r.lastCheckpoint());
-                System.out.printf("loss per step: %s; evaluate with 'rrs eval --model MODEL_DIR --aligned RRS_RUN --compare sft=%s --out DIR', "
-                        + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", runDir.resolve(TrainingLog.FILE_NAME), runDir, runDir);
-                return 0;
-            });
+        public Integer call() throws Exception {
+            Path runDir = ReshapeCommand.resolve(run);
+            SftData dataSettings = UsageException.fromOptions(() -> new SftData(ReshapeCommand.resolve(model), data.dir(), InputCondition.parse(condition),
+                    limit, seed, SftData.Benign.parse(benign), refusalAnswer, targetTokens, generationBatchSize, audioPadding.mode()));
+            TrainConfig config = train.config(runDir, dataSettings.modelDir(), seed, null);
+            Path from = train.resumeCheckpoint(runDir);
+            if (from == null && dataSettings.modelDir() == null)
+                throw new UsageException("--model DIR is required to start a run (the base model to fine-tune); with --resume it is optional");
+            SftTrainer.Result result;
+            try (ConsoleProgress targets = new ConsoleProgress("targets", "queries"); ConsoleProgress bar = new ConsoleProgress("sft", "batches")) {
+                Progress targetsBar = (done, total, message) -> {
+                    targets.update(done, total, message);
+                    if (done == total) targets.close(); // finished before training draws its bar
+                };
+                result = SftTrainer.train(dataSettings, config, from, targetsBar, bar, (steps, stepLoss) -> {});
+            }
+            LoraTrainLoop.Result r = result.training();
+            var losses = r.state().losses();
+            System.out.printf(Locale.ROOT, "sft rows: %d harmful (target \"%s\") + %d benign (the base model's answers) in %s%n",
+                    result.targets().count("harmful"), result.targets().data().refusalAnswer(), result.targets().count("benign"),
+                    runDir.resolve(SftTargets.FILE));
+            System.out.printf(Locale.ROOT, "trained to epoch %d, step %d; last loss %.6f; %d queries in %.1f s = %.2f queries/s; checkpoint %s%n",
+                    r.state().epoch(), r.state().optimizerSteps(), losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1).loss(),
+                    r.samplesThisRun(), r.seconds(), r.samplesPerSecond(), r.lastCheckpoint());
+            System.out.printf("loss per step: %s; evaluate with 'rrs eval --model MODEL_DIR --aligned RRS_RUN --compare sft=%s --out DIR', "
+                    + "export with 'rrs export MODEL_DIR --lora %s --out DIR'%n", runDir.resolve(TrainingLog.FILE_NAME), runDir, runDir);
+            return ExitCodes.OK;
         }
     }
 }
