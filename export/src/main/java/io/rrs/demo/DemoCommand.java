@@ -3,14 +3,14 @@ package io.rrs.demo;
 import io.rrs.cli.CommonOptions;
 import io.rrs.cli.ExitCodes;
 import io.rrs.cli.UsageException;
-import io.rrs.train.LoraOptions;
+import io.rrs.training.LoraOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Scope: {@code rrs demo}, the main job on the embedded default (README, docs/demo.md): the bundled

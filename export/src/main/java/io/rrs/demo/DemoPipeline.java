@@ -16,12 +16,12 @@ import io.rrs.export.ExportOptions;
 import io.rrs.export.Exporter;
 import io.rrs.guard.GuardManifest;
 import io.rrs.io.AtomicFiles;
-import io.rrs.train.Checkpoint;
-import io.rrs.train.ConsoleProgress;
-import io.rrs.train.PreparedRun;
-import io.rrs.train.Progress;
-import io.rrs.train.ReshapePrepare;
-import io.rrs.train.ReshapeTrainer;
+import io.rrs.reshape.PreparedRun;
+import io.rrs.reshape.ReshapePrepare;
+import io.rrs.reshape.ReshapeTrainer;
+import io.rrs.training.Checkpoint;
+import io.rrs.training.ConsoleProgress;
+import io.rrs.training.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -317,9 +317,9 @@ public final class DemoPipeline {
             out.flush();
         } catch (DemoException e) {
             throw e;
-        } catch (io.rrs.train.NonFiniteLossException e) {
+        } catch (io.rrs.training.NonFiniteLossException e) {
             throw new DemoException(ExitCodes.DIVERGED, name + ": " + message(e) + " (lower --lr; --restart starts the demo again)", e);
-        } catch (io.rrs.train.CorruptRunException e) {
+        } catch (io.rrs.training.CorruptRunException e) {
             throw new DemoException(ExitCodes.CORRUPT, name + ": " + message(e) + " (--restart redoes the demo in " + display(s.work()) + ")", e);
         } catch (Exception e) {
             throw new DemoException(ExitCodes.FAILED, name + ": " + message(e) + " (run ./rrs demo again to resume)", e);

@@ -18,7 +18,7 @@ import io.rrs.io.AtomicFiles;
 import io.rrs.io.FormatTag;
 import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
-import io.rrs.train.RunFiles;
+import io.rrs.training.RunFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -2,12 +2,12 @@ package io.rrs.demo;
 
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
-import io.rrs.text.InputCondition;
-import io.rrs.train.AdamWConfig;
-import io.rrs.train.LoraConfig;
-import io.rrs.train.PrepareConfig;
 import io.rrs.query.QueryEncoder;
-import io.rrs.train.TrainConfig;
+import io.rrs.reshape.PrepareConfig;
+import io.rrs.text.InputCondition;
+import io.rrs.training.AdamWConfig;
+import io.rrs.training.LoraConfig;
+import io.rrs.training.TrainConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

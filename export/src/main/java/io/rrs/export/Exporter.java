@@ -1,12 +1,12 @@
 package io.rrs.export;
 
+import ai.onnxruntime.OrtException;
 import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.frontend.WhisperOptions;
-import io.rrs.model.OpenedModel;
-import ai.onnxruntime.OrtException;
 import io.rrs.guard.GuardManifest;
 import io.rrs.io.Npy;
 import io.rrs.model.LinearOp;
+import io.rrs.model.OpenedModel;
 import io.rrs.model.ProjectionAdapter;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
@@ -16,7 +16,7 @@ import io.rrs.model.Weights;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.SpecialTokens;
 import io.rrs.text.TextTokenizer;
-import io.rrs.train.AlignedRun;
+import io.rrs.aligned.AlignedRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +116,7 @@ public final class Exporter {
             float[] deltaM = o.deltaM() != null ? readDeltaM(o.deltaM(), t.hiddenSize())
                     : runHasPrepare ? checkDeltaM(run.deltaM(), run.prepared().dir(), t.hiddenSize()) : null;
             String deltaMSource = o.deltaM() != null ? o.deltaM().getFileName().toString()
-                    : runHasPrepare ? "reshape run " + run.runDir() + " (prepare/" + io.rrs.train.PreparedRun.REPRESENTATIONS + ": delta_masked)" : null;
+                    : runHasPrepare ? "reshape run " + run.runDir() + " (prepare/" + io.rrs.reshape.PreparedRun.REPRESENTATIONS + ": delta_masked)" : null;
             ThresholdCalibration.Result calibration = null;
             String thresholdSource = "default " + ThresholdCalibration.DEFAULT_THRESHOLD
                     + ": no training representations were given (--calibrate-harmful/--calibrate-benign, or a reshape run as --lora)";

@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code adapter_model.safetensors} with {@code <module>.lora_A.weight} [r, in] and
  * {@code <module>.lora_B.weight} [out, r], names optionally prefixed {@code base_model.model.})
  * into {@link LoraMerge.Adapter}s with scale alpha / r. The reshape trainer's own runs are read
- * through {@code io.rrs.train.AlignedRun} instead ({@link Exporter#adaptersOf}).
+ * through {@code io.rrs.aligned.AlignedRun} instead ({@link Exporter#adaptersOf}).
  */
 public final class PeftAdapters {
     static final String CONFIG = "adapter_config.json";

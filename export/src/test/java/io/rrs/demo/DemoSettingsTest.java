@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rrs.text.InputCondition;
-import io.rrs.train.LoraConfig;
+import io.rrs.training.LoraConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

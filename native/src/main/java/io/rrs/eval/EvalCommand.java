@@ -5,6 +5,7 @@ import io.rrs.cli.ExitCodes;
 import io.rrs.cli.Resumable;
 import io.rrs.cli.UsageException;
 import io.rrs.text.InputCondition;
+import io.rrs.training.TrainingLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.rrs.eval;
 
+import io.rrs.training.TrainingLog;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -10,6 +10,7 @@ import io.rrs.text.ChatTemplate;
 import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
 import io.rrs.text.TextTokenizer;
+import io.rrs.training.TrainingLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

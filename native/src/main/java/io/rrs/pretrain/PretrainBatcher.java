@@ -7,7 +7,7 @@ import io.rrs.query.EncodedQuery;
 import io.rrs.query.FeatureCache;
 import io.rrs.query.QueryEncoder;
 import io.rrs.text.ChatTemplate;
-import io.rrs.train.AnswerTokens;
+import io.rrs.training.AnswerTokens;
 import java.util.ArrayList;
 import java.util.List;
 

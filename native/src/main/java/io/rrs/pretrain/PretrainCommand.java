@@ -5,6 +5,7 @@ import io.rrs.cli.ExitCodes;
 import io.rrs.cli.UsageException;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
+import io.rrs.training.StepListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -153,7 +154,7 @@ public final class PretrainCommand implements Callable<Integer> {
         PretrainSettings settings = settings();
         if (System.getenv("OPENBLAS_NUM_THREADS") == null)
             System.err.println("rrs pretrain: OPENBLAS_NUM_THREADS is not set; OpenBLAS may oversubscribe the cores (set it to " + threads + ")");
-        PretrainTrainer.StepListener epochReport = new PretrainTrainer.StepListener() {
+        StepListener epochReport = new StepListener() {
             @Override
             public void afterStep(long step, double loss) {}
 

@@ -1,18 +1,18 @@
 package io.rrs.pretrain;
 
-import io.rrs.frontend.PreprocessorConfig;
-import io.rrs.frontend.WhisperOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.frontend.PreprocessorConfig;
+import io.rrs.frontend.WhisperOptions;
 import io.rrs.io.AtomicFiles;
 import io.rrs.io.FormatTag;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Tensors;
 import io.rrs.model.safetensors.SafetensorsFile;
 import io.rrs.model.safetensors.SafetensorsWriter;
-import io.rrs.train.RunFiles;
+import io.rrs.training.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.rrs.pretrain;
 
-import io.rrs.train.Progress;
+import io.rrs.training.Progress;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,6 +1,7 @@
 package io.rrs.pretrain;
 
-import io.rrs.train.Progress;
+import io.rrs.training.Progress;
+import io.rrs.training.StepListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ public record PretrainRecipe(String name, List<Stage> stages) {
      * no-op that rewrites its model) and one without starts; without it, any earlier state is refused. Returns the
      * last stage's result.
      */
-    public PretrainTrainer.Result run(PretrainSettings shared, boolean resume, Progress progress, PretrainTrainer.StepListener steps,
+    public PretrainTrainer.Result run(PretrainSettings shared, boolean resume, Progress progress, StepListener steps,
                                       StageListener listener) throws IOException {
         boolean[] started = new boolean[stages.size()];
         for (int i = 0; i < stages.size(); i++) started[i] = PretrainFiles.latest(stateDir(shared, i)) != null;

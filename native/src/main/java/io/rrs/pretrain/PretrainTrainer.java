@@ -1,6 +1,5 @@
 package io.rrs.pretrain;
 
-import io.rrs.query.QueryEncoder;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
@@ -8,12 +7,14 @@ import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.RandomInit;
 import io.rrs.model.Weights;
+import io.rrs.query.QueryEncoder;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
-import io.rrs.train.AdamWConfig;
-import io.rrs.train.AdamWOptimizer;
-import io.rrs.train.AnswerTokens;
-import io.rrs.train.Progress;
+import io.rrs.training.AdamWConfig;
+import io.rrs.training.AdamWOptimizer;
+import io.rrs.training.AnswerTokens;
+import io.rrs.training.Progress;
+import io.rrs.training.StepListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,15 +37,6 @@ import org.bytedeco.pytorch.global.torch;
  * order and instruction draws from (seed, epoch); same machine and threads give the same bits.
  */
 public final class PretrainTrainer {
-    /** Called after every optimiser step (tests use it to stop early or record losses). */
-    @FunctionalInterface
-    public interface StepListener {
-        void afterStep(long step, double loss);
-
-        /** Called at the end of each epoch: its mean loss, wall seconds and samples (the command prints them; measurements). */
-        default void afterEpoch(int epoch, double meanLoss, double seconds, long samples) {}
-    }
-
     /** Outcome: every step's loss so far, steps and samples of this run, and its wall time. */
     public record Result(List<Double> losses, long steps, long samplesThisRun, double seconds) {
         public double samplesPerSecond() {

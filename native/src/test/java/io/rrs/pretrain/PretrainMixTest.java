@@ -128,7 +128,7 @@ class PretrainMixTest {
         String q = PretrainFixtures.TEXTS[1];
         PretrainBatcher batcher = batcher(1);
         PretrainMix.Example e = new PretrainMix.Example(PretrainTask.TEXT_REFUSE, null, null, 0, q, "", true);
-        io.rrs.train.AnswerTokens.Sequence s = batcher.sequence(e, batcher.query(e));
+        io.rrs.training.AnswerTokens.Sequence s = batcher.sequence(e, batcher.query(e));
         int[] prompt = template.encode(ChatPrompt.textOnly(q + " " + Prompts.REFUSAL_INSTRUCTION)).ids();
         int[] answer = template.tokenizer().encode("I cannot help with that.");
         assertEquals(40, answer[0], "the refusal starts with the refusal token \"I\" (id 40)");
@@ -142,9 +142,9 @@ class PretrainMixTest {
     void theFirstAnswerTokenCanBeWeighted() {
         String q = PretrainFixtures.TEXTS[0];
         PretrainMix.Example e = new PretrainMix.Example(PretrainTask.TEXT_COMPLY, null, null, 0, q, "", true);
-        io.rrs.train.AnswerTokens.Sequence s = batcher(1).sequence(e, batcher(1).query(e));
-        io.rrs.train.AnswerTokens.Batch plain = batcher(1).batch(List.of(e));
-        io.rrs.train.AnswerTokens.Batch weighted = batcher(10).batch(List.of(e));
+        io.rrs.training.AnswerTokens.Sequence s = batcher(1).sequence(e, batcher(1).query(e));
+        io.rrs.training.AnswerTokens.Batch plain = batcher(1).batch(List.of(e));
+        io.rrs.training.AnswerTokens.Batch weighted = batcher(10).batch(List.of(e));
         int answer = s.ids().length - s.answerStart();
         assertEquals(answer, plain.weightSum(), 1e-9);
         assertEquals(answer - 1 + 10, weighted.weightSum(), 1e-9);

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rrs.model.GenerationOptions;
 import io.rrs.model.Generated;
+import io.rrs.model.GenerationOptions;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
-import io.rrs.train.FormatTags;
-import io.rrs.train.Progress;
+import io.rrs.training.FormatTags;
+import io.rrs.training.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,0 +1,43 @@
+package io.rrs.training;
+
+import io.rrs.data.PromptSplit;
+import io.rrs.data.SourceDataset;
+import io.rrs.data.SpokenDataset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Scope: one spoken training query as RRS sees it: the utterance id, its label ("harmful" or
+ * "benign"), the question text and its WAV file.
+ */
+public record Query(String id, String label, String text, Path wav) {
+    public Query {
+        if (id == null || id.isBlank()) throw new IllegalArgumentException("a query needs an id");
+        if (!"harmful".equals(label) && !"benign".equals(label))
+            throw new IllegalArgumentException(id + ": label must be harmful or benign, got " + label);
+        if (text == null || text.isBlank()) throw new IllegalArgumentException(id + ": the question text is empty");
+        if (wav == null) throw new IllegalArgumentException(id + ": no WAV path");
+    }
+
+    public boolean harmful() {
+        return "harmful".equals(label);
+    }
+
+    /**
+     * The training queries of one class: every {@code train}-split utterance (each voice/rate its own row), or with
+     * {@code limitPerClass > 0} a subset of that many seeded by {@code seed}. {@code rrs reshape prepare} and {@code rrs sft train} both select with this
+     * too, so both trainers see the same rows.
+     */
+    public static List<Query> trainSplit(SpokenDataset data, SourceDataset.Label label, int limitPerClass, long seed) {
+        List<Query> all = new ArrayList<>();
+        for (var e : data.select(PromptSplit.Split.TRAIN, label)) all.add(new Query(e.id(), e.label(), e.text(), data.wav(e)));
+        if (limitPerClass == 0 || limitPerClass >= all.size()) return all;
+        // A seeded subset, so a quick run is reproducible and still spans categories and voices.
+        List<Query> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled, new Random(seed * 31 + label.ordinal()));
+        return List.copyOf(shuffled.subList(0, limitPerClass));
+    }
+}
