@@ -91,16 +91,24 @@ public final class MiniLmEncoder implements SentenceEncoder {
         } catch (IOException | RuntimeException e) {
             throw new IOException("the tokenizers library cannot load " + TOKENIZER_RESOURCE + " from " + MAVEN_ARTIFACT + ": " + e.getMessage(), e);
         }
-        OrtSession session = null;
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(threads);
             so.setInterOpNumThreads(1);
-            session = OrtEnvironment.getEnvironment().createSession(model, so);
-            checkSignature(session);
-            return new MiniLmEncoder(session, tokenizer, vocabulary, AtomicFiles.sha256(model), batchSize);
+            MiniLmEncoder encoder = new MiniLmEncoder(OrtEnvironment.getEnvironment().createSession(model, so), tokenizer, vocabulary,
+                    AtomicFiles.sha256(model), batchSize);
+            try {
+                checkSignature(encoder.session);
+            } catch (IOException | OrtException | RuntimeException e) {
+                try {
+                    encoder.close();
+                } catch (RuntimeException c) {
+                    e.addSuppressed(c);
+                }
+                throw e;
+            }
+            return encoder;
         } catch (OrtException | IOException | RuntimeException e) {
-            tokenizer.close();
-            if (session != null) closeQuietly(session);
+            tokenizer.close(); // closing twice (after encoder.close) is a no-op in DJL
             throw e instanceof IOException io ? io : new IOException("ONNX Runtime cannot load " + MODEL_RESOURCE + " from " + MAVEN_ARTIFACT + ": " + e.getMessage(), e);
         }
     }
@@ -275,17 +283,13 @@ public final class MiniLmEncoder implements SentenceEncoder {
         }
     }
 
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException | RuntimeException ignored) {
-            // already failing; the original error is the one to report
-        }
-    }
-
     @Override
     public void close() {
         tokenizer.close();
-        closeQuietly(session);
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to close the " + MODEL_RESOURCE + " session: " + e.getMessage(), e);
+        }
     }
 }
