@@ -7,8 +7,8 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import io.rrs.io.AtomicFiles;
+import io.rrs.model.Tensors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +106,7 @@ final class OnnxModelWriter {
             }
             long offset = (end + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
             channel.position(offset);
-            writeRaw(t, channel);
+            Tensors.writeBytes(t, channel);
             end = offset + t.nbytes();
             return offset;
         }
@@ -129,15 +129,5 @@ final class OnnxModelWriter {
 
     private static StringStringEntryProto entry(String key, String value) {
         return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
-    }
-
-    /** Streams a tensor's bytes in chunks (a ByteBuffer view is limited to 2 GiB). */
-    private static void writeRaw(Tensor t, FileChannel out) throws IOException {
-        long bytes = t.nbytes();
-        for (long pos = 0; pos < bytes; pos += 1 << 30) {
-            long n = Math.min(1 << 30, bytes - pos);
-            ByteBuffer chunk = new BytePointer(t.data_ptr()).position(pos).limit(pos + n).asBuffer();
-            while (chunk.hasRemaining()) out.write(chunk);
-        }
     }
 }

@@ -1,5 +1,9 @@
 package io.rrs.model;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -58,6 +62,24 @@ public final class Tensors {
         }
         return t;
     }
+
+    /**
+     * Writes the bytes of a contiguous CPU tensor to {@code out}, of any size: in windows of at most
+     * 1 GiB, each a buffer over its own address, since a JavaCPP buffer view is capped at 2^31 - 1 bytes
+     * from the pointer's address (a view taken by position past 2 GiB is silently empty).
+     */
+    public static void writeBytes(Tensor t, WritableByteChannel out) throws IOException {
+        if (!t.is_contiguous()) throw new IllegalArgumentException("writeBytes needs a contiguous tensor; call contiguous() first");
+        long bytes = t.nbytes();
+        BytePointer data = new BytePointer(t.data_ptr());
+        for (long pos = 0; pos < bytes; pos += WRITE_WINDOW) {
+            long n = Math.min(WRITE_WINDOW, bytes - pos);
+            ByteBuffer window = data.getPointer(pos).capacity(n).asByteBuffer();
+            while (window.hasRemaining()) out.write(window);
+        }
+    }
+
+    private static final long WRITE_WINDOW = 1L << 30;
 
     public static long[] shape(Tensor t) {
         long[] s = new long[(int) t.dim()];

@@ -2,6 +2,7 @@ package io.rrs.model.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rrs.model.Tensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,9 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One safetensors file (format: 8-byte little-endian header length, a JSON header of
@@ -50,6 +54,8 @@ public final class SafetensorsFile {
     private final Map<String, String> metadata;
     /** Keeps the mappings alive as long as tensors built on them may be used. */
     private final List<ByteBuffer> mappings = Collections.synchronizedList(new ArrayList<>());
+    /** The whole file mapped by libtorch as bytes, for tensors larger than one Java mapping (2^31 - 1 bytes); null until needed. */
+    private Tensor wholeFile;
 
     private SafetensorsFile(Path path, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
         this.path = path;
@@ -179,6 +185,7 @@ public final class SafetensorsFile {
         if (e == null) throw new SafetensorsException(path, name, "no such tensor in this file");
         TensorOptions options = new TensorOptions(e.dtype().scalarType());
         if (e.end() == e.begin()) return torch.zeros(e.shape(), options);
+        if (e.end() - e.begin() > Integer.MAX_VALUE) return beyondJavaMapping(e);
         ByteBuffer mapped;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
@@ -186,5 +193,20 @@ public final class SafetensorsFile {
         }
         mappings.add(mapped);
         return torch.from_blob(new BytePointer(mapped), e.shape(), options);
+    }
+
+    /**
+     * A tensor too large for one {@code MappedByteBuffer}: a view into the file mapped once by libtorch
+     * ({@code at::from_file}, a private read-only-file mapping), still without copying.
+     */
+    private synchronized Tensor beyondJavaMapping(Entry e) throws IOException {
+        long at = dataStart + e.begin();
+        int itemSize = (int) torch.elementSize(e.dtype().scalarType());
+        if (at % itemSize != 0)
+            throw new SafetensorsException(path, e.name(), "data starts at byte " + at + ", not a multiple of its " + itemSize
+                    + "-byte elements; rewrite the file with aligned offsets");
+        if (wholeFile == null)
+            wholeFile = Tensors.keep(torch.from_file(path.toString(), new BoolOptional(false), new LongOptional(java.nio.file.Files.size(path)), new TensorOptions(ScalarType.Byte)));
+        return wholeFile.narrow(0, at, e.end() - e.begin()).view(e.dtype().scalarType()).view(e.shape());
     }
 }

@@ -3,6 +3,7 @@ package io.rrs.model.safetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.io.AtomicFiles;
+import io.rrs.model.Tensors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -64,14 +64,7 @@ public final class SafetensorsWriter {
                 out.write(len.array());
                 out.write(headerPadded);
                 for (Tensor t : contiguous) {
-                    long bytes = t.nbytes();
-                    if (bytes == 0) continue;
-                    // write in chunks: a ByteBuffer view is limited to 2 GiB
-                    for (long pos = 0; pos < bytes; pos += 1 << 30) {
-                        long n = Math.min(1 << 30, bytes - pos);
-                        ByteBuffer chunk = new BytePointer(t.data_ptr()).position(pos).limit(pos + n).asBuffer();
-                        while (chunk.hasRemaining()) ch.write(chunk);
-                    }
+                    if (t.nbytes() > 0) Tensors.writeBytes(t, ch);
                 }
             }
         });
