@@ -2,7 +2,6 @@ package io.rrs.bench;
 
 import io.rrs.query.AudioPositions;
 import io.rrs.io.Npy;
-import io.rrs.model.AudioEncoder;
 import io.rrs.model.ModelInput;
 import io.rrs.model.RandomInit;
 import io.rrs.model.Tensors;

@@ -3,7 +3,7 @@ package io.rrs.guard;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.rrs.audio.AudioLoader;
+import io.rrs.audio.WavDecoder;
 import io.rrs.query.AudioBatch;
 import io.rrs.query.AudioFeatures;
 import io.rrs.query.QueryEncoder;
@@ -64,7 +64,7 @@ public final class GuardPeer implements AutoCloseable {
     /** Guard.prepare up to the graphs for a WAV audio-text query: the query encoder's features (valid + margin frames) and prompt ids. */
     public Features features(GuardQuery q) throws Exception {
         if (q.wav() == null || q.text().isBlank()) throw new IllegalArgumentException("the engine benchmark takes a WAV audio-text query");
-        AudioFeatures audio = encoder.features(AudioLoader.load(q.wav(), "WAV bytes"));
+        AudioFeatures audio = encoder.features(WavDecoder.decode(q.wav(), "WAV bytes"));
         ChatTemplate.Encoded enc = encoder.encode(audio, positions -> new ChatPrompt(InputCondition.AUDIO_TEXT, positions, q.text(), manifest.system())).tokens();
         AudioBatch clip = encoder.audio(List.of(audio), QueryEncoder.AudioPadding.BATCH);
         long[] ids = new long[enc.length()];

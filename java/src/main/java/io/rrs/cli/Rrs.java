@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code rrs} command line. */
 @Command(name = "rrs", mixinStandardHelpOptions = true, version = "rrs 0.1.0",
         description = "Representation-reshaping safety alignment for audio language models, and the embedded guard.",
-        subcommands = {DemoCommand.class, FeaturesCommand.class, DoctorCommand.class, io.rrs.guard.GuardCommand.class})
+        subcommands = {DemoCommand.class, FeaturesCommand.class, DoctorCommand.class})
 public final class Rrs implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.rrs.audio.Audio;
-import io.rrs.audio.AudioLoader;
+import io.rrs.audio.WavDecoder;
 import io.rrs.query.AudioBatch;
 import io.rrs.query.AudioFeatures;
 import io.rrs.query.QueryEncoder;
@@ -165,8 +165,9 @@ public final class Guard implements AutoCloseable {
     private Prompt prepare(GuardQuery q) throws Exception {
         long t0 = System.nanoTime();
         Audio audio = null;
-        if (q.wav() != null) audio = AudioLoader.load(q.wav(), "WAV bytes");
-        else if (q.pcm() != null) audio = AudioLoader.fromPcm(q.pcm(), q.sampleRate());
+        // at the input's own rate: the query encoder resamples once, to its front-end's rate
+        if (q.wav() != null) audio = WavDecoder.decode(q.wav(), "WAV bytes");
+        else if (q.pcm() != null) audio = new Audio(q.pcm(), q.sampleRate());
         boolean hasAudio = audio != null && audio.length() > 0, hasText = !q.text().isBlank();
         if (!hasAudio && !hasText)
             throw new GuardException(describe(q) + ": nothing to screen: " + (q.hasAudioInput() ? "the audio has 0 samples" : "no audio")

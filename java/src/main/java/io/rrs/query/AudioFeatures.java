@@ -37,6 +37,7 @@ public record AudioFeatures(float[] melMajor, int melBins, int keptFrames, int v
      */
     public void copyInto(float[] batch, int row, int frames) {
         if (frames > windowFrames) throw new IllegalArgumentException(frames + " frames asked of a " + windowFrames + "-frame window");
+        if (frames < validFrames) throw new IllegalArgumentException(frames + " frames would cut the clip's " + validFrames + " valid frames");
         int copy = Math.min(frames, keptFrames);
         for (int m = 0; m < melBins; m++) {
             int base = (row * melBins + m) * frames;

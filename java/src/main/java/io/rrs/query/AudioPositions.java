@@ -8,7 +8,7 @@ package io.rrs.query;
  * in-graph) and every prompt take their counts from here.
  */
 public final class AudioPositions {
-    /** The fewest valid frames that give one pooled position (30 ms of audio). */
+    /** The fewest valid frames that give one pooled position (30 ms of audio at Whisper's 10 ms hop). */
     public static final int MIN_FRAMES = 3;
 
     /**
@@ -30,7 +30,7 @@ public final class AudioPositions {
     public static int of(int melFrames) {
         if (melFrames < MIN_FRAMES)
             throw new IllegalArgumentException("audio of " + melFrames + " mel frames is too short: at least " + MIN_FRAMES
-                    + " (30 ms) give one pooled position");
+                    + " give one pooled position");
         return Math.toIntExact(pooled(melFrames));
     }
 

@@ -2,6 +2,7 @@ package io.rrs.query;
 
 import io.rrs.audio.Audio;
 import io.rrs.audio.AudioLoader;
+import io.rrs.audio.WavDecoder;
 import io.rrs.frontend.WhisperLogMel;
 import io.rrs.frontend.WhisperOptions;
 import io.rrs.text.BatchEncoding;
@@ -31,7 +32,15 @@ public final class QueryEncoder {
      * the rest being the window's silence. Both give the clips' audio positions the same values up to
      * float summation order; BATCH is much cheaper for 2-5 s questions in a 30 s window.
      */
-    public enum AudioPadding { WINDOW, BATCH }
+    public enum AudioPadding {
+        WINDOW, BATCH;
+
+        /** "window" or "batch" (any case); another name fails naming the two. */
+        public static AudioPadding parse(String name) {
+            for (AudioPadding p : values()) if (p.name().equalsIgnoreCase(name.trim())) return p;
+            throw new IllegalArgumentException("unknown audio padding \"" + name + "\"; use window or batch");
+        }
+    }
 
     private final WhisperOptions frontEnd;
     private final ChatTemplate template;
@@ -73,7 +82,7 @@ public final class QueryEncoder {
         int valid = s.logMel().extractMelMajor(model.samples(), s.window());
         if (valid < AudioPositions.MIN_FRAMES)
             throw new IllegalArgumentException("the audio has " + model.length() + " samples (" + String.format("%.1f", 1000 * model.durationSeconds())
-                    + " ms), too short for one audio position; pass at least 30 ms");
+                    + " ms), too short for one audio position; pass at least " + Math.round(1000.0 * AudioPositions.MIN_FRAMES * frontEnd.hopLength() / frontEnd.sampleRate()) + " ms");
         int window = windowFrames();
         int kept = Math.min(window, valid + AudioPositions.TRIM_MARGIN_FRAMES);
         int mels = frontEnd.numMels();
@@ -84,7 +93,7 @@ public final class QueryEncoder {
 
     /** The features of a WAV file; errors name the file. */
     public AudioFeatures features(Path wav) throws IOException {
-        Audio audio = AudioLoader.load(wav);
+        Audio audio = WavDecoder.decode(wav); // at its own rate: features() resamples once, to the front-end's
         try {
             return features(audio);
         } catch (IllegalArgumentException e) {

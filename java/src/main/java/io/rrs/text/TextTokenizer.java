@@ -100,13 +100,15 @@ public final class TextTokenizer implements AutoCloseable {
     /**
      * The tokenizer.json with its special added tokens dropped and everything else kept: what the
      * tokenizers library's {@code encode_special_tokens} makes it match (non-special added tokens
-     * still split the text).
+     * still split the text). The chat template's control tokens ({@link SpecialTokens#ALL}) are
+     * dropped whatever their flag, so a tokenizer that marks one non-special cannot let typed text
+     * become it.
      */
     private static JsonNode withoutSpecialAddedTokens(JsonNode root) {
         ObjectNode copy = root.deepCopy();
         ArrayNode kept = copy.arrayNode();
         for (JsonNode t : root.path("added_tokens")) {
-            if (!t.path("special").asBoolean(false)) kept.add(t);
+            if (!t.path("special").asBoolean(false) && !SpecialTokens.ALL.contains(t.path("content").asText())) kept.add(t);
         }
         copy.set("added_tokens", kept);
         return copy;

@@ -1,8 +1,7 @@
 package io.rrs.aligned;
 
-import io.rrs.aligned.ReshapeAdapterLoader;
 import io.rrs.model.Qwen2AudioModel;
-import io.rrs.training.AdapterCheckpointLoader;
+import io.rrs.eval.AdapterCheckpointLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

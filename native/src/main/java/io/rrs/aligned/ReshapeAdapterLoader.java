@@ -1,7 +1,5 @@
 package io.rrs.aligned;
 
-import io.rrs.aligned.AlignedRun;
-import io.rrs.aligned.LoraRunLoader;
 import io.rrs.training.Checkpoint;
 import java.nio.file.Path;
 
@@ -9,7 +7,7 @@ import java.nio.file.Path;
  * Scope: {@code rrs eval --aligned RUN_OR_CHECKPOINT} for an {@code rrs reshape train} run: the base
  * model with the run's LoRA adapters (its {@code latest} checkpoint, or the checkpoint directory given),
  * loaded and hash-verified through {@link AlignedRun}, the base checked against prepare's record. Registered in
- * {@code META-INF/services/io.rrs.training.AdapterCheckpointLoader}; the evaluation finds it by ServiceLoader.
+ * {@code META-INF/services/io.rrs.eval.AdapterCheckpointLoader}; the evaluation finds it by ServiceLoader.
  */
 public final class ReshapeAdapterLoader extends LoraRunLoader {
     public ReshapeAdapterLoader() {

@@ -1,6 +1,5 @@
 package io.rrs.aligned;
 
-import io.rrs.aligned.LoraRunLoader;
 import io.rrs.sft.SftTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,7 @@ import java.nio.file.Path;
  * Scope: {@code rrs eval --aligned / --compare NAME=RUN} for an {@code rrs sft train} run folder (its
  * {@code latest} checkpoint) or one of its checkpoints: the base with the run's LoRA, hash-verified and frozen
  * (dropout off), the base checked against {@code RUN/sft.json}, and the run's {@code train-log.jsonl} for the
- * loss plot ({@link LoraRunLoader}). Registered in {@code META-INF/services/io.rrs.training.AdapterCheckpointLoader}
+ * loss plot ({@link LoraRunLoader}). Registered in {@code META-INF/services/io.rrs.eval.AdapterCheckpointLoader}
  * before the reshape loader.
  */
 public final class SftAdapterLoader extends LoraRunLoader {

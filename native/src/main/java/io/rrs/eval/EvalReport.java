@@ -79,7 +79,7 @@ public record EvalReport(List<String> conditions, Map<String, RateTable> models,
         return model.equals("aligned") ? "RRS" : model;
     }
 
-    /** The JSON key of a model's delta against the base: "delta" for the aligned model (as before compare models), "delta_NAME" otherwise. */
+    /** The JSON key of a model's delta against the base: "delta" for the aligned model, "delta_NAME" for a compare model. */
     static String deltaKey(String model) {
         return model.equals("aligned") ? "delta" : "delta_" + model;
     }

@@ -1,5 +1,8 @@
 package io.rrs.eval;
 
+import java.nio.file.Files;
+import io.rrs.frontend.WhisperOptions;
+import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
@@ -81,6 +84,7 @@ public final class EvalRun {
         for (Map.Entry<String, Path> m : others.entrySet()) {
             String name = m.getKey(), option = name.equals("aligned") ? "--aligned" : "--compare " + name;
             ModelSource.Aligned loaded = ModelSource.loadAligned(s.model(), m.getValue(), option, () -> ModelSource.loadBase(s.model()));
+            checkFrontEnd(option, m.getValue(), loaded.model(), encoder);
             if (loaded.model().config().text().vocabSize() != baseVocab)
                 throw new IOException(option + " " + m.getValue() + " has a vocabulary of " + loaded.model().config().text().vocabSize()
                         + " tokens, the base model " + baseVocab + "; it must be the base model's fine-tune");
@@ -121,6 +125,15 @@ public final class EvalRun {
         Path md = report.write(s.out());
         log.println("rrs eval: wrote " + md + " and " + s.out().resolve("report.json"));
         return report;
+    }
+
+    /** A model folder compared here that ships its own front-end must ship the base's: every model is fed the base's encoding. */
+    private static void checkFrontEnd(String option, Path folder, Qwen2AudioModel model, QueryEncoder encoder) throws IOException {
+        if (!Files.isRegularFile(folder.resolve(PreprocessorConfig.FILE))) return;
+        WhisperOptions own = PreprocessorConfig.load(folder, model.config().audio().numMelBins(), model.config().audio().maxFrames());
+        if (!own.equals(encoder.frontEnd()))
+            throw new IOException(option + " " + folder.toAbsolutePath() + ": its " + PreprocessorConfig.FILE + " (" + own + ") differs from the base model's ("
+                    + encoder.frontEnd() + "); evaluate models that share the base's front-end");
     }
 
     private void evaluate(String name, Qwen2AudioModel model, QueryEncoder encoder, SpokenDataset data, List<Manifest.Entry> queries,

@@ -2,7 +2,6 @@ package io.rrs.eval;
 
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.text.TextTokenizer;
-import io.rrs.training.AdapterCheckpointLoader;
 import io.rrs.training.TrainingLog;
 import java.io.IOException;
 import java.nio.file.Files;

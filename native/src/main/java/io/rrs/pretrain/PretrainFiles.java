@@ -30,7 +30,7 @@ import org.bytedeco.pytorch.Tensor;
  * (position, every loss, settings), hashed by {@link RunFiles}; {@code latest} names the newest.
  * Nothing holds a time stamp, so a rerun with the same seed and threads writes the same bytes.
  */
-final class PretrainFiles {
+public final class PretrainFiles {
     static final String MANIFEST = "pretrain.json";
     /** The format tag of {@link #MANIFEST} (the committed models/demo-base carries it). */
     static final String MODEL_FORMAT = "rrs-demo-base/1";
@@ -106,9 +106,13 @@ final class PretrainFiles {
                 tensors(dir.resolve("model.safetensors")), tensors(dir.resolve("optimizer.safetensors")));
     }
 
-    /** The front-end a pretrained model is trained with and ships: the default window of its audio tower. */
-    static WhisperOptions frontEnd(Qwen2AudioConfig config) {
-        return PreprocessorConfig.forEncoder(config.audio().numMelBins(), config.audio().maxFrames());
+    /**
+     * The front-end a pretraining run trains with and writes into its model folder: the {@code --init} folder's
+     * {@code preprocessor_config.json} when it has one, else the default window of the audio tower.
+     */
+    public static WhisperOptions frontEnd(Path initFrom, Qwen2AudioConfig config) throws IOException {
+        int mels = config.audio().numMelBins(), frames = config.audio().maxFrames();
+        return initFrom != null ? PreprocessorConfig.load(initFrom, mels, frames) : PreprocessorConfig.forEncoder(mels, frames);
     }
 
     /** Writes the model folder: built next to {@code --out}, then swapped in by renames ({@link RunFiles#commit}). */
@@ -118,7 +122,7 @@ final class PretrainFiles {
         Files.writeString(tmp.resolve("config.json"), s.size().configJson());
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), parameters);
         Files.copy(s.tokenizerFile(), tmp.resolve("tokenizer.json"));
-        PreprocessorConfig.write(tmp, frontEnd(config));
+        PreprocessorConfig.write(tmp, frontEnd(s.initFrom(), config));
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put(FormatTag.FIELD, MODEL_FORMAT).put("command", "rrs pretrain").put("step", state.step()).put("epochs_done", state.epoch());
         manifest.put("final_loss", state.losses().isEmpty() ? Double.NaN : state.losses().get(state.losses().size() - 1));

@@ -79,7 +79,7 @@ public final class PretrainTrainer {
             startBatch = state.nextBatch();
         }
 
-        PretrainBatcher batcher = new PretrainBatcher(new QueryEncoder(PretrainFiles.frontEnd(config), template), s.firstTokenWeight());
+        PretrainBatcher batcher = new PretrainBatcher(new QueryEncoder(PretrainFiles.frontEnd(s.initFrom(), config), template), s.firstTokenWeight());
         long samples = 0, started = System.nanoTime();
         outer:
         for (int epoch = startEpoch; step < stopAt; epoch++) {

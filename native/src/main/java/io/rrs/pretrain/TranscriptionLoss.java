@@ -1,7 +1,6 @@
 package io.rrs.pretrain;
 
 import io.rrs.query.AudioPositions;
-import io.rrs.model.AudioEncoder;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;

@@ -84,7 +84,7 @@ public record PreparedRun(Path dir, JsonNode manifest, JsonNode statistics, Map<
 
     /** The audio padding prepare used (training uses the same, so inputs match the targets' making). */
     public QueryEncoder.AudioPadding audioPadding() {
-        return QueryEncoder.AudioPadding.valueOf(manifest.path("audio_padding").asText("window").toUpperCase(java.util.Locale.ROOT));
+        return QueryEncoder.AudioPadding.parse(manifest.path("audio_padding").asText("window"));
     }
 
     public Path modelDir() {

@@ -22,12 +22,10 @@ import io.rrs.training.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -51,66 +49,67 @@ public final class ReshapePrepare {
         if (Files.exists(target))
             throw new IOException(target + " already exists; its targets may already be in use by checkpoints. Use a new --run DIR, or delete "
                     + target + " to prepare again");
-        OpenedModel opened = OpenedModel.open(config.modelDir());
-        SpokenDataset data = SpokenDataset.open(config.dataDir());
-        List<Query> harmful = select(data, SourceDataset.Label.HARMFUL, config);
-        List<Query> benign = select(data, SourceDataset.Label.BENIGN, config);
-        if (harmful.isEmpty() || benign.isEmpty())
-            throw new IOException(config.dataDir() + " has " + harmful.size() + " harmful and " + benign.size()
-                    + " benign training utterances; both are needed (rebuild with 'rrs data build')");
-        QueryBatches encoder = new QueryBatches(opened.queries(), config.audioPadding(), 0);
-        long total = 2L * harmful.size() + benign.size();
-        long[] done = {0};
-        java.util.function.IntConsumer step = n -> progress.update(done[0] += n, total, "frozen representations");
-        Tensor h0Harmful = representations(opened.model(), encoder, harmful, config, false, step);
-        Tensor h0Refusal = representations(opened.model(), encoder, harmful, config, true, step);
-        Tensor h0Benign = representations(opened.model(), encoder, benign, config, false, step);
+        try (OpenedModel opened = OpenedModel.open(config.modelDir())) { // frees the tokenizer's native memory when the stage ends
+            SpokenDataset data = SpokenDataset.open(config.dataDir());
+            List<Query> harmful = select(data, SourceDataset.Label.HARMFUL, config);
+            List<Query> benign = select(data, SourceDataset.Label.BENIGN, config);
+            if (harmful.isEmpty() || benign.isEmpty())
+                throw new IOException(config.dataDir() + " has " + harmful.size() + " harmful and " + benign.size()
+                        + " benign training utterances; both are needed (rebuild with 'rrs data build')");
+            QueryBatches encoder = new QueryBatches(opened.queries(), config.audioPadding(), 0);
+            long total = 2L * harmful.size() + benign.size();
+            long[] done = {0};
+            java.util.function.IntConsumer step = n -> progress.update(done[0] += n, total, "frozen representations");
+            Tensor h0Harmful = representations(opened.model(), encoder, harmful, config, false, step);
+            Tensor h0Refusal = representations(opened.model(), encoder, harmful, config, true, step);
+            Tensor h0Benign = representations(opened.model(), encoder, benign, config, false, step);
 
-        int refusalToken = opened.tokenizer().refusalTokenId();
-        Tensor lmHeadRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken).clone();
-        Statistics stats = statistics(config.statisticsPath(), h0Refusal, h0Benign, lmHeadRow, config.mask());
-        ClassSeparation separation = ClassSeparation.of(rows(h0Harmful), rows(h0Benign));
+            int refusalToken = opened.tokenizer().refusalTokenId();
+            Tensor lmHeadRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken).clone();
+            Statistics stats = statistics(config.statisticsPath(), h0Refusal, h0Benign, lmHeadRow, config.mask());
+            ClassSeparation separation = ClassSeparation.of(rows(h0Harmful), rows(h0Benign));
 
-        // Targets use the representations without the refusal instruction: harmful + delta_m, benign - delta_m.
-        long nh = harmful.size(), nb = benign.size();
-        Tensor h0 = torch.cat(new TensorVector(h0Harmful, h0Benign), 0);
-        Tensor sign = torch.cat(new TensorVector(torch.ones(nh), torch.ones(nb).neg()), 0);
-        Tensor targets = h0.add(sign.unsqueeze(1).mul(stats.deltaMasked().unsqueeze(0)));
+            // Targets use the representations without the refusal instruction: harmful + delta_m, benign - delta_m.
+            long nh = harmful.size(), nb = benign.size();
+            Tensor h0 = torch.cat(new TensorVector(h0Harmful, h0Benign), 0);
+            Tensor sign = torch.cat(new TensorVector(torch.ones(nh), torch.ones(nb).neg()), 0);
+            Tensor targets = h0.add(sign.unsqueeze(1).mul(stats.deltaMasked().unsqueeze(0)));
 
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("h0_harmful", h0Harmful);
-        out.put("h0_harmful_refusal", h0Refusal);
-        out.put("h0_benign", h0Benign);
-        out.put("lm_head_row", lmHeadRow);
-        out.put("delta_masked", stats.deltaMasked());
-        out.put("h0", h0);
-        out.put("targets", targets);
-        out.put("sign", sign);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            out.put("h0_harmful", h0Harmful);
+            out.put("h0_harmful_refusal", h0Refusal);
+            out.put("h0_benign", h0Benign);
+            out.put("lm_head_row", lmHeadRow);
+            out.put("delta_masked", stats.deltaMasked());
+            out.put("h0", h0);
+            out.put("targets", targets);
+            out.put("sign", sign);
 
-        ObjectNode s = RunFiles.JSON.createObjectNode();
-        s.put("refusal_token", Prompts.REFUSAL_TOKEN).put("refusal_token_id", refusalToken).put("mask_rule", config.mask().toString())
-                .put("mask_top_fraction", config.mask().topFraction()).put("kept_features", stats.kept()).put("statistics_path", config.statisticsPath().name());
-        putDoubles(s.putArray("mean_harmful_refusal"), stats.meanHarmful());
-        putDoubles(s.putArray("mean_benign"), stats.meanBenign());
-        putDoubles(s.putArray("delta"), stats.delta());
-        putDoubles(s.putArray("contributions"), stats.contributions());
-        separation.writeTo(s.putObject("class_separation"));
-        ArrayNode maskArray = s.putArray("mask");
-        for (long v : Tensors.toLongs(stats.mask())) maskArray.add(v != 0);
+            ObjectNode s = RunFiles.JSON.createObjectNode();
+            s.put("refusal_token", Prompts.REFUSAL_TOKEN).put("refusal_token_id", refusalToken).put("mask_rule", config.mask().toString())
+                    .put("mask_top_fraction", config.mask().topFraction()).put("kept_features", stats.kept()).put("statistics_path", config.statisticsPath().name());
+            putDoubles(s.putArray("mean_harmful_refusal"), stats.meanHarmful());
+            putDoubles(s.putArray("mean_benign"), stats.meanBenign());
+            putDoubles(s.putArray("delta"), stats.delta());
+            putDoubles(s.putArray("contributions"), stats.contributions());
+            separation.writeTo(s.putObject("class_separation"));
+            ArrayNode maskArray = s.putArray("mask");
+            for (long v : Tensors.toLongs(stats.mask())) maskArray.add(v != 0);
 
-        ObjectNode manifest = RunFiles.JSON.createObjectNode();
-        manifest.put("model", config.modelDir().toAbsolutePath().normalize().toString())
-                .put("model_config_sha256", AtomicFiles.sha256(config.modelDir().resolve("config.json")))
-                .put("data", config.dataDir().toAbsolutePath().normalize().toString())
-                .put("condition", config.condition().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                .put("instruction", Prompts.AUDIO_TEXT_INSTRUCTION).put("limit_per_class", config.limitPerClass())
-                .put("seed", config.seed()).put("audio_padding", config.audioPadding().name().toLowerCase(java.util.Locale.ROOT)).put("harmful_rows", nh).put("benign_rows", nb)
-                .put("hidden_size", opened.model().config().text().hiddenSize());
-        ArrayNode qs = manifest.putArray("queries");
-        for (List<Query> group : List.of(harmful, benign))
-            for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.wav().toString());
-        PreparedRun.write(config.runDir(), out, s, manifest);
-        return PreparedRun.load(config.runDir());
+            ObjectNode manifest = RunFiles.JSON.createObjectNode();
+            manifest.put("model", config.modelDir().toAbsolutePath().normalize().toString())
+                    .put("model_config_sha256", AtomicFiles.sha256(config.modelDir().resolve("config.json")))
+                    .put("data", config.dataDir().toAbsolutePath().normalize().toString())
+                    .put("condition", config.condition().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .put("instruction", Prompts.AUDIO_TEXT_INSTRUCTION).put("limit_per_class", config.limitPerClass())
+                    .put("seed", config.seed()).put("audio_padding", config.audioPadding().name().toLowerCase(java.util.Locale.ROOT)).put("harmful_rows", nh).put("benign_rows", nb)
+                    .put("hidden_size", opened.model().config().text().hiddenSize());
+            ArrayNode qs = manifest.putArray("queries");
+            for (List<Query> group : List.of(harmful, benign))
+                for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.wav().toString());
+            PreparedRun.write(config.runDir(), out, s, manifest);
+            return PreparedRun.load(config.runDir());
+        }
     }
 
     /** A [n, hidden] float tensor as rows. */

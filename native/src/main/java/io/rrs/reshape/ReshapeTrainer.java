@@ -67,25 +67,26 @@ public final class ReshapeTrainer {
                     + "); train on the same model, or prepare a new run");
         int rows = prepared.queries().size();
         DataParallelBatches.check(rows, config.batchSize(), dist.worldSize());
-        OpenedModel opened = OpenedModel.open(modelDir);
+        try (OpenedModel opened = OpenedModel.open(modelDir)) { // frees the tokenizer's native memory when the stage ends
 
-        torch.manual_seed(config.seed() & Long.MAX_VALUE);
-        LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
-        AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());
-        List<Query> queries = prepared.queries();
-        Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
-        QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 1L << 30);
-        LoraTrainLoop loop = new LoraTrainLoop(config.runDir(), modelDir, config.toJson(), config.loop(), lora, optimizer, dist,
-                "Lower --lr or check the prepared targets.").identifiedBy("prepare.json sha256", AtomicFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
-        LoraTrainLoop.Result r = loop.run(rows, resumed, progress, listener::afterStep, (index, instructions) -> {
-            List<Query> picked = new ArrayList<>();
-            for (long i : index) picked.add(queries.get((int) i));
-            ModelInput in = encoder.encode(picked, prepared.condition(), instructions, false);
-            Tensor h = opened.model().lastTokenHidden(in);
-            Tensor rowsIndex = Tensors.longs(index, index.length);
-            return RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
-                    deltaMasked, lora.factors(), config.penaltyWeight());
-        });
-        return new Result(r.state(), r.lastCheckpoint(), r.samplesPerSecond(), r.samplesThisRun(), r.seconds());
+            torch.manual_seed(config.seed() & Long.MAX_VALUE);
+            LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
+            AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());
+            List<Query> queries = prepared.queries();
+            Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
+            QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 1L << 30);
+            LoraTrainLoop loop = new LoraTrainLoop(config.runDir(), modelDir, config.toJson(), config.loop(), lora, optimizer, dist,
+                    "Lower --lr or check the prepared targets.").identifiedBy("prepare.json sha256", AtomicFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
+            LoraTrainLoop.Result r = loop.run(rows, resumed, progress, listener::afterStep, (index, instructions) -> {
+                List<Query> picked = new ArrayList<>();
+                for (long i : index) picked.add(queries.get((int) i));
+                ModelInput in = encoder.encode(picked, prepared.condition(), instructions, false);
+                Tensor h = opened.model().lastTokenHidden(in);
+                Tensor rowsIndex = Tensors.longs(index, index.length);
+                return RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
+                        deltaMasked, lora.factors(), config.penaltyWeight());
+            });
+            return new Result(r.state(), r.lastCheckpoint(), r.samplesPerSecond(), r.samplesThisRun(), r.seconds());
+        }
     }
 }

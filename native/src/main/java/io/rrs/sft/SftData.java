@@ -74,6 +74,6 @@ public record SftData(Path modelDir, Path dataDir, InputCondition condition, int
         return new SftData(Path.of(o.path("model").asText()), Path.of(o.path("data").asText()), InputCondition.parse(o.path("condition").asText()),
                 o.path("limit_per_class").asInt(), o.path("seed").asLong(), Benign.parse(o.path("benign").asText()), o.path("refusal_answer").asText(),
                 o.path("target_max_new_tokens").asInt(), o.path("generation_batch_size").asInt(),
-                QueryEncoder.AudioPadding.valueOf(o.path("audio_padding").asText("window").toUpperCase(Locale.ROOT)));
+                QueryEncoder.AudioPadding.parse(o.path("audio_padding").asText("window")));
     }
 }

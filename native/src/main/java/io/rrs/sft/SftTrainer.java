@@ -58,35 +58,36 @@ public final class SftTrainer {
             config = TrainConfig.fromJson(resumed.state().config(), runDir, data.modelDir()).withEpochs(train.epochs());
         }
         if (data.modelDir() == null) throw new IllegalArgumentException("--model DIR is required to start an sft run (the base model to fine-tune)");
-        OpenedModel opened = OpenedModel.open(data.modelDir());
-        QueryBatches encoder = new QueryBatches(opened.queries(), data.audioPadding(), 1L << 30);
-        // before any adapter exists: the benign targets are the frozen base model's answers
-        SftTargets.Targets targets = SftTargets.prepare(runDir, data, opened, encoder, targetsProgress);
-        List<Query> queries = new ArrayList<>();
-        List<int[]> answers = new ArrayList<>();
-        for (SftTargets.Row r : targets.rows()) {
-            queries.add(r.query());
-            answers.add(opened.template().encodeAnswer(r.answer()));
-        }
-
-        torch.manual_seed(config.seed() & Long.MAX_VALUE);
-        LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
-        AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());
-        LoraTrainLoop loop = new LoraTrainLoop(runDir, data.modelDir(), settingsJson(config), config.loop(), lora, optimizer, DistConfig.single(),
-                "Lower --lr or check " + runDir.resolve(SftTargets.FILE) + ".");
-        SftData d = data;
-        LoraTrainLoop.Result result = loop.run(queries.size(), resumed, progress, listener, (index, instructions) -> {
-            List<Query> picked = new ArrayList<>();
-            List<int[]> pickedAnswers = new ArrayList<>();
-            for (long i : index) {
-                picked.add(queries.get((int) i));
-                pickedAnswers.add(answers.get((int) i));
+        try (OpenedModel opened = OpenedModel.open(data.modelDir())) { // frees the tokenizer's native memory when the stage ends
+            QueryBatches encoder = new QueryBatches(opened.queries(), data.audioPadding(), 1L << 30);
+            // before any adapter exists: the benign targets are the frozen base model's answers
+            SftTargets.Targets targets = SftTargets.prepare(runDir, data, opened, encoder, targetsProgress);
+            List<Query> queries = new ArrayList<>();
+            List<int[]> answers = new ArrayList<>();
+            for (SftTargets.Row r : targets.rows()) {
+                queries.add(r.query());
+                answers.add(opened.template().encodeAnswer(r.answer()));
             }
-            Tensor loss = AnswerTokens.loss(opened.model(), encoder.encodeWithAnswers(picked, d.condition(), instructions, pickedAnswers));
-            loss.backward();
-            return loss.item_double();
-        });
-        return new Result(result, targets);
+
+            torch.manual_seed(config.seed() & Long.MAX_VALUE);
+            LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
+            AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());
+            LoraTrainLoop loop = new LoraTrainLoop(runDir, data.modelDir(), settingsJson(config), config.loop(), lora, optimizer, DistConfig.single(),
+                    "Lower --lr or check " + runDir.resolve(SftTargets.FILE) + ".");
+            SftData d = data;
+            LoraTrainLoop.Result result = loop.run(queries.size(), resumed, progress, listener, (index, instructions) -> {
+                List<Query> picked = new ArrayList<>();
+                List<int[]> pickedAnswers = new ArrayList<>();
+                for (long i : index) {
+                    picked.add(queries.get((int) i));
+                    pickedAnswers.add(answers.get((int) i));
+                }
+                Tensor loss = AnswerTokens.loss(opened.model(), encoder.encodeWithAnswers(picked, d.condition(), instructions, pickedAnswers));
+                loss.backward();
+                return loss.item_double();
+            });
+            return new Result(result, targets);
+        }
     }
 
     /** The checkpoints' record of the settings: the trainer's name, then TrainConfig's (without the loss path, unused here). */

@@ -2,7 +2,6 @@ package io.rrs.training;
 
 import io.rrs.cli.UsageException;
 import io.rrs.query.QueryEncoder;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,10 +16,10 @@ public final class AudioPaddingOption {
 
     /** The mode named; another name is a usage error. */
     public QueryEncoder.AudioPadding mode() {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "window" -> QueryEncoder.AudioPadding.WINDOW;
-            case "batch" -> QueryEncoder.AudioPadding.BATCH;
-            default -> throw new UsageException("unknown --audio-padding \"" + name + "\"; use window or batch");
-        };
+        try {
+            return QueryEncoder.AudioPadding.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--audio-padding: " + e.getMessage());
+        }
     }
 }

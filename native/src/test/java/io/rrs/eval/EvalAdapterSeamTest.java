@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rrs.cli.Rrs;
-import io.rrs.training.AdapterCheckpointLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,7 @@ import io.rrs.model.OpenedModel;
 import io.rrs.model.RandomInit;
 import io.rrs.model.Tensors;
 import io.rrs.pretrain.PretrainBatcher;
+import io.rrs.pretrain.PretrainFiles;
 import io.rrs.pretrain.PretrainMix;
 import io.rrs.pretrain.PretrainTask;
 import io.rrs.query.EncodedQuery;
@@ -75,7 +76,7 @@ class QueryPathsTest {
         if (chunkSeconds == 0) { // pretraining writes new folders: its window is the default of the tower it trains
             PretrainMix.Example example = new PretrainMix.Example(PretrainTask.AUDIO_TEXT_COMPLY, entry.id(), data.wav(entry), 0, entry.text(),
                     Prompts.AUDIO_TEXT_INSTRUCTION, true);
-            QueryEncoder pretrainEncoder = new QueryEncoder(PreprocessorConfig.forEncoder(80, 2 * maxSourcePositions), opened.template());
+            QueryEncoder pretrainEncoder = new QueryEncoder(PretrainFiles.frontEnd(null, opened.model().config()), opened.template());
             EncodedQuery pretraining = new PretrainBatcher(pretrainEncoder).query(example);
             assertArrayEquals(reference.tokens().ids(), pretraining.tokens().ids());
             assertArrayEquals(reference.audio().melMajor(), pretraining.audio().melMajor());

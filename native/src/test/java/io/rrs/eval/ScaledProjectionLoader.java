@@ -2,7 +2,6 @@ package io.rrs.eval;
 
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
-import io.rrs.training.AdapterCheckpointLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -120,7 +120,11 @@ class PretrainMixTest {
     }
 
     private PretrainBatcher batcher(double firstTokenWeight) {
-        return new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(PretrainFixtures.tinySize().toConfig()), template), firstTokenWeight);
+        try {
+            return new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, PretrainFixtures.tinySize().toConfig()), template), firstTokenWeight);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

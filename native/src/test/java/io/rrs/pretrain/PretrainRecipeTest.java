@@ -56,7 +56,7 @@ class PretrainRecipeTest {
         assertEquals(recorded.toString(), two.toString());
 
         // the committed front-end is the one pretraining trains with and writes
-        assertEquals(PretrainFiles.frontEnd(demo.settings(shared, 1).size().toConfig()),
+        assertEquals(PretrainFiles.frontEnd(null, demo.settings(shared, 1).size().toConfig()),
                 io.rrs.frontend.PreprocessorConfig.read(committed.resolve(io.rrs.frontend.PreprocessorConfig.FILE)));
     }
 

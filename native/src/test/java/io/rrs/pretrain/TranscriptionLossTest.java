@@ -40,7 +40,7 @@ class TranscriptionLossTest {
         Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(weights, null));
         PretrainMix mix = new PretrainMix(data.select(io.rrs.data.PromptSplit.Split.TRAIN, null), data::wav, 1, EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE));
         List<PretrainMix.Example> clips = mix.epoch(0).subList(0, 3);
-        PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(config), template));
+        PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, config), template));
 
         PretrainBatcher.Transcription all = batcher.transcription(clips);
         Tensor batchLoss = TranscriptionLoss.loss(model, all.features(), all.validFrames(), all.targets(), template.padId());

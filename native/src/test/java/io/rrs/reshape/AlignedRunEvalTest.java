@@ -1,7 +1,7 @@
 package io.rrs.reshape;
 
 import io.rrs.training.AdamWConfig;
-import io.rrs.training.AdapterCheckpointLoader;
+import io.rrs.eval.AdapterCheckpointLoader;
 import io.rrs.training.Checkpoint;
 import io.rrs.training.CorruptRunException;
 import io.rrs.training.LoraConfig;
@@ -9,12 +9,8 @@ import io.rrs.training.QueryBatches;
 import io.rrs.training.TrainConfig;
 import io.rrs.training.TrainingLog;
 import io.rrs.training.Progress;
-import io.rrs.reshape.PrepareConfig;
-import io.rrs.reshape.PreparedRun;
 import io.rrs.aligned.ReshapeAdapterLoader;
 import io.rrs.training.TrainingFixtures;
-import io.rrs.reshape.ReshapePrepare;
-import io.rrs.reshape.ReshapeTrainer;
 import io.rrs.model.OpenedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
-import io.rrs.reshape.PrepareConfig;
-import io.rrs.reshape.PreparedRun;
-import io.rrs.reshape.ReshapePrepare;
-import io.rrs.reshape.ReshapeTrainTest;
-import io.rrs.reshape.ReshapeTrainer;
 import io.rrs.text.InputCondition;
 import io.rrs.training.Checkpoint;
 import io.rrs.training.Progress;

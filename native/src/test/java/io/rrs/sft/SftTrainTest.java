@@ -10,7 +10,6 @@ import io.rrs.training.Checkpoint;
 import io.rrs.training.CorruptRunException;
 import io.rrs.training.FormatTags;
 import io.rrs.training.LoraConfig;
-import io.rrs.training.LoraTrainLoop;
 import io.rrs.training.Progress;
 import io.rrs.training.Query;
 import io.rrs.training.QueryBatches;
@@ -25,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rrs.training.AdapterCheckpointLoader;
+import io.rrs.eval.AdapterCheckpointLoader;
 import io.rrs.training.TrainingLog;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Qwen2AudioModel;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rrs.model.ModelInput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
-import io.rrs.training.TrainingFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

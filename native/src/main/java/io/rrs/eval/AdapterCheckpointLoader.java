@@ -1,6 +1,7 @@
-package io.rrs.training;
+package io.rrs.eval;
 
 import io.rrs.model.Qwen2AudioModel;
+import io.rrs.training.TrainingLog;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  * Scope: the seam through which {@code rrs eval --aligned} loads "base model + LoRA checkpoint"
  * (an {@code rrs reshape train} run folder or one of its per-epoch checkpoints). The training
  * package implements it and lists the class in
- * {@code META-INF/services/io.rrs.training.AdapterCheckpointLoader}; the evaluation finds it with
+ * {@code META-INF/services/io.rrs.eval.AdapterCheckpointLoader}; the evaluation finds it with
  * {@link java.util.ServiceLoader}, so it never depends on the trainer's classes. Until one is
  * registered, {@code --aligned} accepts only a complete model folder (see {@code io.rrs.eval.ModelSource}).
  */
