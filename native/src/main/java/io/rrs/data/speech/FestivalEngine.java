@@ -1,0 +1,60 @@
+package io.rrs.data.speech;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scope: festival's {@code text2wave} (festival: X11-style free licence; the voices as their
+ * packages state). Diphone voices kal and ked (16 kHz) and the HTS voice slt (32 kHz, resampled).
+ * Rate through Duration_Stretch; pitch is left to the voice. text2wave exits 0 after a Scheme
+ * error (an unknown voice), so its output is checked for one.
+ */
+public final class FestivalEngine extends ProgramEngine {
+    private static final Map<String, String> PACKAGES = Map.of("kal_diphone", "festvox-kallpc16k", "ked_diphone", "festvox-kdlpc16k",
+            "cmu_us_slt_arctic_hts", "festvox-us-slt-hts");
+    public static final List<String> VOICES = List.of("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts");
+
+    public FestivalEngine(String program) {
+        super(program);
+    }
+
+    @Override
+    public String name() {
+        return "festival";
+    }
+
+    @Override
+    public String licence() {
+        return "festival X11-style free licence; kal/ked diphone voices free for any use with attribution (CSTR/OGI), "
+                + "slt HTS voice BSD-style (CMU ARCTIC); the audio it produces is not restricted";
+    }
+
+    @Override
+    public List<String> voices() {
+        return VOICES;
+    }
+
+    @Override
+    public String debianPackages(String voice) {
+        return "festival " + PACKAGES.getOrDefault(voice, "festvox-kallpc16k");
+    }
+
+    @Override
+    public boolean variesPitch() {
+        return false;
+    }
+
+    @Override
+    void speak(String text, String voice, int ratePercent, int pitchPercent, Path dir, Path wav) throws IOException, InterruptedException {
+        Path txt = dir.resolve("text.txt");
+        Files.writeString(txt, text);
+        String setup = "(begin (voice_" + voice + ") (Parameter.set 'Duration_Stretch " + f(100.0 / ratePercent) + "))";
+        String out = run(List.of(program, "-eval", setup, "-o", wav.toString(), txt.toString()), null, voice);
+        if (out.contains("SIOD ERROR")) {
+            throw missing("festival has no voice '" + voice + "' (" + out.strip() + ")", voice, null);
+        }
+    }
+}
