@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "The spoken dataset and the project tokenizer.",
-        subcommands = {DataCommand.Build.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
+        subcommands = {DataCommand.Build.class, DataCommand.Voices.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
 public final class DataCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -125,6 +125,30 @@ public final class DataCommand implements Callable<Integer> {
         @Override
         public String resumeHint() {
             return "run it again to resume; finished utterances are kept";
+        }
+    }
+
+    @Command(name = "voices", mixinStandardHelpOptions = true,
+            description = "List the synthesiser voices 'rrs data build --engines' speaks in: engine, voice, role (train, validation, test), "
+                    + "whether it is installed here (else the Debian packages to install), and each engine's licence.")
+    static final class Voices implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            VoiceCatalog catalog = VoiceCatalog.debian();
+            for (VoiceCatalog.Voice v : catalog.voices()) {
+                String state;
+                try {
+                    catalog.engine(v.engine()).checkAvailable(v.voice());
+                    state = "installed";
+                } catch (io.rrs.data.speech.EngineMissingException e) {
+                    state = "missing: apt-get install " + catalog.engine(v.engine()).debianPackages(v.voice());
+                }
+                System.out.printf("%-10s %-24s %-10s %-11s %s%n", v.engine(), v.voice(), v.role().json(), state.equals("installed") ? state : "-",
+                        state.equals("installed") ? v.why() : state);
+            }
+            System.out.println();
+            for (String name : catalog.engineNames()) System.out.println(name + ": " + catalog.engine(name).licence());
+            return ExitCodes.OK;
         }
     }
 

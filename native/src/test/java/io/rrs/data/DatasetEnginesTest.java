@@ -94,6 +94,26 @@ class DatasetEnginesTest {
     }
 
     @Test
+    void voicesCommandListsEveryVoiceWithItsRoleAndEveryEngineLicence() {
+        java.io.PrintStream stdout = System.out;
+        var captured = new java.io.ByteArrayOutputStream();
+        int rc;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            rc = Rrs.commandLine().execute("data", "voices");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, rc);
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        for (VoiceCatalog.Voice v : VoiceCatalog.debian().voices()) {
+            assertTrue(java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(v.engine()) + " +"
+                    + java.util.regex.Pattern.quote(v.voice()) + " +" + v.role().json() + " ").matcher(out).find(), v + "\n" + out);
+        }
+        assertTrue(out.contains("mbrola: ") && out.contains("no audio made with them is committed"), out);
+    }
+
+    @Test
     void commandLineRefusesEnginesWithAVoicePlanAndUnknownEngines(@TempDir Path tmp) {
         assertEquals(2, Rrs.commandLine().execute("data", "build", "--out", tmp.toString(), "--engines", "all", "--train-voices", "en-us"));
         assertEquals(2, Rrs.commandLine().execute("data", "build", "--out", tmp.toString(), "--engines", "espeak,pico"));

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Scope: espeak-ng (formant synthesis, GPL-3.0+; 22.05 kHz) and, through it, the MBROLA diphone
- * voices (voice names {@code mb-*}; 16 kHz). espeak-ng's normal rate is 175 words per minute and
+ * Scope: espeak-ng (formant synthesis, GPL-3.0+; 22.05 kHz, resampled) and, through it, the
+ * MBROLA diphone voices (voice names {@code mb-*}; 16 kHz; their licence keeps their audio out of
+ * the repository). espeak-ng's normal rate is 175 words per minute and
  * its normal pitch 50 (of 0..99), which 100% maps to.
  */
 public final class EspeakEngine extends ProgramEngine {
@@ -43,9 +44,9 @@ public final class EspeakEngine extends ProgramEngine {
 
     @Override
     public String licence() {
-        return mbrola ? "espeak-ng GPL-3.0+, mbrola AGPL-3.0; the MBROLA voice databases are free for non-commercial, non-military use only "
-                + "and their output audio must not be redistributed as a database: never commit audio from them"
-                : "GPL-3.0-or-later (program and voices); the audio it produces is not restricted";
+        return mbrola ? "espeak-ng GPL-3.0+, mbrola AGPL-3.0 (contrib); the voice databases (non-free) may be used only with the MBROLA "
+                + "program and not sold or put into a product that is sold: no audio made with them is committed"
+                : "GPL-3.0-or-later (program and voice data)";
     }
 
     @Override

@@ -28,8 +28,8 @@ public final class FestivalEngine extends ProgramEngine {
 
     @Override
     public String licence() {
-        return "festival X11-style free licence; kal/ked diphone voices free for any use with attribution (CSTR/OGI), "
-                + "slt HTS voice BSD-style (CMU ARCTIC); the audio it produces is not restricted";
+        return "festival X11-style free licence; kal and ked diphone voices free to use and distribute with the copyright notice kept; "
+                + "slt HTS voice BSD-3-clause and EST licences (CMU ARCTIC)";
     }
 
     @Override

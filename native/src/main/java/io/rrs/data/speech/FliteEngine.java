@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Scope: flite (CMU Flite, BSD-style licence, voices included; 16 kHz). Rate through its
+ * Scope: flite (CMU Flite, BSD-style licence, voices built in; 16 kHz). Rate through its
  * duration stretch; pitch is left to the voice (its target mean differs per voice and is not
  * exposed portably). flite speaks an unknown voice name in its default voice, so the voice is
  * looked up in {@code flite -lv} first.
@@ -25,7 +25,7 @@ public final class FliteEngine extends ProgramEngine {
 
     @Override
     public String licence() {
-        return "BSD-style (CMU Flite and its voices); the audio it produces is not restricted";
+        return "BSD-style (CMU Flite and its built-in voices; a few build files GPL)";
     }
 
     @Override

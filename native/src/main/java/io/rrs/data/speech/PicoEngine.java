@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Scope: SVOX Pico through {@code pico2wave} (Apache-2.0, voices included; 16 kHz). The text is
+ * Scope: SVOX Pico through {@code pico2wave} (Apache-2.0; its language data non-free; 16 kHz). The text is
  * an argument (pico2wave reads no stdin), so it is wrapped in Pico's speed and pitch markup, which
  * also keeps a leading '-' from reading as an option; markup characters in the text are dropped.
  * Held out for test: an HMM engine with its own text front end.
@@ -24,7 +24,7 @@ public final class PicoEngine extends ProgramEngine {
 
     @Override
     public String licence() {
-        return "Apache-2.0 (SVOX Pico, program and voices); the audio it produces is not restricted";
+        return "Apache-2.0 (SVOX Pico program); the language data is redistributable but without source (non-free)";
     }
 
     @Override

@@ -99,7 +99,7 @@ abstract class ProgramEngine implements SpeechEngine {
     EngineMissingException missing(String what, String voice, Throwable cause) {
         return new EngineMissingException(what + "; install it with 'sudo apt-get install " + debianPackages(voice) + "' (Debian/Ubuntu"
                 + (needsContribOrNonFree() ? "; the packages are in contrib/non-free: add those components to the apt sources and run 'sudo apt-get update'" : "")
-                + ") or name the program with the engine's executable option", cause);
+                + ")", cause);
     }
 
     /** Whether some of this engine's Debian packages lie outside main. */

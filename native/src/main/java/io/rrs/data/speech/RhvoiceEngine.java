@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Scope: RHVoice through {@code RHVoice-test} (LGPL-2.1+; the English voices alan, bdl, clb, slt
- * under their own free licences; 24 kHz, resampled). RHVoice-test speaks an unknown profile in a
+ * Scope: RHVoice through {@code RHVoice-test} (LGPL-2.1+, the English voices alan, bdl, clb, slt
+ * too; 24 kHz, resampled). RHVoice-test speaks an unknown profile in a
  * default voice, so the voice's data folder is checked first. Held out for test: an HMM engine
  * with its own text front end.
  */
@@ -32,7 +32,7 @@ public final class RhvoiceEngine extends ProgramEngine {
 
     @Override
     public String licence() {
-        return "LGPL-2.1-or-later (engine); English voices alan (CC BY-SA), bdl, clb, slt (CMU ARCTIC, BSD-style); the audio is not restricted";
+        return "LGPL-2.1-or-later (engine and the English voices alan, bdl, clb, slt; packaged in non-free)";
     }
 
     @Override
