@@ -23,7 +23,10 @@ public final class EspeakEngine extends ProgramEngine {
     private final boolean mbrola;
 
     private EspeakEngine(String program, boolean mbrola) {
-        super(program);
+        super(program, mbrola ? "mbrola" : "espeak-ng", mbrola ? MBROLA_VOICES : ESPEAK_VOICES, "espeak-ng", true, mbrola, mbrola
+                ? "espeak-ng GPL-3.0+, mbrola AGPL-3.0 (contrib); the voice databases (non-free) may be used only with the MBROLA "
+                        + "program and not sold or put into a product that is sold: no audio made with them is committed"
+                : "GPL-3.0-or-later (program and voice data)");
         this.mbrola = mbrola;
     }
 
@@ -38,35 +41,8 @@ public final class EspeakEngine extends ProgramEngine {
     }
 
     @Override
-    public String name() {
-        return mbrola ? "mbrola" : "espeak-ng";
-    }
-
-    @Override
-    public String licence() {
-        return mbrola ? "espeak-ng GPL-3.0+, mbrola AGPL-3.0 (contrib); the voice databases (non-free) may be used only with the MBROLA "
-                + "program and not sold or put into a product that is sold: no audio made with them is committed"
-                : "GPL-3.0-or-later (program and voice data)";
-    }
-
-    @Override
-    public List<String> voices() {
-        return mbrola ? MBROLA_VOICES : ESPEAK_VOICES;
-    }
-
-    @Override
     public String debianPackages(String voice) {
         return mbrola ? "espeak-ng mbrola mbrola-" + voice.substring("mb-".length()) : "espeak-ng";
-    }
-
-    @Override
-    boolean needsContribOrNonFree() {
-        return mbrola;
-    }
-
-    @Override
-    public boolean variesPitch() {
-        return true;
     }
 
     @Override

@@ -18,33 +18,13 @@ public final class FestivalEngine extends ProgramEngine {
     public static final List<String> VOICES = List.of("kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts");
 
     public FestivalEngine(String program) {
-        super(program);
-    }
-
-    @Override
-    public String name() {
-        return "festival";
-    }
-
-    @Override
-    public String licence() {
-        return "festival X11-style free licence; kal and ked diphone voices free to use and distribute with the copyright notice kept; "
-                + "slt HTS voice BSD-3-clause and EST licences (CMU ARCTIC)";
-    }
-
-    @Override
-    public List<String> voices() {
-        return VOICES;
+        super(program, "festival", VOICES, "festival", false, false, "festival X11-style free licence; kal and ked diphone voices free to use "
+                + "and distribute with the copyright notice kept; slt HTS voice BSD-3-clause and EST licences (CMU ARCTIC)");
     }
 
     @Override
     public String debianPackages(String voice) {
         return "festival " + PACKAGES.getOrDefault(voice, "festvox-kallpc16k");
-    }
-
-    @Override
-    public boolean variesPitch() {
-        return false;
     }
 
     @Override

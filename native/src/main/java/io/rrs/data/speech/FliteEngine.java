@@ -15,32 +15,7 @@ public final class FliteEngine extends ProgramEngine {
     public static final List<String> VOICES = List.of("kal16", "awb", "rms", "slt");
 
     public FliteEngine(String program) {
-        super(program);
-    }
-
-    @Override
-    public String name() {
-        return "flite";
-    }
-
-    @Override
-    public String licence() {
-        return "BSD-style (CMU Flite and its built-in voices; a few build files GPL)";
-    }
-
-    @Override
-    public List<String> voices() {
-        return VOICES;
-    }
-
-    @Override
-    public String debianPackages(String voice) {
-        return "flite";
-    }
-
-    @Override
-    public boolean variesPitch() {
-        return false;
+        super(program, "flite", VOICES, "flite", false, false, "BSD-style (CMU Flite and its built-in voices; a few build files GPL)");
     }
 
     @Override

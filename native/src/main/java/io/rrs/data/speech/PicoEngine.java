@@ -14,37 +14,8 @@ public final class PicoEngine extends ProgramEngine {
     public static final List<String> VOICES = List.of("en-US", "en-GB");
 
     public PicoEngine(String program) {
-        super(program);
-    }
-
-    @Override
-    public String name() {
-        return "pico";
-    }
-
-    @Override
-    public String licence() {
-        return "Apache-2.0 (SVOX Pico program); the language data is redistributable but without source (non-free)";
-    }
-
-    @Override
-    public List<String> voices() {
-        return VOICES;
-    }
-
-    @Override
-    public String debianPackages(String voice) {
-        return "libttspico-utils";
-    }
-
-    @Override
-    boolean needsContribOrNonFree() {
-        return true;
-    }
-
-    @Override
-    public boolean variesPitch() {
-        return true;
+        super(program, "pico", VOICES, "libttspico-utils", true, true,
+                "Apache-2.0 (SVOX Pico program); the language data is redistributable but without source (non-free)");
     }
 
     @Override

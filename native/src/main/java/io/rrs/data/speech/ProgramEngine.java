@@ -25,10 +25,52 @@ abstract class ProgramEngine implements SpeechEngine {
     static final String PROBE_TEXT = "Testing one two.";
 
     protected final String program;
+    private final String name;
+    private final List<String> voices;
+    private final String packages;
+    private final boolean variesPitch;
+    private final boolean outsideMain;
+    private final String licence;
 
-    ProgramEngine(String program) {
-        if (program == null || program.isBlank()) throw new IllegalArgumentException(getClass().getSimpleName() + ": the program must be named");
+    /**
+     * {@code packages}: the Debian packages for every voice (an engine whose voices come in
+     * separate packages overrides {@link #debianPackages}); {@code outsideMain}: some of them are
+     * in contrib or non-free.
+     */
+    ProgramEngine(String program, String name, List<String> voices, String packages, boolean variesPitch, boolean outsideMain, String licence) {
+        if (program == null || program.isBlank()) throw new IllegalArgumentException(name + ": the program must be named");
         this.program = program;
+        this.name = name;
+        this.voices = List.copyOf(voices);
+        this.packages = packages;
+        this.variesPitch = variesPitch;
+        this.outsideMain = outsideMain;
+        this.licence = licence;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String licence() {
+        return licence;
+    }
+
+    @Override
+    public List<String> voices() {
+        return voices;
+    }
+
+    @Override
+    public String debianPackages(String voice) {
+        return packages;
+    }
+
+    @Override
+    public boolean variesPitch() {
+        return variesPitch;
     }
 
     /** Writes the speech of {@code text} into {@code wav}, using {@code dir} for any other file. */
@@ -98,13 +140,8 @@ abstract class ProgramEngine implements SpeechEngine {
     /** The exception for a missing program or voice, with the install line. */
     EngineMissingException missing(String what, String voice, Throwable cause) {
         return new EngineMissingException(what + "; install it with 'sudo apt-get install " + debianPackages(voice) + "' (Debian/Ubuntu"
-                + (needsContribOrNonFree() ? "; the packages are in contrib/non-free: add those components to the apt sources and run 'sudo apt-get update'" : "")
+                + (outsideMain ? "; the packages are in contrib/non-free: add those components to the apt sources and run 'sudo apt-get update'" : "")
                 + ")", cause);
-    }
-
-    /** Whether some of this engine's Debian packages lie outside main. */
-    boolean needsContribOrNonFree() {
-        return false;
     }
 
     static String f(double x) {

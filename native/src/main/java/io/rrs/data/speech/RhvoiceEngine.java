@@ -17,42 +17,13 @@ public final class RhvoiceEngine extends ProgramEngine {
 
     /** {@code voiceDir}: where the voices' data lives (Debian: /usr/share/RHVoice/voices). */
     public RhvoiceEngine(String program, Path voiceDir) {
-        super(program);
+        super(program, "rhvoice", VOICES, "rhvoice rhvoice-english", true, true,
+                "LGPL-2.1-or-later (engine and the English voices alan, bdl, clb, slt; packaged in non-free)");
         this.voiceDir = voiceDir;
     }
 
     public static RhvoiceEngine debian(String program) {
         return new RhvoiceEngine(program, Path.of("/usr/share/RHVoice/voices"));
-    }
-
-    @Override
-    public String name() {
-        return "rhvoice";
-    }
-
-    @Override
-    public String licence() {
-        return "LGPL-2.1-or-later (engine and the English voices alan, bdl, clb, slt; packaged in non-free)";
-    }
-
-    @Override
-    public List<String> voices() {
-        return VOICES;
-    }
-
-    @Override
-    public String debianPackages(String voice) {
-        return "rhvoice rhvoice-english";
-    }
-
-    @Override
-    boolean needsContribOrNonFree() {
-        return true;
-    }
-
-    @Override
-    public boolean variesPitch() {
-        return true;
     }
 
     @Override
