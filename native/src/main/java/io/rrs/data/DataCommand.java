@@ -4,6 +4,7 @@ import io.rrs.cli.CommonOptions;
 import io.rrs.cli.ExitCodes;
 import io.rrs.cli.Resumable;
 import io.rrs.cli.UsageException;
+import io.rrs.data.speech.VoiceCatalog;
 import io.rrs.text.TokenizerBuilder;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "The spoken dataset and the project tokenizer.",
-        subcommands = {DataCommand.Build.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
+        subcommands = {DataCommand.Build.class, DataCommand.Voices.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
 public final class DataCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -83,6 +84,13 @@ public final class DataCommand implements Callable<Integer> {
                 description = "Synthesise only the first N prompts (alternating test/train), for a quick try; audio built earlier stays listed. 0 = all (default).")
         int limit;
 
+        @Option(names = "--engines", split = ",", paramLabel = "ENGINE",
+                description = "Speak with these synthesisers' voices instead of the espeak-ng voice plan: train texts in their training voices "
+                        + "(espeak-ng variants, MBROLA, festival kal/ked diphones, flite kal16; each at 3 rates/pitches), test texts in their "
+                        + "test voices (RHVoice, Pico). 'all' or a list of: espeak-ng, mbrola, flite, festival, rhvoice, pico. "
+                        + "The --*-voices/--*-rates options then do not apply. data/README.md lists the voices and their Debian packages.")
+        List<String> engines;
+
         @Option(names = "--espeak", defaultValue = "espeak-ng", description = "espeak-ng executable; default: ${DEFAULT-VALUE}.")
         String espeak;
 
@@ -98,8 +106,16 @@ public final class DataCommand implements Callable<Integer> {
                 VoicePlan d = VoicePlan.defaults();
                 VoicePlan voices = new VoicePlan(trainVoices == null ? d.trainVoices() : trainVoices, trainRates == null ? d.trainRates() : trainRates,
                         testVoices == null ? d.testVoices() : testVoices, testRates == null ? d.testRates() : testRates);
+                DatasetBuilder.EngineVoices engineVoices = null;
+                if (engines != null) {
+                    if (trainVoices != null || trainRates != null || testVoices != null || testRates != null) {
+                        throw new IllegalArgumentException("--engines chooses the voices from the catalog; drop --train-voices, --train-rates, "
+                                + "--test-voices and --test-rates");
+                    }
+                    engineVoices = new DatasetBuilder.EngineVoices(VoiceCatalog.debian(), engines.equals(List.of("all")) ? List.of() : engines);
+                }
                 return new DatasetBuilder.Options(resolve(sharedDir), resolve(out), voices, new PromptSplit.Settings(testFraction, seed),
-                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), progress.show());
+                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), progress.show(), engineVoices);
             });
             DatasetBuilder.Report report = new DatasetBuilder(options, System.err).build();
             System.out.println(report.summary());
@@ -109,6 +125,30 @@ public final class DataCommand implements Callable<Integer> {
         @Override
         public String resumeHint() {
             return "run it again to resume; finished utterances are kept";
+        }
+    }
+
+    @Command(name = "voices", mixinStandardHelpOptions = true,
+            description = "List the synthesiser voices 'rrs data build --engines' speaks in: engine, voice, role (train, validation, test), "
+                    + "whether it is installed here (else the Debian packages to install), and each engine's licence.")
+    static final class Voices implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            VoiceCatalog catalog = VoiceCatalog.debian();
+            for (VoiceCatalog.Voice v : catalog.voices()) {
+                String state;
+                try {
+                    catalog.engine(v.engine()).checkAvailable(v.voice());
+                    state = "installed";
+                } catch (io.rrs.data.speech.EngineMissingException e) {
+                    state = "missing: apt-get install " + catalog.engine(v.engine()).debianPackages(v.voice());
+                }
+                System.out.printf("%-10s %-24s %-10s %-11s %s%n", v.engine(), v.voice(), v.role().json(), state.equals("installed") ? state : "-",
+                        state.equals("installed") ? v.why() : state);
+            }
+            System.out.println();
+            for (String name : catalog.engineNames()) System.out.println(name + ": " + catalog.engine(name).licence());
+            return ExitCodes.OK;
         }
     }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.PromptSplit.Prompt;
 import io.rrs.data.PromptSplit.Split;
 import io.rrs.data.VoicePlan.Combo;
+import io.rrs.data.speech.SpeechEngine;
+import io.rrs.data.speech.VoiceCatalog;
+import io.rrs.data.speech.VoiceCatalog.Rendition;
+import io.rrs.data.speech.VoiceCatalog.Role;
 import io.rrs.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -47,11 +51,38 @@ public final class DatasetBuilder {
      * splits), for quick runs; the manifest still lists every utterance whose audio is already built.
      */
     public record Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
-                          SpeechSynthesizer.Tools tools, boolean progressBar) {
+                          SpeechSynthesizer.Tools tools, boolean progressBar, EngineVoices engineVoices) {
+        /** The espeak-ng voice plan ({@code voices}, spoken with {@code tools}). */
+        public Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
+                       SpeechSynthesizer.Tools tools, boolean progressBar) {
+            this(sharedDir, outDir, voices, split, jobs, limit, tools, progressBar, null);
+        }
+
         public Options {
             if (outDir == null) throw new IllegalArgumentException("outDir must be set");
             if (jobs < 1) throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
             if (limit < 0) throw new IllegalArgumentException("limit must be >= 0 (0 = all prompts), got " + limit);
+        }
+    }
+
+    /**
+     * Speak with the {@link VoiceCatalog}'s engines instead of the espeak-ng voice plan: train
+     * texts in its training voices, test texts in its test voices, of {@code engines} (all when empty).
+     */
+    public record EngineVoices(VoiceCatalog catalog, List<String> engines) {
+        public EngineVoices {
+            if (catalog == null) throw new IllegalArgumentException("catalog must be set");
+            engines = List.copyOf(engines);
+            for (Role role : List.of(Role.TRAIN, Role.TEST)) {
+                if (catalog.renditions(role, engines).isEmpty()) {
+                    throw new IllegalArgumentException("engines " + engines + " have no " + role.json() + " voices; add one of "
+                            + catalog.voices(role).stream().map(VoiceCatalog.Voice::engine).distinct().toList());
+                }
+            }
+        }
+
+        List<Rendition> renditions(Split split) {
+            return catalog.renditions(split == Split.TRAIN ? Role.TRAIN : Role.TEST, engines);
         }
     }
 
@@ -151,6 +182,15 @@ public final class DatasetBuilder {
     List<Manifest.Entry> plan(List<Prompt> prompts) {
         List<Manifest.Entry> plan = new ArrayList<>();
         for (Prompt p : prompts) {
+            if (options.engineVoices() != null) {
+                for (Rendition r : options.engineVoices().renditions(p.split())) {
+                    String id = p.id() + "-" + r.slug();
+                    String wav = "wav/" + p.split().json() + "/" + id + ".wav";
+                    plan.add(new Manifest.Entry(id, p.id(), p.text(), p.label().json(), p.category(), p.split().json(), r.voice(), r.rate(),
+                            wav, 1, r.engine(), r.pitch()));
+                }
+                continue;
+            }
             for (Combo c : options.voices().combos(p.split())) {
                 String id = p.id() + "-" + c.slug();
                 String wav = "wav/" + p.split().json() + "/" + id + ".wav";
@@ -172,10 +212,19 @@ public final class DatasetBuilder {
     private void synthesise(List<Manifest.Entry> todo, Map<String, Manifest.Entry> done, Path manifestFile, int reused, int total)
             throws IOException, InterruptedException {
         SpeechSynthesizer tts = new SpeechSynthesizer(options.tools());
-        log.println("speaking " + todo.size() + " utterances (" + reused + " reused) with " + tts.checkAvailable());
+        EngineVoices engines = options.engineVoices();
+        if (engines == null) {
+            log.println("speaking " + todo.size() + " utterances (" + reused + " reused) with " + tts.checkAvailable());
+        } else {
+            java.util.Set<String> checked = new java.util.LinkedHashSet<>();
+            for (Manifest.Entry e : todo) {
+                if (checked.add(e.engine() + ":" + e.voice())) engines.catalog().engine(e.engine()).checkAvailable(e.voice());
+            }
+            log.println("speaking " + todo.size() + " utterances (" + reused + " reused) in " + checked.size() + " voices: " + checked);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(options.jobs());
         AtomicBoolean failed = new AtomicBoolean();
-        ProgressBarBuilder pbb = new ProgressBarBuilder().setTaskName("espeak-ng").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+        ProgressBarBuilder pbb = new ProgressBarBuilder().setTaskName(engines == null ? "espeak-ng" : "speech").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .startsFrom(reused, Duration.ZERO).setUpdateIntervalMillis(500)
                 .setConsumer(new ConsoleProgressBarConsumer(options.progressBar() ? System.err : new PrintStream(PrintStream.nullOutputStream())));
         try (ProgressBar bar = pbb.build();
@@ -185,9 +234,10 @@ public final class DatasetBuilder {
                 futures.add(pool.submit(() -> {
                     if (failed.get()) return null; // stop early after the first failure
                     try {
-                        WavHeader h = tts.synthesize(want.text(), want.voice(), want.rate(), options.outDir().resolve(want.wav()));
-                        Manifest.Entry got = new Manifest.Entry(want.id(), want.promptId(), want.text(), want.label(), want.category(),
-                                want.split(), want.voice(), want.rate(), want.wav(), h.durationSeconds());
+                        WavHeader h = engines == null
+                                ? tts.synthesize(want.text(), want.voice(), want.rate(), options.outDir().resolve(want.wav()))
+                                : speak(engines.catalog().engine(want.engine()), want, options.outDir().resolve(want.wav()));
+                        Manifest.Entry got = want.withDuration(h.durationSeconds());
                         synchronized (done) {
                             done.put(got.id(), got);
                             append.write(got.toJson() + "\n");
@@ -213,6 +263,18 @@ public final class DatasetBuilder {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Speaks one utterance with its engine into {@code out}, atomically (a WAV at its final name is whole). */
+    private static WavHeader speak(SpeechEngine engine, Manifest.Entry want, Path out) throws IOException, InterruptedException {
+        byte[] wav = SpeechEngine.wav16k(engine.synthesize(want.text(), want.voice(), want.rate(), want.pitch()));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        AtomicFiles.write(out, wav);
+        WavHeader header = WavHeader.read(out);
+        if (!header.isDatasetFormat() || header.dataBytes() == 0) {
+            throw new IOException(engine.name() + " voice " + want.voice() + " gave " + header + " for \"" + want.text() + "\"");
+        }
+        return header;
     }
 
     private static void writePrompts(Path file, List<Prompt> prompts) throws IOException {
@@ -243,7 +305,8 @@ public final class DatasetBuilder {
         double seconds = 0;
         for (Manifest.Entry e : entries) {
             uttPerSplit.merge(e.split(), 1, Integer::sum);
-            combos.computeIfAbsent(e.split(), k -> new TreeSet<>()).add(e.voice() + "@" + e.rate());
+            combos.computeIfAbsent(e.split(), k -> new TreeSet<>())
+                    .add(e.engine().isEmpty() ? e.voice() + "@" + e.rate() : e.engine() + ":" + e.voice() + "@" + e.rate() + "/" + e.pitch());
             seconds += e.durationS();
         }
         Map<String, List<String>> combosPerSplit = new LinkedHashMap<>();

@@ -18,7 +18,10 @@ import java.util.Map;
  * Scope: the spoken dataset's JSONL manifest, one utterance per line:
  * {@code {"id", "prompt_id", "text", "label", "category", "split", "voice", "rate", "wav", "duration_s"}}.
  * {@code wav} is relative to the manifest's folder; {@code label} is harmful/benign; {@code rate}
- * is espeak-ng words per minute. Reading tolerates a torn last line (an interrupted run).
+ * is espeak-ng words per minute. An utterance spoken by one of the {@link io.rrs.data.speech}
+ * engines ({@code rrs data build --engines}) adds {@code "engine"} and {@code "pitch"} after
+ * {@code duration_s}; its {@code rate} and {@code pitch} are then percent of the voice's own.
+ * Reading tolerates a torn last line (an interrupted run).
  */
 public final class Manifest {
     public static final String FILE = "manifest.jsonl";
@@ -26,8 +29,15 @@ public final class Manifest {
 
     /** One utterance of the spoken dataset. */
     public record Entry(String id, String promptId, String text, String label, String category, String split, String voice,
-                        int rate, String wav, double durationS) {
+                        int rate, String wav, double durationS, String engine, int pitch) {
+        /** An utterance of the espeak-ng voice plan (no engine field, rate in words per minute). */
+        public Entry(String id, String promptId, String text, String label, String category, String split, String voice,
+                     int rate, String wav, double durationS) {
+            this(id, promptId, text, label, category, split, voice, rate, wav, durationS, "", 0);
+        }
+
         public Entry {
+            if (engine == null) engine = "";
             if (id == null || id.isBlank()) throw new IllegalArgumentException("manifest entry without id");
             if (!label.equals("harmful") && !label.equals("benign")) throw new IllegalArgumentException(id + ": label must be harmful or benign, got " + label);
             if (!split.equals("train") && !split.equals("test")) throw new IllegalArgumentException(id + ": split must be train or test, got " + split);
@@ -37,7 +47,12 @@ public final class Manifest {
         /** True when this entry describes the same utterance request (text, voice, rate, split, file). */
         public boolean sameRequest(Entry o) {
             return id.equals(o.id) && text.equals(o.text) && voice.equals(o.voice) && rate == o.rate && split.equals(o.split)
-                    && wav.equals(o.wav) && label.equals(o.label);
+                    && wav.equals(o.wav) && label.equals(o.label) && engine.equals(o.engine) && pitch == o.pitch;
+        }
+
+        /** This utterance once synthesised: the same request with its measured duration. */
+        public Entry withDuration(double seconds) {
+            return new Entry(id, promptId, text, label, category, split, voice, rate, wav, seconds, engine, pitch);
         }
 
         /** The JSON line (no newline). */
@@ -53,13 +68,17 @@ public final class Manifest {
             n.put("rate", rate);
             n.put("wav", wav);
             n.put("duration_s", Math.round(durationS * 1e6) / 1e6);
+            if (!engine.isEmpty()) {
+                n.put("engine", engine);
+                n.put("pitch", pitch);
+            }
             return n.toString();
         }
 
         static Entry fromJson(JsonNode n) {
             return new Entry(n.path("id").asText(null), n.path("prompt_id").asText(""), n.path("text").asText(""), n.path("label").asText(""),
                     n.path("category").asText(""), n.path("split").asText(""), n.path("voice").asText(""), n.path("rate").asInt(),
-                    n.path("wav").asText(""), n.path("duration_s").asDouble());
+                    n.path("wav").asText(""), n.path("duration_s").asDouble(), n.path("engine").asText(""), n.path("pitch").asInt());
         }
     }
 
