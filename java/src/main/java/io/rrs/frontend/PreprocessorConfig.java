@@ -83,6 +83,13 @@ public final class PreprocessorConfig {
 
     /** Writes {@value #FILE} into {@code dir} (atomically), with the fields Hugging Face's processor writes. */
     public static Path write(Path dir, WhisperOptions options) throws IOException {
+        Path out = dir.resolve(FILE);
+        AtomicFiles.write(out, JSON.writeValueAsBytes(toJson(options)));
+        return out;
+    }
+
+    /** The file's contents for {@code options}; runs that must be continued with the same front-end record it. */
+    public static ObjectNode toJson(WhisperOptions options) {
         ObjectNode root = JSON.createObjectNode();
         root.put("feature_extractor_type", TYPE);
         root.put("processor_class", "Qwen2AudioProcessor");
@@ -96,9 +103,7 @@ public final class PreprocessorConfig {
         root.put("padding_side", "right");
         root.put("padding_value", 0.0);
         root.put("return_attention_mask", true);
-        Path out = dir.resolve(FILE);
-        AtomicFiles.write(out, JSON.writeValueAsBytes(root));
-        return out;
+        return root;
     }
 
     private static int integer(Path file, JsonNode root, String field) throws IOException {

@@ -92,6 +92,11 @@ public record PreparedRun(Path dir, JsonNode manifest, JsonNode statistics, Map<
     }
 
     /** SHA-256 of the model's config.json at prepare time (train checks it is the same model). */
+    /** The front-end prepare encoded the queries with ({@code preprocessor_config.json}'s fields). */
+    public com.fasterxml.jackson.databind.JsonNode frontEnd() {
+        return manifest.path("front_end");
+    }
+
     public String modelConfigSha256() {
         return manifest.path("model_config_sha256").asText();
     }

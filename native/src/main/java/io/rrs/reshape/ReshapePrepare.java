@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.SourceDataset;
 import io.rrs.data.SpokenDataset;
+import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.io.AtomicFiles;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.FusedLosses;
@@ -104,6 +105,7 @@ public final class ReshapePrepare {
                     .put("instruction", Prompts.AUDIO_TEXT_INSTRUCTION).put("limit_per_class", config.limitPerClass())
                     .put("seed", config.seed()).put("audio_padding", config.audioPadding().name().toLowerCase(java.util.Locale.ROOT)).put("harmful_rows", nh).put("benign_rows", nb)
                     .put("hidden_size", opened.model().config().text().hiddenSize());
+            manifest.set("front_end", PreprocessorConfig.toJson(opened.queries().frontEnd()));
             ArrayNode qs = manifest.putArray("queries");
             for (List<Query> group : List.of(harmful, benign))
                 for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.wav().toString());

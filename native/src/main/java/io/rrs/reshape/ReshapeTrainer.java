@@ -1,5 +1,6 @@
 package io.rrs.reshape;
 
+import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.io.AtomicFiles;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.model.ModelInput;
@@ -68,7 +69,10 @@ public final class ReshapeTrainer {
         int rows = prepared.queries().size();
         DataParallelBatches.check(rows, config.batchSize(), dist.worldSize());
         try (OpenedModel opened = OpenedModel.open(modelDir)) { // frees the tokenizer's native memory when the stage ends
-
+            if (!PreprocessorConfig.toJson(opened.queries().frontEnd()).equals(prepared.frontEnd()))
+                throw new IOException(modelDir + ": the front-end (" + PreprocessorConfig.FILE + ", or its default) is "
+                        + PreprocessorConfig.toJson(opened.queries().frontEnd()) + ", prepare used " + prepared.frontEnd()
+                        + "; train with the front-end prepare used, or prepare a new run");
             torch.manual_seed(config.seed() & Long.MAX_VALUE);
             LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
             AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.SourceDataset;
 import io.rrs.data.SpokenDataset;
+import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.io.AtomicFiles;
 import io.rrs.io.FormatTag;
 import io.rrs.model.Generated;
@@ -101,6 +102,9 @@ public final class SftTargets {
             if (!modelSha.equals(t.manifest().path("model_config_sha256").asText()))
                 throw new IOException("model " + data.modelDir() + " is not the one run " + runDir + " was started with (" + t.manifest().path("model").asText()
                         + ": its config.json differs); pass that --model, or start a new --run DIR");
+            if (!PreprocessorConfig.toJson(opened.queries().frontEnd()).equals(t.manifest().path("front_end")))
+                throw new IOException("model " + data.modelDir() + ": its front-end (" + PreprocessorConfig.FILE + ", or its default) is not the one run " + runDir
+                        + " was started with (" + t.manifest().path("front_end") + "); restore it, or start a new --run DIR");
             ObjectNode recorded = t.data().toJson(JSON), wanted = data.toJson(JSON);
             recorded.remove("model");
             wanted.remove("model");
@@ -134,6 +138,7 @@ public final class SftTargets {
         manifest.setAll(data.toJson(JSON));
         manifest.put("model_config_sha256", modelSha).put("target_instruction", Prompts.AUDIO_TEXT_INSTRUCTION)
                 .put("harmful_rows", harmful.size()).put("benign_rows", benign.size());
+        manifest.set("front_end", PreprocessorConfig.toJson(opened.queries().frontEnd()));
         ObjectNode entry = manifest.putObject("files").putObject(FILE);
         entry.put("bytes", Files.size(runDir.resolve(FILE))).put("sha256", AtomicFiles.sha256(runDir.resolve(FILE)));
         AtomicFiles.writeString(runDir.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n"); // last: the run's targets are complete

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rrs.training.TrainingFixtures;
+import io.rrs.frontend.PreprocessorConfig;
+import io.rrs.frontend.WhisperOptions;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.text.InputCondition;
@@ -17,6 +18,7 @@ import io.rrs.training.LoraConfig;
 import io.rrs.training.NonFiniteLossException;
 import io.rrs.training.Progress;
 import io.rrs.training.TrainConfig;
+import io.rrs.training.TrainingFixtures;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -202,6 +204,22 @@ class ReshapeTrainTest {
         Checkpoint kept = Checkpoint.load(Checkpoint.latest(run));
         assertEquals(1, kept.state().optimizerSteps());
         assertTrue(Double.isFinite(kept.state().losses().get(0).loss()));
+    }
+
+    @Test
+    void aFrontEndChangedAfterPrepareIsRefused() throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("model-window"));
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        Path run = tmp.resolve("window");
+        ReshapePrepare.run(new PrepareConfig(copy, data, run, InputCondition.AUDIO_TEXT, FeatureMask.positive(), 0, 4, 1, RrsObjective.Path.FUSED),
+                Progress.none());
+        PreprocessorConfig.write(copy, new WhisperOptions(80, 400, 160, 16000, 1, true)); // another window than the default prepare used
+        TrainConfig changed = new TrainConfig(run, copy, LoraConfig.DEFAULT, new AdamWConfig(1e-3, 0.9, 0.98, 1e-8, 0.001, 1.0), 4, 2, 1, 99,
+                true, RrsObjective.Path.FUSED, 0);
+        IOException e = assertThrows(IOException.class, () -> ReshapeTrainer.train(changed, null, Progress.none(), (step, loss) -> {}));
+        assertTrue(e.getMessage().contains("prepare used") && e.getMessage().contains(PreprocessorConfig.FILE), e.getMessage());
     }
 
     @Test
