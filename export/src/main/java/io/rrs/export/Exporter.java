@@ -2,11 +2,11 @@ package io.rrs.export;
 
 import ai.onnxruntime.OrtException;
 import io.rrs.frontend.PreprocessorConfig;
-import io.rrs.frontend.WhisperOptions;
 import io.rrs.guard.GuardManifest;
 import io.rrs.io.Npy;
 import io.rrs.model.LinearOp;
 import io.rrs.model.OpenedModel;
+import io.rrs.query.QueryEncoder;
 import io.rrs.model.ProjectionAdapter;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
@@ -75,7 +75,7 @@ public final class Exporter {
             Qwen2AudioModel base = Qwen2AudioModel.load(ckpt);
             Qwen2AudioConfig config = base.config();
             ChatTemplate template = checkTokenizer(new ChatTemplate(tokenizer), config, ckpt);
-            WhisperOptions frontEnd = OpenedModel.queryEncoder(ckpt, config, template).frontEnd();
+            QueryEncoder queries = OpenedModel.queryEncoder(ckpt, config, template);
             // --lora: a reshape run (or one of its checkpoints), read and hash-verified by the trainer's code, or a PEFT directory
             AlignedRun run = AlignedRun.looksLikeRun(o.lora()) ? AlignedRun.open(o.lora()) : null;
             if (run != null) run.checkBase(ckpt);
@@ -95,13 +95,13 @@ public final class Exporter {
                 Files.copy(ckpt.resolve(copied), to, StandardCopyOption.REPLACE_EXISTING);
                 files.add(to);
             }
-            files.add(PreprocessorConfig.write(o.outDir(), frontEnd)); // the folder's front-end (or its default), as the guard will read it
+            files.add(PreprocessorConfig.write(o.outDir(), queries.frontEnd())); // the folder's front-end (or its default), as the guard will read it
 
             ParityCheck.Report report;
             Qwen2AudioConfig.TextConfig t = config.text();
             try (OnnxPipeline onnx = new OnnxPipeline(o.outDir().resolve(EMBED_FILE), o.outDir().resolve(ENCODER_FILE), o.outDir().resolve(DECODER_FILE),
                     t.numHiddenLayers(), t.numKeyValueHeads(), t.headDim(), t.hiddenSize(), o.threads())) {
-                report = new ParityCheck(base, template, onnx).run();
+                report = new ParityCheck(base, queries, onnx).run();
             } catch (OrtException e) {
                 throw new IOException("ONNX Runtime could not run the exported graphs in " + o.outDir() + ": " + e.getMessage(), e);
             }

@@ -5,10 +5,13 @@ import io.rrs.model.ModelInput;
 import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
+import io.rrs.query.AudioBatch;
+import io.rrs.query.AudioFeatures;
 import io.rrs.query.AudioPositions;
-import io.rrs.text.BatchEncoding;
+import io.rrs.query.EncodedBatch;
+import io.rrs.query.EncodedQuery;
+import io.rrs.query.QueryEncoder;
 import io.rrs.text.ChatPrompt;
-import io.rrs.text.ChatTemplate;
 import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
 import java.util.ArrayList;
@@ -51,39 +54,54 @@ final class ParityCheck {
     }
 
     private final Qwen2AudioModel model;
-    private final ChatTemplate template;
+    private final QueryEncoder encoder;
     private final OnnxPipeline onnx;
 
-    ParityCheck(Qwen2AudioModel model, ChatTemplate template, OnnxPipeline onnx) {
+    /** {@code encoder}: the checkpoint folder's query encoder, through which every compared batch is built. */
+    ParityCheck(Qwen2AudioModel model, QueryEncoder encoder, OnnxPipeline onnx) {
         this.model = model;
-        this.template = template;
+        this.encoder = encoder;
         this.onnx = onnx;
     }
 
     Report run() throws OrtException {
         List<Row> rows = new ArrayList<>();
         // short clips keep the check fast on real checkpoints too; two lengths exercise padded frames
-        int frames = Math.min(model.config().audio().maxFrames(), 160);
-        long[] valid = {frames, Math.max(3, frames * 5 / 8)};
+        int longer = Math.min(encoder.windowFrames(), 160), shorter = Math.max(AudioPositions.MIN_FRAMES, longer * 5 / 8);
         for (InputCondition condition : InputCondition.values()) {
-            List<ChatPrompt> prompts = switch (condition) {
-                case AUDIO_TEXT -> List.of(ChatPrompt.audioText(AudioPositions.of((int) valid[0]), Prompts.AUDIO_TEXT_INSTRUCTION),
-                        ChatPrompt.audioText(AudioPositions.of((int) valid[1]), Prompts.INSTRUCTION_POOL.get(0)));
-                case TEXT_ONLY -> List.of(ChatPrompt.textOnly("How do I bake bread at home?"),
-                        ChatPrompt.textOnly(Prompts.withRefusalInstruction("What is the safest way to store kitchen knives so that children cannot reach them?")));
-                case AUDIO_ONLY -> List.of(ChatPrompt.audioOnly(AudioPositions.of((int) valid[1])),
-                        ChatPrompt.audioOnly(AudioPositions.of((int) valid[0])));
+            long seed = 1234 + condition.ordinal();
+            List<EncodedQuery> queries = switch (condition) {
+                case AUDIO_TEXT -> List.of(encoder.encode(clip(longer, seed), p -> ChatPrompt.audioText(p, Prompts.AUDIO_TEXT_INSTRUCTION)),
+                        encoder.encode(clip(shorter, seed + 7), p -> ChatPrompt.audioText(p, Prompts.INSTRUCTION_POOL.get(0))));
+                case TEXT_ONLY -> List.of(encoder.encode(ChatPrompt.textOnly("How do I bake bread at home?")),
+                        encoder.encode(ChatPrompt.textOnly(Prompts.withRefusalInstruction("What is the safest way to store kitchen knives so that children cannot reach them?"))));
+                case AUDIO_ONLY -> List.of(encoder.encode(clip(shorter, seed), ChatPrompt::audioOnly), encoder.encode(clip(longer, seed + 7), ChatPrompt::audioOnly));
             };
-            long[] counts = condition.hasAudio() ? (condition == InputCondition.AUDIO_ONLY ? new long[] {valid[1], valid[0]} : valid) : null;
-            compare(condition, template.encodeBatch(prompts), counts, frames, rows);
+            compare(condition, encoder.batch(queries, QueryEncoder.AudioPadding.BATCH), rows);
         }
         return new Report(rows);
     }
 
-    private void compare(InputCondition condition, BatchEncoding batch, long[] frameCounts, int frames, List<Row> rows) throws OrtException {
-        int b = batch.batchSize(), s = batch.length(), mels = model.config().audio().numMelBins();
-        float[] features = frameCounts == null ? null : features(b, mels, frames, frameCounts, condition.ordinal());
-        long[] ids = batch.flatIds(), mask = batch.flatAttentionMask();
+    /**
+     * A synthetic clip of {@code valid} frames (log-mel-like values) in the encoder's window; the kept margin
+     * past it is zero, which the batch repeats as the clip's silence.
+     */
+    private AudioFeatures clip(int valid, long seed) {
+        Random rnd = new Random(seed);
+        int mels = encoder.frontEnd().numMels(), kept = Math.min(encoder.windowFrames(), valid + AudioPositions.TRIM_MARGIN_FRAMES);
+        float[] mel = new float[mels * kept];
+        for (int m = 0; m < mels; m++)
+            for (int t = 0; t < valid; t++) mel[m * kept + t] = (float) (0.25 + 0.5 * rnd.nextGaussian());
+        return new AudioFeatures(mel, mels, kept, valid, encoder.windowFrames(), 0, false);
+    }
+
+    private void compare(InputCondition condition, EncodedBatch batch, List<Row> rows) throws OrtException {
+        int b = batch.rows(), s = batch.text().length();
+        AudioBatch audio = batch.audio();
+        float[] features = audio == null ? null : audio.features();
+        int mels = audio == null ? 0 : audio.melBins(), frames = audio == null ? 0 : audio.frames();
+        long[] frameCounts = audio == null ? null : audio.validFrames();
+        long[] ids = batch.text().flatIds(), mask = batch.text().flatAttentionMask();
 
         // ONNX: prefill over the prompt
         float[] embeds = onnx.embed(ids, b, s);
@@ -189,12 +207,4 @@ final class ParityCheck {
     }
 
     /** Seeded log-mel-like features in Whisper's range ([-1, 1.5] after its scaling), zero past each sample's frames. */
-    private static float[] features(int b, int mels, int frames, long[] valid, long seed) {
-        Random rnd = new Random(1234 + seed);
-        float[] f = new float[b * mels * frames];
-        for (int i = 0; i < b; i++)
-            for (int m = 0; m < mels; m++)
-                for (int t = 0; t < valid[i]; t++) f[(i * mels + m) * frames + t] = (float) (0.25 + 0.5 * rnd.nextGaussian());
-        return f;
-    }
 }

@@ -3,6 +3,7 @@ package io.rrs.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rrs.model.OpenedModel;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
@@ -32,7 +33,7 @@ class ExportParityTest {
         try (TextTokenizer tok = TextTokenizer.open(ckpt.resolve("tokenizer.json"));
              OnnxPipeline onnx = new OnnxPipeline(out.resolve(Exporter.EMBED_FILE), out.resolve(Exporter.ENCODER_FILE), out.resolve(Exporter.DECODER_FILE),
                      2, 2, 8, 48, 1)) {
-            ParityCheck.Report wrong = new ParityCheck(other, new ChatTemplate(tok), onnx).run();
+            ParityCheck.Report wrong = new ParityCheck(other, OpenedModel.queryEncoder(ckpt, other.config(), new ChatTemplate(tok)), onnx).run();
             assertTrue(wrong.maxDiff() > 1e-2, wrong.table());
         }
     }

@@ -150,11 +150,4 @@ public final class ChatTemplate {
         out[text.length] = imEnd;
         return out;
     }
-
-    /** Encodes prompts and left-pads them into one batch, so every row's last prompt token is aligned at the end. */
-    public BatchEncoding encodeBatch(List<ChatPrompt> prompts) {
-        List<Encoded> rows = new ArrayList<>(prompts.size());
-        for (ChatPrompt p : prompts) rows.add(encode(p));
-        return BatchEncoding.leftPadded(rows, padId);
-    }
 }

@@ -165,7 +165,8 @@ class ChatTemplateTest {
 
     @Test
     void batchesAreLeftPaddedWithEndOfText() {
-        var batch = template.encodeBatch(List.of(ChatPrompt.textOnly("Hi"), ChatPrompt.audioText(4, Prompts.AUDIO_TEXT_INSTRUCTION)));
+        var batch = BatchEncoding.leftPadded(List.of(template.encode(ChatPrompt.textOnly("Hi")),
+                template.encode(ChatPrompt.audioText(4, Prompts.AUDIO_TEXT_INSTRUCTION))), template.padId());
         int shortLen = batch.rows().get(0).length();
         int longLen = batch.rows().get(1).length();
         int pad = longLen - shortLen;
