@@ -122,22 +122,21 @@ public final class AtomicFiles {
     /**
      * Moves the finished directory {@code tmp} (from {@link #tempDirFor}) into place as {@code target}: every
      * file in it and the directory are forced to disk first; an existing {@code target} is renamed aside and
-     * deleted once the new one is in place.
+     * deleted once the new one is in place. A kill between the two renames leaves no {@code target} and the
+     * previous one at {@code .tmp-old-NAME} (readers then find the output missing and redo it); the next
+     * replace removes that copy.
      */
     public static void replaceDirectory(Path tmp, Path target) throws IOException {
         try (Stream<Path> walk = Files.walk(tmp)) {
             for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) fsync(p);
         }
         fsync(tmp);
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.toAbsolutePath().resolveSibling(TEMP_PREFIX + "old-" + target.getFileName());
-            deleteTree(old); // left by a kill between the two renames below
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
+        Path old = target.toAbsolutePath().resolveSibling(TEMP_PREFIX + "old-" + target.getFileName());
+        deleteTree(old); // left by a kill between the two renames below
+        if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         fsync(target.toAbsolutePath().getParent());
-        if (old != null) deleteTree(old);
+        deleteTree(old);
     }
 
     /** Writes the directory {@code target} through {@code writer}, which fills the temporary directory it is given. */
