@@ -75,6 +75,9 @@ public final class PreprocessorConfig {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": unusable front-end settings: " + e.getMessage(), e);
         }
+        for (String field : new String[] {"padding_value", "dither"})
+            if (root.has(field) && root.get(field).asDouble() != 0.0)
+                throw new IOException(file + ": " + field + " is " + root.get(field) + "; this front-end pads with digital silence and adds no dither (0.0)");
         if (root.has("nb_max_frames") && root.get("nb_max_frames").asInt() != options.chunkFrames())
             throw new IOException(file + ": nb_max_frames is " + root.get("nb_max_frames") + " but chunk_length " + options.chunkSeconds()
                     + " s gives " + options.chunkFrames() + " frames; fix one of them");

@@ -77,6 +77,9 @@ class PreprocessorConfigTest {
         Files.writeString(file, QWEN2_AUDIO.replace("\"hop_length\": 160,", ""));
         var missing = assertThrows(IOException.class, () -> PreprocessorConfig.read(file));
         assertTrue(missing.getMessage().contains("hop_length"), missing.getMessage());
+        Files.writeString(file, QWEN2_AUDIO.replace("\"padding_value\": 0.0", "\"padding_value\": -1.0"));
+        var padding = assertThrows(IOException.class, () -> PreprocessorConfig.read(file));
+        assertTrue(padding.getMessage().contains("padding_value"), padding.getMessage());
         Files.writeString(file, QWEN2_AUDIO.replace("\"nb_max_frames\": 3000", "\"nb_max_frames\": 1500"));
         var frames = assertThrows(IOException.class, () -> PreprocessorConfig.read(file));
         assertTrue(frames.getMessage().contains("nb_max_frames"), frames.getMessage());

@@ -2,7 +2,6 @@ package io.rrs.pretrain;
 
 import io.rrs.query.AudioBatch;
 import io.rrs.query.AudioFeatures;
-import io.rrs.query.EncodedBatch;
 import io.rrs.query.EncodedQuery;
 import io.rrs.query.FeatureCache;
 import io.rrs.query.QueryEncoder;
@@ -73,9 +72,6 @@ public final class PretrainBatcher {
             queries.add(q);
             seqs.add(sequence(e, q));
         }
-        AnswerTokens.Batch batch = AnswerTokens.leftPadded(seqs, template().padId(), firstTokenWeight);
-        EncodedBatch encoded = encoder().batch(queries, QueryEncoder.AudioPadding.BATCH);
-        if (!encoded.hasAudio()) return batch;
-        return batch.withInput(batch.input().withAudio(encoded.audio()));
+        return AnswerTokens.leftPadded(seqs, template().padId(), firstTokenWeight).withAudioOf(queries, encoder(), QueryEncoder.AudioPadding.BATCH);
     }
 }

@@ -2,7 +2,6 @@ package io.rrs.training;
 
 import io.rrs.model.ModelInput;
 import io.rrs.query.AudioFeatures;
-import io.rrs.query.EncodedBatch;
 import io.rrs.query.EncodedQuery;
 import io.rrs.query.FeatureCache;
 import io.rrs.query.QueryEncoder;
@@ -49,10 +48,7 @@ public final class QueryBatches {
         List<EncodedQuery> rows = queries(queries, condition, instructions, false);
         List<AnswerTokens.Sequence> seqs = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) seqs.add(AnswerTokens.Sequence.of(rows.get(i).tokens().ids(), answers.get(i)));
-        AnswerTokens.Batch batch = AnswerTokens.leftPadded(seqs, template().padId());
-        EncodedBatch encoded = features.encoder().batch(rows, padding);
-        if (!encoded.hasAudio()) return batch;
-        return batch.withInput(batch.input().withAudio(encoded.audio()));
+        return AnswerTokens.leftPadded(seqs, template().padId()).withAudioOf(rows, features.encoder(), padding);
     }
 
     private List<EncodedQuery> queries(List<Query> queries, InputCondition condition, List<String> instructions, boolean refusal) {
