@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         description = "Train the demo base model from scratch on the train split: a tiny Qwen2-Audio-layout model that complies with "
                 + "every question, refuses only when the query carries the refusal instruction, and is trained to repeat the question "
                 + "it hears (audio-text, text-only and audio-only inputs; docs/pretrain.md says what it learns). Writes OUT/config.json, "
-                + "model.safetensors, tokenizer.json, pretrain.json "
+                + "model.safetensors, tokenizer.json, preprocessor_config.json (the front-end: --init's, else the tower's default window), pretrain.json "
                 + "per epoch and at the end; STATE/ holds what --resume needs. Same options, seed and threads give the same files. "
                 + "With no options it runs the committed model's two-stage recipe (--recipe demo, ~1 h on 2 cores). "
                 + "Set OPENBLAS_NUM_THREADS to --threads.")
