@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.rrs.audio.WavDecoder;
-import io.rrs.query.AudioBatch;
 import io.rrs.query.AudioFeatures;
 import io.rrs.query.QueryEncoder;
 import io.rrs.text.ChatPrompt;
@@ -13,7 +12,6 @@ import io.rrs.text.InputCondition;
 import io.rrs.text.TextTokenizer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Scope (benchmarks only): the steps of {@link Guard#screen} split at the front-end, so that
@@ -66,10 +64,9 @@ public final class GuardPeer implements AutoCloseable {
         if (q.wav() == null || q.text().isBlank()) throw new IllegalArgumentException("the engine benchmark takes a WAV audio-text query");
         AudioFeatures audio = encoder.features(WavDecoder.decode(q.wav(), "WAV bytes"));
         ChatTemplate.Encoded enc = encoder.encode(audio, positions -> new ChatPrompt(InputCondition.AUDIO_TEXT, positions, q.text(), manifest.system())).tokens();
-        AudioBatch clip = encoder.audio(List.of(audio), QueryEncoder.AudioPadding.BATCH);
         long[] ids = new long[enc.length()];
         for (int i = 0; i < ids.length; i++) ids[i] = enc.ids()[i];
-        return new Features(ids, clip.features(), clip.melBins(), clip.frames(), audio.validFrames(), enc.audioStart(), enc.audioLength());
+        return new Features(ids, audio.melMajor(), audio.melBins(), audio.keptFrames(), audio.validFrames(), enc.audioStart(), enc.audioLength());
     }
 
     /** Refusal-token probability at the last prompt token: embed, encode, splice, one decoder prefill. */

@@ -119,13 +119,15 @@ public final class QueryEncoder {
     public EncodedBatch batch(List<EncodedQuery> rows, AudioPadding padding) {
         if (rows.isEmpty()) throw new IllegalArgumentException("a batch needs at least one query");
         List<ChatTemplate.Encoded> tokens = new ArrayList<>(rows.size());
+        for (EncodedQuery q : rows) tokens.add(q.tokens());
+        return new EncodedBatch(BatchEncoding.leftPadded(tokens, template.padId()), audioOf(rows, padding));
+    }
+
+    /** The rows' clips padded into one batch as {@code padding} asks, or null when no row carries audio. */
+    public AudioBatch audioOf(List<EncodedQuery> rows, AudioPadding padding) {
         List<AudioFeatures> clips = new ArrayList<>(rows.size());
-        for (EncodedQuery q : rows) {
-            tokens.add(q.tokens());
-            clips.add(q.audio());
-        }
-        BatchEncoding text = BatchEncoding.leftPadded(tokens, template.padId());
-        return new EncodedBatch(text, clips.stream().allMatch(java.util.Objects::isNull) ? null : audio(clips, padding));
+        for (EncodedQuery q : rows) clips.add(q.audio());
+        return clips.stream().allMatch(java.util.Objects::isNull) ? null : audio(clips, padding);
     }
 
     /** Clips (null for a row without audio) padded into one batch as {@code padding} asks. */

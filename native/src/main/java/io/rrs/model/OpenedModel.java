@@ -24,8 +24,13 @@ public record OpenedModel(Qwen2AudioModel model, TextTokenizer tokenizer, ChatTe
             throw new IOException("no tokenizer.json in model directory " + dir + "; copy the model's tokenizer there (the project's is data/tokenizer/tokenizer.json)");
         Qwen2AudioModel model = Qwen2AudioModel.load(dir);
         TextTokenizer tokenizer = TextTokenizer.open(tokenizerFile);
-        ChatTemplate template = new ChatTemplate(tokenizer);
-        return new OpenedModel(model, tokenizer, template, queryEncoder(dir, model.config(), template));
+        try {
+            ChatTemplate template = new ChatTemplate(tokenizer);
+            return new OpenedModel(model, tokenizer, template, queryEncoder(dir, model.config(), template));
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close(); // a folder refused here must not keep the tokenizer's native memory
+            throw e;
+        }
     }
 
     /**

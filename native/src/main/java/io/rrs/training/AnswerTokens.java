@@ -4,10 +4,9 @@ import io.rrs.model.ModelInput;
 import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
-import io.rrs.query.AudioFeatures;
+import io.rrs.query.AudioBatch;
 import io.rrs.query.EncodedQuery;
 import io.rrs.query.QueryEncoder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -45,10 +44,8 @@ public final class AnswerTokens {
 
         /** The same batch with the audio of its rows ({@code rows.get(i)} is row i's prompt), padded as {@code padding} asks. */
         public Batch withAudioOf(List<EncodedQuery> rows, QueryEncoder encoder, QueryEncoder.AudioPadding padding) {
-            List<AudioFeatures> clips = new ArrayList<>(rows.size());
-            for (EncodedQuery q : rows) clips.add(q.audio());
-            if (clips.stream().allMatch(java.util.Objects::isNull)) return this;
-            return withInput(input.withAudio(encoder.audio(clips, padding)));
+            AudioBatch audio = encoder.audioOf(rows, padding);
+            return audio == null ? this : withInput(input.withAudio(audio));
         }
     }
 
