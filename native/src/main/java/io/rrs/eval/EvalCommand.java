@@ -47,6 +47,9 @@ public final class EvalCommand implements Callable<Integer>, Resumable {
     Map<String, Path> compare = new LinkedHashMap<>();
 
     @Mixin
+    io.rrs.training.ComputeOption compute;
+
+    @Mixin
     CommonOptions.SpokenData data;
 
     @Mixin
@@ -108,7 +111,8 @@ public final class EvalCommand implements Callable<Integer>, Resumable {
             Map<String, Path> others = new LinkedHashMap<>();
             compare.forEach((name, dir) -> others.put(name, dir == null || dir.toString().isEmpty() ? null : resolve(dir)));
             return new EvalSettings(resolve(model), resolve(aligned), others, data.dir(), tokenizer.file(), conds, limit, answer.maxNewTokens(), batchSize,
-                    resolve(out), judge, resolve(trainLog), probeLimit, progress.show(), refusalInstruction, InputCondition.parse(probeCondition));
+                    resolve(out), judge, resolve(trainLog), probeLimit, progress.show(), refusalInstruction, InputCondition.parse(probeCondition),
+                    compute.compute());
         });
         EvalReport report = new EvalRun(settings, System.err).run();
         System.out.print(report.toMarkdown());

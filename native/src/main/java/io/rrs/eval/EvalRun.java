@@ -67,13 +67,16 @@ public final class EvalRun {
         TextTokenizer tokenizer = ModelSource.tokenizer(s.model(), s.tokenizer());
         ChatTemplate template = new ChatTemplate(tokenizer);
 
-        Qwen2AudioModel base = ModelSource.loadBase(s.model());
-        // every model is fed the base folder's encoding: the same features and prompts for base, aligned and compare models
-        QueryEncoder encoder = OpenedModel.queryEncoder(s.model(), base.config(), template);
-        paths.put("base", s.model().toAbsolutePath().toString());
-        evaluate("base", base, encoder, data, queries, rates, speed, representations, s.model().toAbsolutePath().toString());
-        long baseVocab = base.config().text().vocabSize();
-        base = null; // let the base go before the aligned model is loaded
+        QueryEncoder encoder;
+        long baseVocab;
+        // each model's native memory is released before the next one is loaded
+        try (Qwen2AudioModel base = ModelSource.loadBase(s.model(), s.compute())) {
+            // every model is fed the base folder's encoding: the same features and prompts for base, aligned and compare models
+            encoder = OpenedModel.queryEncoder(s.model(), base.config(), template);
+            paths.put("base", s.model().toAbsolutePath().toString());
+            evaluate("base", base, encoder, data, queries, rates, speed, representations, s.model().toAbsolutePath().toString());
+            baseVocab = base.config().text().vocabSize();
+        }
 
         // the aligned model, then every --compare model, each loaded, evaluated and let go in turn; their training logs for loss.png
         Map<String, Path> others = new LinkedHashMap<>();
@@ -83,16 +86,19 @@ public final class EvalRun {
         Map<String, Path> trainingLogs = new LinkedHashMap<>();
         for (Map.Entry<String, Path> m : others.entrySet()) {
             String name = m.getKey(), option = name.equals("aligned") ? "--aligned" : "--compare " + name;
-            ModelSource.Aligned loaded = ModelSource.loadAligned(s.model(), m.getValue(), option, () -> ModelSource.loadBase(s.model()));
-            checkFrontEnd(option, m.getValue(), loaded.model(), encoder);
-            if (loaded.model().config().text().vocabSize() != baseVocab)
-                throw new IOException(option + " " + m.getValue() + " has a vocabulary of " + loaded.model().config().text().vocabSize()
-                        + " tokens, the base model " + baseVocab + "; it must be the base model's fine-tune");
-            paths.put(name, m.getValue().toAbsolutePath() + " (" + loaded.description() + ")");
-            if (loaded.trainingLog() != null) trainingLogs.put(name, loaded.trainingLog());
-            // the PCA picture is base vs aligned: compare models are not probed
-            evaluate(name, loaded.model(), encoder, data, queries, rates, speed, name.equals("aligned") ? representations : null,
-                    m.getValue().toAbsolutePath().toString());
+            ModelSource.Aligned loaded = ModelSource.loadAligned(s.model(), m.getValue(), option, () -> ModelSource.loadBase(s.model(), s.compute()),
+                    s.compute());
+            try (Qwen2AudioModel model = loaded.model()) {
+                checkFrontEnd(option, m.getValue(), model, encoder);
+                if (model.config().text().vocabSize() != baseVocab)
+                    throw new IOException(option + " " + m.getValue() + " has a vocabulary of " + model.config().text().vocabSize()
+                            + " tokens, the base model " + baseVocab + "; it must be the base model's fine-tune");
+                paths.put(name, m.getValue().toAbsolutePath() + " (" + loaded.description() + ")");
+                if (loaded.trainingLog() != null) trainingLogs.put(name, loaded.trainingLog());
+                // the PCA picture is base vs aligned: compare models are not probed
+                evaluate(name, model, encoder, data, queries, rates, speed, name.equals("aligned") ? representations : null,
+                        m.getValue().toAbsolutePath().toString());
+            }
         }
 
         List<String> plots = new ArrayList<>();

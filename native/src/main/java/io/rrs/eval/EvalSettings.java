@@ -1,5 +1,6 @@
 package io.rrs.eval;
 
+import io.rrs.model.Compute;
 import io.rrs.text.InputCondition;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,11 +26,21 @@ import java.util.Map;
  * @param progress      draw progress bars on stderr
  * @param refusalInstruction append the refusal instruction to every query (checks that a base model refuses when told to)
  * @param probeCondition input condition of the PCA picture's representations (audio-text, the paper's, by default)
+ * @param compute       where every compared model runs ({@code --device}, {@code --dtype})
  */
 public record EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit, int maxNewTokens,
                            int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress,
-                           boolean refusalInstruction, InputCondition probeCondition) {
+                           boolean refusalInstruction, InputCondition probeCondition, Compute compute) {
+    /** Float32 on the CPU. */
+    public EvalSettings(Path model, Path aligned, Map<String, Path> compare, Path data, Path tokenizer, List<InputCondition> conditions, int limit,
+                        int maxNewTokens, int batchSize, Path out, RefusalJudge judge, Path trainLog, int probeLimit, boolean progress,
+                        boolean refusalInstruction, InputCondition probeCondition) {
+        this(model, aligned, compare, data, tokenizer, conditions, limit, maxNewTokens, batchSize, out, judge, trainLog, probeLimit, progress,
+                refusalInstruction, probeCondition, Compute.CPU);
+    }
+
     public EvalSettings {
+        if (compute == null) compute = Compute.CPU;
         if (model == null) throw new IllegalArgumentException("--model is required: the base model folder");
         if (data == null) throw new IllegalArgumentException("--data is required: the spoken dataset folder");
         if (out == null) throw new IllegalArgumentException("--out is required: where responses and the report go");

@@ -1,5 +1,6 @@
 package io.rrs.eval;
 
+import io.rrs.model.Compute;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.text.TextTokenizer;
 import io.rrs.training.TrainingLog;
@@ -25,10 +26,14 @@ public final class ModelSource {
     }
 
     public static Qwen2AudioModel loadBase(Path dir) throws IOException {
+        return loadBase(dir, Compute.CPU);
+    }
+
+    public static Qwen2AudioModel loadBase(Path dir, Compute compute) throws IOException {
         if (!isModelFolder(dir))
             throw new IOException("--model " + dir.toAbsolutePath() + " is not a model folder: it needs config.json and model.safetensors "
                     + "(or model.safetensors.index.json)");
-        return Qwen2AudioModel.load(dir);
+        return Qwen2AudioModel.load(dir, compute);
     }
 
     /** A loaded aligned model, how it was found (for the report) and its training log (null when none). */
@@ -40,18 +45,21 @@ public final class ModelSource {
      * {@code freshBase} supplies a separately loaded base for the loader to adapt.
      */
     public static Aligned loadAligned(Path baseDir, Path path, IoSupplier<Qwen2AudioModel> freshBase) throws IOException {
-        return loadAligned(baseDir, path, "--aligned", freshBase);
+        return loadAligned(baseDir, path, "--aligned", freshBase, Compute.CPU);
     }
 
-    /** As {@link #loadAligned(Path, Path, IoSupplier)}; {@code option} ("--aligned", "--compare sft") names the model in errors. */
-    public static Aligned loadAligned(Path baseDir, Path path, String option, IoSupplier<Qwen2AudioModel> freshBase) throws IOException {
+    /**
+     * As {@link #loadAligned(Path, Path, IoSupplier)}; {@code option} ("--aligned", "--compare sft") names the model in errors, and
+     * a model folder is loaded on {@code compute} ({@code freshBase} should load there too).
+     */
+    public static Aligned loadAligned(Path baseDir, Path path, String option, IoSupplier<Qwen2AudioModel> freshBase, Compute compute) throws IOException {
         if (!Files.exists(path)) throw new IOException(option + " " + path.toAbsolutePath() + " does not exist");
         for (AdapterCheckpointLoader loader : ServiceLoader.load(AdapterCheckpointLoader.class)) {
             if (loader.accepts(path))
                 return new Aligned(loader.load(baseDir, freshBase.get(), path), loader.describe(path), loader.trainingLog(path));
         }
         Path log = path.resolve(TrainingLog.FILE_NAME);
-        if (isModelFolder(path)) return new Aligned(Qwen2AudioModel.load(path), "model folder", Files.isRegularFile(log) ? log : null);
+        if (isModelFolder(path)) return new Aligned(Qwen2AudioModel.load(path, compute), "model folder", Files.isRegularFile(log) ? log : null);
         throw new IOException(option + " " + path.toAbsolutePath() + " is neither a model folder (config.json + model.safetensors) nor a "
                 + "checkpoint that a registered AdapterCheckpointLoader accepts; pass a merged model folder, an 'rrs reshape train' or an 'rrs sft train' run");
     }

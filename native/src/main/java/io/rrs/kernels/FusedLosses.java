@@ -246,7 +246,7 @@ public final class FusedLosses {
         }
         if (device >= 0 && !NativeKernels.cudaUsable()) {
             throw new IllegalStateException("the inputs are on " + deviceName(device) + " but the kernels cannot use CUDA: "
-                    + NativeKernels.describe());
+                    + NativeKernels.describe() + "; rebuild librrs_kernels.so where nvcc is, or train with --loss reference");
         }
         return device;
     }

@@ -50,37 +50,38 @@ public final class AudioEncoder {
     }
 
     /**
-     * Encodes a batch and returns the valid embeddings of all samples concatenated in batch
+     * Encodes a batch (features in the compute type, on the weights' device) and returns the valid embeddings of all samples concatenated in batch
      * order, [sum of AudioPositions.pooled(frames[b]), text hidden].
      */
     public Tensor encode(Tensor features, long[] frames) {
         long batch = features.size(0), time = features.size(2);
-        Tensor x = torch.gelu(torch.conv1d(features, conv1W, Tensors.optional(conv1B), new long[] {1}, new long[] {1}, new long[] {1}, 1));
-        x = torch.gelu(torch.conv1d(x, conv2W, Tensors.optional(conv2B), new long[] {2}, new long[] {1}, new long[] {1}, 1));
+        Tensor f = features;
+        Tensor x = torch.gelu(torch.conv1d(f, Tensors.typed(conv1W, f), Tensors.optional(Tensors.typed(conv1B, f)), new long[] {1}, new long[] {1}, new long[] {1}, 1));
+        x = torch.gelu(torch.conv1d(x, Tensors.typed(conv2W, f), Tensors.optional(Tensors.typed(conv2B, f)), new long[] {2}, new long[] {1}, new long[] {1}, 1));
         long t1 = x.size(2);
-        x = x.permute(0, 2, 1).add(positions.narrow(0, 0, t1));
+        x = x.permute(0, 2, 1).add(Tensors.typed(positions.narrow(0, 0, t1), f));
 
         long[] valid = new long[(int) batch];
         for (int b = 0; b < batch; b++) valid[b] = AudioPositions.convFrames(frames[b]);
         // key mask [B, 1, 1, T1]: true where the key frame holds audio
         Tensor keyIdx = torch.arange(Tensors.scalar(0), Tensors.scalar(t1), new TensorOptions(ScalarType.Long)).view(1, t1);
-        Tensor mask = keyIdx.lt(Tensors.longs(valid, batch, 1)).view(batch, 1, 1, t1);
+        Tensor mask = Tensors.onDeviceOf(keyIdx.lt(Tensors.longs(valid, batch, 1)).view(batch, 1, 1, t1), f);
 
         int heads = config.encoderAttentionHeads(), hd = config.headDim();
         long d = config.dModel();
         for (Block blk : blocks) {
-            Tensor h = torch.layer_norm(x, new long[] {d}, Tensors.optional(blk.attnNormW), Tensors.optional(blk.attnNormB), LAYER_NORM_EPS, false);
+            Tensor h = torch.layer_norm(x, new long[] {d}, Tensors.optional(Tensors.typed(blk.attnNormW, f)), Tensors.optional(Tensors.typed(blk.attnNormB, f)), LAYER_NORM_EPS, false);
             Tensor q = blk.q.forward(h).view(batch, t1, heads, hd).transpose(1, 2);
             Tensor k = blk.k.forward(h).view(batch, t1, heads, hd).transpose(1, 2);
             Tensor v = blk.v.forward(h).view(batch, t1, heads, hd).transpose(1, 2);
             Tensor a = torch.scaled_dot_product_attention(q, k, v, Tensors.optional(mask), 0.0, false, new DoubleOptional(), false);
             x = x.add(blk.out.forward(a.transpose(1, 2).reshape(batch, t1, d)));
-            h = torch.layer_norm(x, new long[] {d}, Tensors.optional(blk.ffnNormW), Tensors.optional(blk.ffnNormB), LAYER_NORM_EPS, false);
+            h = torch.layer_norm(x, new long[] {d}, Tensors.optional(Tensors.typed(blk.ffnNormW, f)), Tensors.optional(Tensors.typed(blk.ffnNormB, f)), LAYER_NORM_EPS, false);
             x = x.add(blk.fc2.forward(torch.gelu(blk.fc1.forward(h))));
         }
         // average pooling (2, 2) over time, then the final LayerNorm, then the projector
         x = torch.avg_pool1d(x.permute(0, 2, 1), new long[] {2}, new long[] {2}, new long[] {0}, false, true).permute(0, 2, 1);
-        x = torch.layer_norm(x, new long[] {d}, Tensors.optional(finalNormW), Tensors.optional(finalNormB), LAYER_NORM_EPS, false);
+        x = torch.layer_norm(x, new long[] {d}, Tensors.optional(Tensors.typed(finalNormW, f)), Tensors.optional(Tensors.typed(finalNormB, f)), LAYER_NORM_EPS, false);
         x = projector.forward(x);
 
         TensorVector parts = new TensorVector();
@@ -88,7 +89,7 @@ public final class AudioEncoder {
             long n = AudioPositions.pooled(frames[b]);
             if (n > 0) parts.push_back(x.select(0, b).narrow(0, 0, n));
         }
-        if (parts.size() == 0) return torch.zeros(new long[] {0, x.size(2)}, new TensorOptions(ScalarType.Float));
+        if (parts.size() == 0) return x.new_zeros(new long[] {0, x.size(2)});
         return torch.cat(parts, 0);
     }
 

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One Qwen2 decoder block: RMSNorm, grouped-query self-attention with rotary positions
@@ -75,10 +76,11 @@ public final class DecoderLayer {
         return ops[3].forward(a.transpose(1, 2).reshape(batch, seq, (long) heads * hd));
     }
 
-    /** x / sqrt(mean(x^2) + eps) * weight, over the last dimension. */
+    /** x / sqrt(mean(x^2) + eps) * weight, over the last dimension; normalised in float32, as Qwen2 does, then back to x's type. */
     static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
-        Tensor meanSquare = x.pow(Tensors.scalar(2)).mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
-        return x.mul(meanSquare.add(Tensors.scalar(eps)).rsqrt()).mul(weight);
+        Tensor wide = x.to(ScalarType.Float);
+        Tensor meanSquare = wide.pow(Tensors.scalar(2)).mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        return Tensors.typed(wide.mul(meanSquare.add(Tensors.scalar(eps)).rsqrt()), x).mul(Tensors.typed(weight, x));
     }
 
     public int index() {

@@ -34,7 +34,7 @@ final class Generator {
                 mask[b][s] = promptMask[b * prompt + s];
             }
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            KvCache cache = useCache ? new KvCache(model.config().text(), batch, prompt + max) : null;
+            KvCache cache = useCache ? model.newCache(batch, prompt + max) : null;
             long[] next;
             try (PointerScope scope = new PointerScope()) {
                 ModelOutput out = useCache ? model.forward(in, cache) : model.forward(in);
@@ -64,9 +64,9 @@ final class Generator {
                     Tensor fullMask = Tensors.longs(flatten(mask, length), batch, length);
                     ModelOutput out;
                     if (useCache) {
-                        out = model.run(Tensors.longs(next, batch, 1), fullMask, null, 0, cache);
+                        out = model.run(Tensors.longs(next, batch, 1), fullMask, null, 0, cache, Qwen2AudioModel.Logits.LAST);
                     } else {
-                        out = model.run(Tensors.longs(flatten(ids, length), batch, length), fullMask, in, prompt, null);
+                        out = model.run(Tensors.longs(flatten(ids, length), batch, length), fullMask, in, prompt, null, Qwen2AudioModel.Logits.LAST);
                     }
                     next = argmaxLast(out.logits());
                 }

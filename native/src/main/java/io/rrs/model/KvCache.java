@@ -17,15 +17,21 @@ public final class KvCache {
     private final long capacity;
     private long length;
 
+    /** Float32 on the CPU. */
     public KvCache(Qwen2AudioConfig.TextConfig config, long batch, long capacity) {
+        this(config, batch, capacity, Compute.CPU);
+    }
+
+    /** In the compute type, on the device, of {@code compute}. */
+    public KvCache(Qwen2AudioConfig.TextConfig config, long batch, long capacity, Compute compute) {
         if (capacity <= 0) throw new IllegalArgumentException("KV cache capacity must be positive, got " + capacity);
         int layers = config.numHiddenLayers();
         keys = new Tensor[layers];
         values = new Tensor[layers];
         long[] shape = {batch, config.numKeyValueHeads(), capacity, config.headDim()};
         for (int i = 0; i < layers; i++) {
-            keys[i] = torch.zeros(shape, new TensorOptions(ScalarType.Float));
-            values[i] = torch.zeros(shape, new TensorOptions(ScalarType.Float));
+            keys[i] = torch.zeros(shape, compute.floats());
+            values[i] = torch.zeros(shape, compute.floats());
         }
         this.capacity = capacity;
     }

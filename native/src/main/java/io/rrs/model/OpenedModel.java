@@ -17,12 +17,18 @@ import java.nio.file.Path;
 public record OpenedModel(Qwen2AudioModel model, TextTokenizer tokenizer, ChatTemplate template, QueryEncoder queries) implements AutoCloseable {
     public static final String TOKENIZER_FILE = "tokenizer.json";
 
+    /** Float32 on the CPU. */
     public static OpenedModel open(Path dir) throws IOException {
+        return open(dir, Compute.CPU);
+    }
+
+    /** The folder's model on {@code compute}'s device, in its compute type. */
+    public static OpenedModel open(Path dir, Compute compute) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException("model directory " + dir + " does not exist; pass --model DIR");
         Path tokenizerFile = dir.resolve(TOKENIZER_FILE);
         if (!Files.isRegularFile(tokenizerFile))
             throw new IOException("no tokenizer.json in model directory " + dir + "; copy the model's tokenizer there (the project's is data/tokenizer/tokenizer.json)");
-        Qwen2AudioModel model = Qwen2AudioModel.load(dir);
+        Qwen2AudioModel model = Qwen2AudioModel.load(dir, compute);
         TextTokenizer tokenizer = TextTokenizer.open(tokenizerFile);
         try {
             ChatTemplate template = new ChatTemplate(tokenizer);

@@ -18,30 +18,60 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The model's own tensors are detached from any enclosing {@code PointerScope}, so it may be
  * loaded inside one; outputs belong to the caller's scope.
  */
-public final class Qwen2AudioModel {
+public final class Qwen2AudioModel implements AutoCloseable {
+    /** Which logits a forward pass computes: none (representations only), the last position's, or every position's. */
+    public enum Logits { NONE, LAST, ALL }
+
     private final Qwen2AudioConfig config;
+    private final Compute compute;
     private final Weights weights;
     private final AudioEncoder audioEncoder;
     private final TextDecoder textDecoder;
     private final Linear lmHead;
+    private AudioEmbeddingCache audioCache;
 
+    /** Float32 on the CPU. */
     public Qwen2AudioModel(Qwen2AudioConfig config, Weights weights) {
+        this(config, weights, Compute.CPU);
+    }
+
+    /** {@code weights} must already be on {@code compute}'s device ({@link Weights#load(SafetensorsCheckpoint, Qwen2AudioConfig, String, Compute)}). */
+    public Qwen2AudioModel(Qwen2AudioConfig config, Weights weights, Compute compute) {
         this.config = config;
+        this.compute = compute;
         this.weights = weights;
         this.audioEncoder = new AudioEncoder(config, weights);
         this.textDecoder = new TextDecoder(config.text(), weights);
         this.lmHead = new Linear(Qwen2AudioLayout.LM_HEAD, weights.get(Qwen2AudioLayout.LM_HEAD), null);
     }
 
-    /** {@code dir/config.json} plus {@code model.safetensors} or a sharded index. */
+    /** {@code dir/config.json} plus {@code model.safetensors} or a sharded index, float32 on the CPU. */
     public static Qwen2AudioModel load(Path dir) throws IOException {
+        return load(dir, Compute.CPU);
+    }
+
+    /** {@code dir/config.json} plus {@code model.safetensors} or a sharded index, run on {@code compute}. */
+    public static Qwen2AudioModel load(Path dir, Compute compute) throws IOException {
         Qwen2AudioConfig config = Qwen2AudioConfig.read(dir.resolve("config.json"));
         SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir);
-        return new Qwen2AudioModel(config, Weights.load(checkpoint, config, dir.toString()));
+        return new Qwen2AudioModel(config, Weights.load(checkpoint, config, dir.toString(), compute), compute);
     }
 
     public Qwen2AudioConfig config() {
         return config;
+    }
+
+    /**
+     * Frees the weights' native memory now ({@link Weights#release()}): for a caller that loaded this model alone and is
+     * done with it (eval, one model after another). Not for a model sharing weights with another (a LoRA merge's input).
+     */
+    @Override
+    public void close() {
+        weights.release();
+    }
+
+    public Compute compute() {
+        return compute;
     }
 
     public Weights weights() {
@@ -52,28 +82,50 @@ public final class Qwen2AudioModel {
         return textDecoder;
     }
 
+    /**
+     * From now on keeps each clip's audio embeddings (tower + projector output) up to {@code budgetBytes} and reuses them
+     * whenever the same features come again: for training that adapts only the decoder (RRS, SFT), whose tower is frozen.
+     */
+    public void cacheAudioEmbeddings(long budgetBytes) {
+        audioCache = new AudioEmbeddingCache(budgetBytes);
+    }
+
+    /** How often the audio embedding cache answered and how often the tower ran, {hits, misses}; null without a cache. */
+    public long[] audioCacheCounts() {
+        return audioCache == null ? null : new long[] {audioCache.hits(), audioCache.misses()};
+    }
+
     /** Routes every decoder q/k/v/o/gate/up/down projection through {@code adapter} (e.g. LoRA). */
     public void adaptDecoderProjections(ProjectionAdapter adapter) {
         textDecoder.adapt(adapter);
     }
 
-    /** Full forward pass without cache. */
+    /** Full forward pass without cache: logits at every position. */
     public ModelOutput forward(ModelInput in) {
-        return run(in.inputIds(), in.attentionMask(), in, in.length(), null);
+        return run(in.inputIds(), in.attentionMask(), in, in.length(), null, Logits.ALL);
     }
 
-    /** Forward pass that also fills {@code cache} (which must be empty): the prefill of generation. */
+    /**
+     * Forward pass that also fills {@code cache} (which must be empty): the prefill of generation. Its logits
+     * are the last position's only, [B, 1, vocab]: with left padding, every sample's next-token logits.
+     */
     public ModelOutput forward(ModelInput in, KvCache cache) {
         if (cache.length() != 0) throw new IllegalArgumentException("prefill needs an empty cache, this one holds " + cache.length() + " positions");
-        return run(in.inputIds(), in.attentionMask(), in, in.length(), cache);
+        return run(in.inputIds(), in.attentionMask(), in, in.length(), cache, Logits.LAST);
+    }
+
+    /** A cache for {@code batch} sequences of up to {@code capacity} positions, on this model's device and in its compute type. */
+    public KvCache newCache(long batch, long capacity) {
+        return new KvCache(config.text(), batch, capacity, compute);
     }
 
     /**
      * Hidden state after the final norm at each sample's last real token, [B, hidden]: the
-     * representation h(x) of the RRS method. With left padding that is the last column.
+     * representation h(x) of the RRS method, float32 on the model's device. With left padding that is
+     * the last column. No logits are computed.
      */
     public Tensor lastTokenHidden(ModelInput in) {
-        Tensor hidden = run(in.inputIds(), in.attentionMask(), in, in.length(), null).hidden();
+        Tensor hidden = run(in.inputIds(), in.attentionMask(), in, in.length(), null, Logits.NONE).hidden();
         long[] mask = Tensors.toLongs(in.attentionMask());
         long batch = in.batchSize(), seq = in.length();
         long[] last = new long[(int) batch];
@@ -82,17 +134,18 @@ public final class Qwen2AudioModel {
             for (int s = 0; s < seq; s++) if (mask[(int) (b * seq + s)] != 0) last[b] = s;
             if (last[b] < 0) throw new IllegalArgumentException("sample " + b + " has no tokens (its attention mask is all zero)");
         }
-        Tensor index = Tensors.longs(last, batch, 1, 1).expand(batch, 1, hidden.size(2));
+        Tensor index = compute.place(Tensors.longs(last, batch, 1, 1)).expand(batch, 1, hidden.size(2));
         return hidden.gather(1, index, false).squeeze(1);
     }
 
     /**
      * The audio tower and projector alone: the embeddings that replace the {@code <|AUDIO|>} tokens, every clip's
-     * valid ones concatenated in batch order, [sum of pooled lengths, hidden]; autograd on (pretraining's transcribe task).
+     * valid ones concatenated in batch order, [sum of pooled lengths, hidden], in the compute type on the model's
+     * device; autograd on (pretraining's transcribe task).
      */
     public Tensor encodeAudio(Tensor features, long[] validFrames) {
         checkAudioShape(features);
-        return audioEncoder.encode(features, validFrames);
+        return audioEncoder.encode(compute.activations(features), validFrames);
     }
 
     /** Greedy generation; {@code useCache=false} recomputes the whole sequence each step (for checking the cache). */
@@ -105,20 +158,28 @@ public final class Qwen2AudioModel {
      * @param fullMask mask over cached plus new positions, [B, past + S]
      * @param audio the input carrying audio features, or null
      * @param spliceColumns only the first columns of {@code newIds} may hold audio placeholders
+     * @param logits which positions get logits; hidden states and logits come back as float32
      */
-    ModelOutput run(Tensor newIds, Tensor fullMask, ModelInput audio, long spliceColumns, KvCache cache) {
+    ModelOutput run(Tensor newIds, Tensor fullMask, ModelInput audio, long spliceColumns, KvCache cache, Logits logits) {
+        newIds = compute.place(newIds);
+        fullMask = compute.place(fullMask);
         long past = cache == null ? 0 : cache.length();
         long batch = newIds.size(0), seq = newIds.size(1), total = fullMask.size(1);
         if (total != past + seq)
             throw new IllegalArgumentException("attention mask covers " + total + " positions, expected cached " + past + " + new " + seq);
-        Tensor embeds = textDecoder.embed(newIds);
+        Tensor embeds = compute.activations(textDecoder.embed(newIds));
         if (past == 0) embeds = spliceAudio(embeds, newIds, audio, spliceColumns);
 
         // Hugging Face's position ids for left padding: count of real tokens before, minus one
         Tensor positions = fullMask.cumsum(1).sub(Tensors.scalar(1)).masked_fill(fullMask.eq(Tensors.scalar(0)), Tensors.scalar(1))
                 .narrow(1, past, seq);
         Tensor hidden = textDecoder.forward(embeds, positions, attentionMask(fullMask, past, seq), cache);
-        return new ModelOutput(lmHead.forward(hidden), hidden, cache);
+        Tensor out = switch (logits) {
+            case NONE -> null;
+            case LAST -> lmHead.forward(hidden.narrow(1, seq - 1, 1)).to(ScalarType.Float);
+            case ALL -> lmHead.forward(hidden).to(ScalarType.Float);
+        };
+        return new ModelOutput(out, hidden.to(ScalarType.Float), cache);
     }
 
     /**
@@ -127,7 +188,7 @@ public final class Qwen2AudioModel {
      */
     static Tensor attentionMask(Tensor fullMask, long past, long seq) {
         long batch = fullMask.size(0), total = fullMask.size(1);
-        TensorOptions longs = new TensorOptions(ScalarType.Long);
+        TensorOptions longs = new TensorOptions(ScalarType.Long).device(new org.bytedeco.pytorch.DeviceOptional(fullMask.device()));
         Tensor keys = torch.arange(Tensors.scalar(0), Tensors.scalar(total), longs).view(1, 1, 1, total);
         Tensor queries = torch.arange(Tensors.scalar(past), Tensors.scalar(past + seq), longs).view(1, 1, seq, 1);
         Tensor realKey = fullMask.ne(Tensors.scalar(0)).view(batch, 1, 1, total);
@@ -172,8 +233,9 @@ public final class Qwen2AudioModel {
                 subsetFrames[i++] = frames[b];
             }
         Tensor features = withAudio == batch ? in.audioFeatures() : in.audioFeatures().index_select(0, Tensors.longs(rows, withAudio));
-        Tensor audioEmbeds = audioEncoder.encode(features, subsetFrames);
-        Tensor where = Tensors.longs(positionsMask, batch, seq).ne(Tensors.scalar(0)).unsqueeze(-1).expand(batch, seq, embeds.size(2));
+        Tensor audioEmbeds = audioCache == null ? audioEncoder.encode(compute.activations(features), subsetFrames)
+                : audioCache.embeddings(compute.activations(features), subsetFrames, audioEncoder::encode);
+        Tensor where = compute.place(Tensors.longs(positionsMask, batch, seq)).ne(Tensors.scalar(0)).unsqueeze(-1).expand(batch, seq, embeds.size(2));
         return embeds.masked_scatter(where, audioEmbeds);
     }
 

@@ -19,11 +19,17 @@ public final class RotaryEmbedding {
         inverseFrequencies = Tensors.keep(Tensors.floats(inv, inv.length));
     }
 
-    /** Cosines and sines for positions [B, S], each shaped [B, 1, S, headDim] to broadcast over heads. */
+    /** Cosines and sines for positions [B, S], each shaped [B, 1, S, headDim] to broadcast over heads; float32. */
     public Tensor[] cosSin(Tensor positions) {
-        Tensor angles = positions.to(ScalarType.Float).unsqueeze(-1).mul(inverseFrequencies);
+        Tensor angles = positions.to(ScalarType.Float).unsqueeze(-1).mul(Tensors.onDeviceOf(inverseFrequencies, positions));
         Tensor both = torch.cat(new TensorVector(angles, angles), -1).unsqueeze(1);
         return new Tensor[] {both.cos(), both.sin()};
+    }
+
+    /** As {@link #cosSin(Tensor)}, computed in float32 and handed out in the type of {@code activations} (as Qwen2 does). */
+    public Tensor[] cosSin(Tensor positions, Tensor activations) {
+        Tensor[] cs = cosSin(positions);
+        return new Tensor[] {Tensors.typed(cs[0], activations), Tensors.typed(cs[1], activations)};
     }
 
     /** x * cos + rotate_half(x) * sin, x shaped [B, heads, S, headDim]. */

@@ -34,17 +34,17 @@ public final class Tensors {
         }
     }
 
-    /** The values of any real tensor as float32, C order. */
+    /** The values of any real tensor, on any device, as float32, C order. */
     public static float[] toFloats(Tensor t) {
-        Tensor c = t.detach().to(ScalarType.Float).contiguous();
+        Tensor c = t.detach().cpu().to(ScalarType.Float).contiguous();
         float[] out = new float[(int) c.numel()];
         new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
         return out;
     }
 
-    /** The values of an integer tensor as int64, C order. */
+    /** The values of an integer tensor, on any device, as int64, C order. */
     public static long[] toLongs(Tensor t) {
-        Tensor c = t.detach().to(ScalarType.Long).contiguous();
+        Tensor c = t.detach().cpu().to(ScalarType.Long).contiguous();
         long[] out = new long[(int) c.numel()];
         new LongPointer(c.data_ptr()).capacity(out.length).get(out);
         return out;
@@ -80,6 +80,20 @@ public final class Tensors {
     }
 
     private static final long WRITE_WINDOW = 1L << 30;
+
+    /**
+     * A parameter {@code w} in the floating type of the activations {@code x} (itself when it already is):
+     * weights keep their stored type, layers compute in the activations'.
+     */
+    public static Tensor typed(Tensor w, Tensor x) {
+        ScalarType type = x.scalar_type().intern();
+        return w.scalar_type().intern() == type ? w : w.to(type);
+    }
+
+    /** {@code t} on the device of {@code ref} (itself when it is there already). */
+    public static Tensor onDeviceOf(Tensor t, Tensor ref) {
+        return ref.is_cuda() || t.is_cuda() ? t.to(ref.device(), t.scalar_type().intern()) : t;
+    }
 
     public static long[] shape(Tensor t) {
         long[] s = new long[(int) t.dim()];

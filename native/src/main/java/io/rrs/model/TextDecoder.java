@@ -21,7 +21,7 @@ public final class TextDecoder {
         rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta());
     }
 
-    /** [B, S] token ids to [B, S, hidden] embeddings. */
+    /** [B, S] token ids to [B, S, hidden] embeddings, in the table's stored type. */
     Tensor embed(Tensor ids) {
         return org.bytedeco.pytorch.global.torch.embedding(embedTokens, ids);
     }
@@ -34,7 +34,7 @@ public final class TextDecoder {
      * @return hidden states after the final RMSNorm, [B, S, hidden]
      */
     Tensor forward(Tensor embeds, Tensor positions, Tensor mask, KvCache cache) {
-        Tensor[] cs = rotary.cosSin(positions);
+        Tensor[] cs = rotary.cosSin(positions, embeds);
         Tensor x = embeds;
         for (DecoderLayer layer : layers) x = layer.forward(x, cs[0], cs[1], mask, cache);
         if (cache != null) cache.advance(embeds.size(1));

@@ -14,8 +14,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The model's parameters by Hugging Face name, checked against {@link Qwen2AudioLayout} before
- * anything is built. F32 tensors view the memory-mapped checkpoint without a copy; F16/BF16 are
- * widened to float32 (the trainer's compute type), which costs one float32 copy of those.
+ * anything is built. On the CPU every tensor views the memory-mapped checkpoint in its stored type,
+ * without a copy (a bf16 checkpoint's resident memory stays its file size); only a float32 tensor
+ * run in a 16-bit compute type is narrowed once, since that halves it. On a CUDA device each tensor
+ * is copied there, in the same type rule. Layers convert a weight to the compute type where they use it.
  */
 public final class Weights {
     private final Map<String, Tensor> tensors;
@@ -27,17 +29,24 @@ public final class Weights {
         this.owner = owner;
     }
 
-    /** Validates names and shapes (listing every problem), then maps the tensors. */
+    /** Validates names and shapes (listing every problem), then maps the tensors for float32 on the CPU. */
     public static Weights load(SafetensorsCheckpoint checkpoint, Qwen2AudioConfig config, String where) throws IOException {
+        return load(checkpoint, config, where, Compute.CPU);
+    }
+
+    /** Validates names and shapes (listing every problem), then maps (CPU) or copies (CUDA) the tensors. */
+    public static Weights load(SafetensorsCheckpoint checkpoint, Qwen2AudioConfig config, String where, Compute compute) throws IOException {
         Map<String, long[]> expected = Qwen2AudioLayout.expected(config);
         Map<String, SafetensorsFile.Entry> present = checkpoint.entries();
         check(expected, namesAndShapes(present), where);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String name : expected.keySet()) {
-            Tensor t = checkpoint.tensor(name);
-            out.put(name, Tensors.keep(t.scalar_type().intern() == ScalarType.Float ? t : t.to(ScalarType.Float)));
-        }
+        for (String name : expected.keySet()) out.put(name, Tensors.keep(compute.place(storedFor(checkpoint.tensor(name), compute))));
         return new Weights(out, checkpoint);
+    }
+
+    /** The stored tensor, or, for a float32 one in a 16-bit compute type, its narrowed copy. */
+    private static Tensor storedFor(Tensor t, Compute compute) {
+        return t.scalar_type().intern() == ScalarType.Float && compute.dtype() != ScalarType.Float ? t.to(compute.dtype()) : t;
     }
 
     /** Throws {@link ModelLoadException} naming every missing, unexpected or mis-shaped tensor. */
@@ -77,5 +86,14 @@ public final class Weights {
 
     Object owner() {
         return owner;
+    }
+
+    /**
+     * Frees the tensors' native memory now (a device copy, a converted tensor) and lets go of the mapped checkpoint, instead of
+     * waiting for the garbage collector. No model may use these tensors afterwards, nor share them.
+     */
+    public void release() {
+        for (Tensor t : tensors.values()) t.close();
+        if (owner instanceof SafetensorsCheckpoint c) c.release();
     }
 }

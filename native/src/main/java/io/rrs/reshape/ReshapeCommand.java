@@ -8,6 +8,7 @@ import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
 import io.rrs.text.InputCondition;
 import io.rrs.training.AudioPaddingOption;
+import io.rrs.training.ComputeOption;
 import io.rrs.training.ConsoleProgress;
 import io.rrs.training.LoraTrainOptions;
 import io.rrs.training.Progress;
@@ -78,6 +79,9 @@ public final class ReshapeCommand implements Callable<Integer> {
         @CommandLine.Mixin
         AudioPaddingOption audioPadding;
 
+        @CommandLine.Mixin
+        ComputeOption compute;
+
         @Option(names = "--statistics", defaultValue = "fused", paramLabel = "PATH",
                 description = "Class statistics by the fused kernel (fused) or libtorch ops (reference); default: ${DEFAULT-VALUE}.")
         String statistics;
@@ -86,7 +90,7 @@ public final class ReshapeCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrepareConfig config = UsageException.fromOptions(() -> new PrepareConfig(RepoPaths.resolve(model), data.dir(), RepoPaths.resolve(run),
                     InputCondition.parse(condition), topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit,
-                    batchSize, seed, path(statistics), audioPadding.mode()));
+                    batchSize, seed, path(statistics), audioPadding.mode(), compute.compute()));
             PreparedRun prepared;
             try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries")) {
                 prepared = ReshapePrepare.run(config, bar);

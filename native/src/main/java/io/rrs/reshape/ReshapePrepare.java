@@ -50,13 +50,14 @@ public final class ReshapePrepare {
         if (Files.exists(target))
             throw new IOException(target + " already exists; its targets may already be in use by checkpoints. Use a new --run DIR, or delete "
                     + target + " to prepare again");
-        try (OpenedModel opened = OpenedModel.open(config.modelDir())) { // frees the tokenizer's native memory when the stage ends
+        try (OpenedModel opened = OpenedModel.open(config.modelDir(), config.compute())) { // frees the tokenizer's native memory when the stage ends
             SpokenDataset data = SpokenDataset.open(config.dataDir());
             List<Query> harmful = select(data, SourceDataset.Label.HARMFUL, config);
             List<Query> benign = select(data, SourceDataset.Label.BENIGN, config);
             if (harmful.isEmpty() || benign.isEmpty())
                 throw new IOException(config.dataDir() + " has " + harmful.size() + " harmful and " + benign.size()
                         + " benign training utterances; both are needed (rebuild with 'rrs data build')");
+            opened.model().cacheAudioEmbeddings(QueryBatches.AUDIO_EMBEDDING_CACHE_BYTES); // the tower is frozen: once per clip
             QueryBatches encoder = new QueryBatches(opened.queries(), config.audioPadding(), 0);
             long total = 2L * harmful.size() + benign.size();
             long[] done = {0};
@@ -66,7 +67,8 @@ public final class ReshapePrepare {
             Tensor h0Benign = representations(opened.model(), encoder, benign, config, false, step);
 
             int refusalToken = opened.tokenizer().refusalTokenId();
-            Tensor lmHeadRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken).clone();
+            Tensor storedRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken);
+            Tensor lmHeadRow = Tensors.floats(Tensors.toFloats(storedRow), storedRow.size(0)); // float32 on the CPU, as the representations
             Statistics stats = statistics(config.statisticsPath(), h0Refusal, h0Benign, lmHeadRow, config.mask());
             ClassSeparation separation = ClassSeparation.of(rows(h0Harmful), rows(h0Benign));
 

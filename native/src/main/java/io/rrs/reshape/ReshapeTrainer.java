@@ -3,6 +3,7 @@ package io.rrs.reshape;
 import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.io.AtomicFiles;
 import io.rrs.kernels.RrsObjective;
+import io.rrs.model.Compute;
 import io.rrs.model.ModelInput;
 import io.rrs.model.OpenedModel;
 import io.rrs.model.Tensors;
@@ -61,23 +62,27 @@ public final class ReshapeTrainer {
                     + "); continue it with --resume, or train into a new --run DIR");
         Checkpoint resumed = resumeFrom == null ? null : Checkpoint.load(resumeFrom);
         TrainConfig config = resumed == null ? requested
-                : TrainConfig.fromJson(resumed.state().config(), requested.runDir(), requested.modelDir()).withEpochs(requested.epochs());
+                : TrainConfig.fromJson(resumed.state().config(), requested.runDir(), requested.modelDir()).withEpochs(requested.epochs())
+                        .withCompute(requested.compute());
         Path modelDir = config.modelDir() != null ? config.modelDir() : prepared.modelDir();
         if (!AtomicFiles.sha256(modelDir.resolve("config.json")).equals(prepared.modelConfigSha256()))
             throw new IOException(modelDir.resolve("config.json") + " differs from the model prepare used (" + prepared.modelDir()
                     + "); train on the same model, or prepare a new run");
         int rows = prepared.queries().size();
         DataParallelBatches.check(rows, config.batchSize(), dist.worldSize());
-        try (OpenedModel opened = OpenedModel.open(modelDir)) { // frees the tokenizer's native memory when the stage ends
+        try (OpenedModel opened = OpenedModel.open(modelDir, config.compute())) { // frees the tokenizer's native memory when the stage ends
             if (!PreprocessorConfig.toJson(opened.queries().frontEnd()).equals(prepared.frontEnd()))
                 throw new IOException(modelDir + ": the front-end (" + PreprocessorConfig.FILE + ", or its default) is "
                         + PreprocessorConfig.toJson(opened.queries().frontEnd()) + ", prepare used " + prepared.frontEnd()
                         + "; train with the front-end prepare used, or prepare a new run");
             torch.manual_seed(config.seed() & Long.MAX_VALUE);
+            opened.model().cacheAudioEmbeddings(QueryBatches.AUDIO_EMBEDDING_CACHE_BYTES); // the tower is frozen: once per clip
             LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());
             AdamWOptimizer optimizer = new AdamWOptimizer(lora.parameters(), config.optimizer());
             List<Query> queries = prepared.queries();
-            Tensor h0All = prepared.tensor("h0"), signAll = prepared.tensor("sign"), deltaMasked = prepared.tensor("delta_masked");
+            Compute compute = config.compute();
+            Tensor h0All = compute.place(prepared.tensor("h0")), signAll = compute.place(prepared.tensor("sign")),
+                    deltaMasked = compute.place(prepared.tensor("delta_masked"));
             QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 1L << 30);
             LoraTrainLoop loop = new LoraTrainLoop(config.runDir(), modelDir, config.toJson(), config.loop(), lora, optimizer, dist,
                     "Lower --lr or check the prepared targets.").identifiedBy("prepare.json sha256", AtomicFiles.sha256(config.runDir().resolve(PreparedRun.DIR).resolve(PreparedRun.MANIFEST)));
@@ -86,7 +91,7 @@ public final class ReshapeTrainer {
                 for (long i : index) picked.add(queries.get((int) i));
                 ModelInput in = encoder.encode(picked, prepared.condition(), instructions, false);
                 Tensor h = opened.model().lastTokenHidden(in);
-                Tensor rowsIndex = Tensors.longs(index, index.length);
+                Tensor rowsIndex = compute.place(Tensors.longs(index, index.length));
                 return RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
                         deltaMasked, lora.factors(), config.penaltyWeight());
             });

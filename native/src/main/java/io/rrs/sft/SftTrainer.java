@@ -55,10 +55,11 @@ public final class SftTrainer {
                 throw new IOException("run " + runDir + " has checkpoints but no " + SftTargets.MANIFEST + "; it is not an sft run, or that file was deleted");
             SftData recorded = SftTargets.load(runDir).data();
             data = recorded.withModel(data == null || data.modelDir() == null ? recorded.modelDir() : data.modelDir());
-            config = TrainConfig.fromJson(resumed.state().config(), runDir, data.modelDir()).withEpochs(train.epochs());
+            config = TrainConfig.fromJson(resumed.state().config(), runDir, data.modelDir()).withEpochs(train.epochs()).withCompute(train.compute());
         }
         if (data.modelDir() == null) throw new IllegalArgumentException("--model DIR is required to start an sft run (the base model to fine-tune)");
-        try (OpenedModel opened = OpenedModel.open(data.modelDir())) { // frees the tokenizer's native memory when the stage ends
+        try (OpenedModel opened = OpenedModel.open(data.modelDir(), config.compute())) { // frees the tokenizer's native memory when the stage ends
+            opened.model().cacheAudioEmbeddings(QueryBatches.AUDIO_EMBEDDING_CACHE_BYTES); // the tower is frozen: once per clip
             QueryBatches encoder = new QueryBatches(opened.queries(), data.audioPadding(), 1L << 30);
             // before any adapter exists: the benign targets are the frozen base model's answers
             SftTargets.Targets targets = SftTargets.prepare(runDir, data, opened, encoder, targetsProgress);

@@ -21,6 +21,7 @@ public final class Doctor implements DoctorProbe {
         lines.put("libtorch", libtorch());
         lines.put("fused kernels", kernels());
         lines.put("cuda (torch)", cuda());
+        lines.put("training device", device());
         return lines;
     }
 
@@ -52,6 +53,22 @@ public final class Doctor implements DoctorProbe {
             return NativeKernels.describe();
         } catch (Throwable t) {
             return "NOT loaded: " + t.getMessage();
+        }
+    }
+
+    /**
+     * What a run with {@code --device cuda} (else the default {@code cpu}) would use here: the device, its
+     * compute types, and which path the fused loss kernels take on its tensors.
+     */
+    public static String device() {
+        try {
+            boolean gpu = torch.cuda_is_available();
+            String kernels = gpu && NativeKernels.cudaUsable() ? "fused kernels on CUDA" : NativeKernels.cudaUsable() || !gpu
+                    ? "fused kernels on the CPU" : "no CUDA kernels in librrs_kernels.so: on cuda pass --loss reference (or rebuild the library where nvcc is)";
+            return gpu ? "--device cuda:0..." + (torch.cuda_device_count() - 1) + " available (--dtype float32|bfloat16|float16); " + kernels
+                    : "--device cpu only (--dtype float32|bfloat16|float16; bf16 checkpoints stay bf16 in memory); " + kernels;
+        } catch (Throwable t) {
+            return "unknown: " + t;
         }
     }
 

@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Scope: LoRA adapters on every decoder q/k/v/o/gate/up/down projection of a {@link Qwen2AudioModel},
  * attached through the model's {@link ProjectionAdapter} seam: {@code y = base(x) + s * drop(x) A^T B^T}
  * with A (rank x in) drawn like PEFT's kaiming-uniform (U(-1/sqrt(in), 1/sqrt(in))), B (out x rank) zero,
- * so a fresh adapter leaves the model unchanged. Base weights stay frozen (they never require grad);
+ * so a fresh adapter leaves the model unchanged. Factors are float32 on the model's device whatever its compute type. Base weights stay frozen (they never require grad);
  * the audio tower is not adapted. Tensor names follow PEFT: {@code <projection>.lora_A.weight}.
  */
 public final class LoraAdapters {
@@ -42,9 +43,10 @@ public final class LoraAdapters {
         Map<String, Adapter> created = new LinkedHashMap<>();
         model.adaptDecoderProjections((name, base) -> {
             double bound = 1.0 / Math.sqrt(base.inFeatures());
-            Tensor a = Tensors.keep(torch.rand(config.rank(), base.inFeatures()).mul(Tensors.scalar(2 * bound))
-                    .sub(Tensors.scalar(bound)).set_requires_grad(true));
-            Tensor b = Tensors.keep(torch.zeros(base.outFeatures(), config.rank()).set_requires_grad(true));
+            // drawn on the CPU whatever the device, so that a seed gives the same start everywhere
+            Tensor a = Tensors.keep(model.compute().place(torch.rand(config.rank(), base.inFeatures()).mul(Tensors.scalar(2 * bound))
+                    .sub(Tensors.scalar(bound))).set_requires_grad(true));
+            Tensor b = Tensors.keep(model.compute().place(torch.zeros(base.outFeatures(), config.rank())).set_requires_grad(true));
             created.put(name, new Adapter(name, a, b));
             return base;
         });
@@ -59,8 +61,10 @@ public final class LoraAdapters {
         double scale = config.scale();
         return x -> {
             // Dropout only on the adapter's input path, as PEFT does; the frozen projection sees x unchanged.
-            Tensor in = training && config.dropout() > 0 ? torch.dropout(x, config.dropout(), true) : x;
-            return base.forward(x).add(in.matmul(adapter.a().t()).matmul(adapter.b().t()).mul(Tensors.scalar(scale)));
+            // The adapter path runs in float32 (its factors' type) whatever the compute type, then joins the base output's type.
+            Tensor in = (training && config.dropout() > 0 ? torch.dropout(x, config.dropout(), true) : x).to(ScalarType.Float);
+            Tensor delta = in.matmul(adapter.a().t()).matmul(adapter.b().t()).mul(Tensors.scalar(scale));
+            return base.forward(x).add(Tensors.typed(delta, x));
         };
     }
 

@@ -51,6 +51,9 @@ public final class LoraTrainOptions {
             description = "Also checkpoint every STEPS optimiser steps inside an epoch; 0 = once per epoch (default).")
     int saveEvery;
 
+    @Mixin
+    ComputeOption compute;
+
     @Option(names = "--resume", description = "Continue from RUN/checkpoints/latest.")
     boolean resume;
 
@@ -60,7 +63,13 @@ public final class LoraTrainOptions {
     /** The settings these options give (validated by the records; a value out of range is a usage error naming the option). */
     public TrainConfig config(Path runDir, Path modelDir, long seed, RrsObjective.Path loss) {
         return UsageException.fromOptions(() -> new TrainConfig(runDir, modelDir, lora.config(),
-                new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool, loss, saveEvery));
+                new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool, loss, saveEvery,
+                1.0, compute.compute()));
+    }
+
+    /** Where the model runs ({@code --device}, {@code --dtype}). */
+    public io.rrs.model.Compute compute() {
+        return compute.compute();
     }
 
     /** The checkpoint to continue from: --resume-from, or with --resume the run's latest; null for a fresh start. */

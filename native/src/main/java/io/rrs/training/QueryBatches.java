@@ -18,6 +18,9 @@ import java.util.List;
  * utterance up to a byte budget (training reads each utterance every epoch).
  */
 public final class QueryBatches {
+    /** What RRS and SFT keep of the frozen audio tower's output across epochs (Qwen2AudioModel.cacheAudioEmbeddings): 2 GiB. */
+    public static final long AUDIO_EMBEDDING_CACHE_BYTES = 2L << 30;
+
     private final FeatureCache features;
     private final QueryEncoder.AudioPadding padding;
 

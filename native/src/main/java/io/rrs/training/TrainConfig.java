@@ -1,5 +1,6 @@
 package io.rrs.training;
 
+import io.rrs.model.Compute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.kernels.RrsObjective;
@@ -11,10 +12,18 @@ import java.nio.file.Path;
  * accumulation (an optimiser step per 8 queries), 10 epochs, the ten-instruction prompt pool, fused
  * loss kernels. {@code saveEverySteps} adds checkpoints inside an epoch (0: one per epoch only).
  * {@code modelDir} null means the model recorded by prepare. {@code rrs sft train} trains with the same
- * settings (its checkpoints record them without the loss path, which it does not use).
+ * settings (its checkpoints record them without the loss path, which it does not use). {@code compute} is where the
+ * model runs ({@code --device}, {@code --dtype}; float32 on the CPU by default).
  */
 public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
-                          int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight) {
+                          int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight,
+                          Compute compute) {
+    /** Float32 on the CPU. */
+    public TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
+                       int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight) {
+        this(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, Compute.CPU);
+    }
+
     /** The paper's LoRA penalty weight (1). */
     public TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
                        int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps) {
@@ -26,6 +35,7 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
         if (lora == null) lora = LoraConfig.DEFAULT;
         if (optimizer == null) optimizer = AdamWConfig.DEFAULT;
         if (lossPath == null) lossPath = RrsObjective.Path.FUSED;
+        if (compute == null) compute = Compute.CPU;
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " must be >= 1 (default 4)");
         if (accumulationSteps < 1) throw new IllegalArgumentException("--accumulation " + accumulationSteps + " must be >= 1 (default 2)");
         if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + " must be >= 1 (default 10)");
@@ -40,11 +50,16 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps, penaltyWeight);
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, compute);
     }
 
     public TrainConfig withPenaltyWeight(double w) {
-        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, w);
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, w, compute);
+    }
+
+    /** The same settings run on another device or compute type (not part of a checkpoint's settings: a resumed run may move). */
+    public TrainConfig withCompute(Compute c) {
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, c);
     }
 
     /** The loop's share of the settings (batching, epochs, seed, prompt pool, extra checkpoints). */

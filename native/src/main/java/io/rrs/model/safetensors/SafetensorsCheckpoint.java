@@ -93,4 +93,12 @@ public final class SafetensorsCheckpoint {
         if (f == null) throw new IOException("tensor '" + name + "' is not in this checkpoint");
         return f.tensor(name);
     }
+
+    /**
+     * Lets go of the mappings: the file-wide mapping of tensors over 2 GiB is unmapped now, the Java mappings at the next
+     * garbage collection. Every tensor taken from this checkpoint must be unused by then.
+     */
+    public void release() {
+        new java.util.HashSet<>(fileOfTensor.values()).forEach(SafetensorsFile::release);
+    }
 }

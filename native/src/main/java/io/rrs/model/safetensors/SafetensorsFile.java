@@ -209,4 +209,13 @@ public final class SafetensorsFile {
             wholeFile = Tensors.keep(torch.from_file(path.toString(), new BoolOptional(false), new LongOptional(java.nio.file.Files.size(path)), new TensorOptions(ScalarType.Byte)));
         return wholeFile.narrow(0, at, e.end() - e.begin()).view(e.dtype().scalarType()).view(e.shape());
     }
+
+    /** See {@link SafetensorsCheckpoint#release()}. */
+    synchronized void release() {
+        mappings.clear();
+        if (wholeFile != null) {
+            wholeFile.close();
+            wholeFile = null;
+        }
+    }
 }

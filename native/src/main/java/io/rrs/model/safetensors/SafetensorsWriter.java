@@ -39,7 +39,7 @@ public final class SafetensorsWriter {
         long offset = 0;
         int i = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue().detach().contiguous();
+            Tensor t = e.getValue().detach().cpu().contiguous();
             Dtype dtype = Dtype.of(t.scalar_type().intern());
             if (dtype == null)
                 throw new SafetensorsException(file, e.getKey(), "cannot write dtype " + t.scalar_type() + "; convert to float32, float16 or bfloat16 first");
