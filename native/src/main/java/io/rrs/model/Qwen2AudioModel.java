@@ -126,6 +126,64 @@ public final class Qwen2AudioModel implements AutoCloseable {
      */
     public Tensor lastTokenHidden(ModelInput in) {
         Tensor hidden = run(in.inputIds(), in.attentionMask(), in, in.length(), null, Logits.NONE).hidden();
+        return hidden.gather(1, compute.place(lastTokenIndex(in, hidden.size(2))), false).squeeze(1);
+    }
+
+    /**
+     * {@link #lastTokenHidden} with activation checkpointing per decoder layer, for training that back-propagates
+     * from h only (RRS): the layers run without autograd keeping only each layer's input; {@link Checkpointed#hidden()}
+     * carries the graph of the final norm alone, and after the loss's backward pass {@link Checkpointed#backward()}
+     * recomputes one layer at a time, last first, with the random state each had (the same LoRA dropout), and passes the
+     * gradient down. Activation memory is then one [B, S, hidden] tensor per layer plus one layer's intermediates.
+     */
+    public Checkpointed lastTokenHiddenCheckpointed(ModelInput in) {
+        Tensor ids = compute.place(in.inputIds()), mask = compute.place(in.attentionMask());
+        long seq = in.length();
+        org.bytedeco.pytorch.Generator random = torch.globalContext().defaultGenerator(compute.torchDevice());
+        List<DecoderLayer> layers = textDecoder.layers();
+        Tensor[] inputs = new Tensor[layers.size()], states = new Tensor[layers.size()];
+        Tensor x, attention;
+        Tensor[] cs;
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            Tensor embeds = spliceAudio(compute.activations(textDecoder.embed(ids)), ids, in, seq);
+            Tensor positions = mask.cumsum(1).sub(Tensors.scalar(1)).masked_fill(mask.eq(Tensors.scalar(0)), Tensors.scalar(1));
+            attention = attentionMask(mask, 0, seq);
+            cs = textDecoder.rotary(positions, embeds);
+            x = embeds;
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i] = x;
+                states[i] = random.get_state();
+                x = layers.get(i).forward(x, cs[0], cs[1], attention, null);
+            }
+        }
+        Tensor top = x.detach().set_requires_grad(true);
+        Tensor hidden = textDecoder.finalNorm(top).to(ScalarType.Float);
+        Tensor h = hidden.gather(1, compute.place(lastTokenIndex(in, hidden.size(2))), false).squeeze(1);
+        Tensor after = random.get_state();
+        return new Checkpointed(h, () -> {
+            if (!top.grad().defined()) throw new IllegalStateException("backward() needs the loss's gradient on hidden() first (call loss.backward())");
+            Tensor grad = top.grad();
+            for (int i = inputs.length - 1; i >= 0; i--) {
+                random.set_state(states[i]);
+                Tensor in_ = i == 0 ? inputs[i] : inputs[i].detach().set_requires_grad(true);
+                Tensor y = layers.get(i).forward(in_, cs[0], cs[1], attention, null);
+                y.backward(grad, new org.bytedeco.pytorch.BoolOptional(false), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+                if (i > 0) grad = in_.grad();
+            }
+            random.set_state(after);
+        });
+    }
+
+    /** The representation of {@link #lastTokenHiddenCheckpointed} and the recomputing backward pass through the layers. */
+    public record Checkpointed(Tensor hidden, Runnable layersBackward) {
+        /** After the loss's backward pass has reached {@link #hidden()}: the gradients of every decoder layer's parameters. */
+        public void backward() {
+            layersBackward.run();
+        }
+    }
+
+    /** [B, 1, width] indices of each sample's last real token (the last column under left padding). */
+    private static Tensor lastTokenIndex(ModelInput in, long width) {
         long[] mask = Tensors.toLongs(in.attentionMask());
         long batch = in.batchSize(), seq = in.length();
         long[] last = new long[(int) batch];
@@ -134,8 +192,7 @@ public final class Qwen2AudioModel implements AutoCloseable {
             for (int s = 0; s < seq; s++) if (mask[(int) (b * seq + s)] != 0) last[b] = s;
             if (last[b] < 0) throw new IllegalArgumentException("sample " + b + " has no tokens (its attention mask is all zero)");
         }
-        Tensor index = compute.place(Tensors.longs(last, batch, 1, 1)).expand(batch, 1, hidden.size(2));
-        return hidden.gather(1, index, false).squeeze(1);
+        return Tensors.longs(last, batch, 1, 1).expand(batch, 1, width);
     }
 
     /**

@@ -41,6 +41,16 @@ public final class TextDecoder {
         return DecoderLayer.rmsNorm(x, finalNorm, config.rmsNormEps());
     }
 
+    /** Rotary cosines and sines for {@code positions}, in the type of {@code embeds}. */
+    Tensor[] rotary(Tensor positions, Tensor embeds) {
+        return rotary.cosSin(positions, embeds);
+    }
+
+    /** The final RMSNorm. */
+    Tensor finalNorm(Tensor x) {
+        return DecoderLayer.rmsNorm(x, finalNorm, config.rmsNormEps());
+    }
+
     void adapt(ProjectionAdapter adapter) {
         for (DecoderLayer l : layers) l.adapt(adapter);
     }

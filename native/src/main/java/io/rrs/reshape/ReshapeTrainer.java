@@ -6,6 +6,7 @@ import io.rrs.kernels.RrsObjective;
 import io.rrs.model.Compute;
 import io.rrs.model.ModelInput;
 import io.rrs.model.OpenedModel;
+import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
 import io.rrs.training.AdamWOptimizer;
 import io.rrs.training.Checkpoint;
@@ -90,10 +91,15 @@ public final class ReshapeTrainer {
                 List<Query> picked = new ArrayList<>();
                 for (long i : index) picked.add(queries.get((int) i));
                 ModelInput in = encoder.encode(picked, prepared.condition(), instructions, false);
-                Tensor h = opened.model().lastTokenHidden(in);
                 Tensor rowsIndex = compute.place(Tensors.longs(index, index.length));
-                return RrsObjective.backward(config.lossPath(), h, h0All.index_select(0, rowsIndex), signAll.index_select(0, rowsIndex),
-                        deltaMasked, lora.factors(), config.penaltyWeight());
+                if (!config.activationCheckpointing())
+                    return RrsObjective.backward(config.lossPath(), opened.model().lastTokenHidden(in), h0All.index_select(0, rowsIndex),
+                            signAll.index_select(0, rowsIndex), deltaMasked, lora.factors(), config.penaltyWeight());
+                Qwen2AudioModel.Checkpointed forward = opened.model().lastTokenHiddenCheckpointed(in);
+                double loss = RrsObjective.backward(config.lossPath(), forward.hidden(), h0All.index_select(0, rowsIndex),
+                        signAll.index_select(0, rowsIndex), deltaMasked, lora.factors(), config.penaltyWeight());
+                forward.backward();
+                return loss;
             });
             return new Result(r.state(), r.lastCheckpoint(), r.samplesPerSecond(), r.samplesThisRun(), r.seconds());
         }

@@ -41,6 +41,8 @@ public final class SftTrainer {
      */
     public static Result train(SftData data, TrainConfig train, Path resumeFrom, Progress targetsProgress, Progress progress,
                                StepListener listener) throws IOException {
+        if (train.activationCheckpointing())
+            throw new IllegalArgumentException("--activation-checkpointing applies to 'rrs reshape train' (its loss reads h only); train SFT without it");
         Path runDir = train.runDir();
         if (resumeFrom == null && Checkpoint.latest(runDir) != null)
             throw new IOException("run " + runDir + " already has checkpoints (" + Checkpoint.latest(runDir)

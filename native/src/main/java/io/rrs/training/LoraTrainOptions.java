@@ -54,6 +54,11 @@ public final class LoraTrainOptions {
     @Mixin
     ComputeOption compute;
 
+    @Option(names = "--activation-checkpointing",
+            description = "Keep only each decoder layer's input in the forward pass and recompute the layer in the backward pass: activation "
+                    + "memory of one layer instead of all, for about one more forward pass of time ('rrs reshape train'; the same result).")
+    boolean activationCheckpointing;
+
     @Option(names = "--resume", description = "Continue from RUN/checkpoints/latest.")
     boolean resume;
 
@@ -64,7 +69,7 @@ public final class LoraTrainOptions {
     public TrainConfig config(Path runDir, Path modelDir, long seed, RrsObjective.Path loss) {
         return UsageException.fromOptions(() -> new TrainConfig(runDir, modelDir, lora.config(),
                 new AdamWConfig(lr, beta1, beta2, eps, weightDecay, clipNorm), batchSize, accumulation, epochs, seed, !noPromptPool, loss, saveEvery,
-                1.0, compute.compute()));
+                1.0, compute.compute(), activationCheckpointing));
     }
 
     /** Where the model runs ({@code --device}, {@code --dtype}). */

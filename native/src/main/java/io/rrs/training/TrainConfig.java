@@ -13,11 +13,17 @@ import java.nio.file.Path;
  * loss kernels. {@code saveEverySteps} adds checkpoints inside an epoch (0: one per epoch only).
  * {@code modelDir} null means the model recorded by prepare. {@code rrs sft train} trains with the same
  * settings (its checkpoints record them without the loss path, which it does not use). {@code compute} is where the
- * model runs ({@code --device}, {@code --dtype}; float32 on the CPU by default).
+ * model runs ({@code --device}, {@code --dtype}; float32 on the CPU by default); {@code activationCheckpointing} recomputes each
+ * decoder layer in the backward pass instead of keeping its activations ({@code --activation-checkpointing}, RRS training).
  */
 public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
                           int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight,
-                          Compute compute) {
+                          Compute compute, boolean activationCheckpointing) {
+    public TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
+                       int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight, Compute compute) {
+        this(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, compute, false);
+    }
+
     /** Float32 on the CPU. */
     public TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConfig optimizer, int batchSize, int accumulationSteps,
                        int epochs, long seed, boolean promptPool, RrsObjective.Path lossPath, int saveEverySteps, double penaltyWeight) {
@@ -50,16 +56,23 @@ public record TrainConfig(Path runDir, Path modelDir, LoraConfig lora, AdamWConf
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, compute);
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, n, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, compute, activationCheckpointing);
     }
 
     public TrainConfig withPenaltyWeight(double w) {
-        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, w, compute);
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, w, compute, activationCheckpointing);
     }
 
     /** The same settings run on another device or compute type (not part of a checkpoint's settings: a resumed run may move). */
     public TrainConfig withCompute(Compute c) {
-        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, c);
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, penaltyWeight, c,
+                activationCheckpointing);
+    }
+
+    /** The same settings with activation checkpointing per decoder layer on or off (memory for time; not part of a checkpoint's settings). */
+    public TrainConfig withActivationCheckpointing(boolean on) {
+        return new TrainConfig(runDir, modelDir, lora, optimizer, batchSize, accumulationSteps, epochs, seed, promptPool, lossPath, saveEverySteps, penaltyWeight,
+                compute, on);
     }
 
     /** The loop's share of the settings (batching, epochs, seed, prompt pool, extra checkpoints). */

@@ -122,6 +122,20 @@ class ReshapeTrainTest {
     }
 
     @Test
+    void activationCheckpointingTrainsTheSameAdapters() throws Exception {
+        Path plain = preparedRun("kept-activations"), recomputed = preparedRun("recomputed-activations");
+        ReshapeTrainer.Result a = ReshapeTrainer.train(config(plain, 1e-3, 2, 0), null, Progress.none(), (s, l) -> {});
+        ReshapeTrainer.Result b = ReshapeTrainer.train(config(recomputed, 1e-3, 2, 0).withActivationCheckpointing(true), null, Progress.none(), (s, l) -> {});
+        List<Checkpoint.StepLoss> la = a.state().losses(), lb = b.state().losses();
+        assertEquals(la.size(), lb.size());
+        for (int i = 0; i < la.size(); i++) assertEquals(la.get(i).loss(), lb.get(i).loss(), 1e-6 * Math.abs(la.get(i).loss()), "step " + i);
+        Map<String, Tensor> pa = Checkpoint.load(a.lastCheckpoint()).adapter(), pb = Checkpoint.load(b.lastCheckpoint()).adapter();
+        assertEquals(pa.keySet(), pb.keySet());
+        for (String name : pa.keySet())
+            assertTrue(pa.get(name).sub(pb.get(name)).abs().max().item_double() < 1e-6, name + ": dropout masks and gradients recomputed alike");
+    }
+
+    @Test
     void resumeAfterAKillEqualsAnUninterruptedRun() throws Exception {
         Path straight = preparedRun("straight");
         ReshapeTrainer.train(config(straight, 1e-3, 3, 0), null, Progress.none(), (s, l) -> {});
