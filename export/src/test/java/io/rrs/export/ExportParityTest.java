@@ -22,8 +22,8 @@ class ExportParityTest {
         Path ckpt = TinyCheckpoint.write(tmp.resolve("ckpt"), 7);
         Exporter.Result r = Exporter.export(ExportOptions.of(ckpt, tmp.resolve("out")));
         System.out.print(r.parity().table());
-        // 3 conditions x (prefill + 3 decode steps + full)
-        assertEquals(3 * (2 + ParityCheck.DECODE_STEPS), r.parity().rows().size());
+        // 3 conditions x (prefill + 3 decode steps + full), then the whole window: prefill + 1 decode step
+        assertEquals(3 * (2 + ParityCheck.DECODE_STEPS) + 1 + ParityCheck.WINDOW_DECODE_STEPS, r.parity().rows().size());
         assertTrue(r.parity().maxDiff() <= 1e-4, r.parity().table());
         assertTrue(Files.isRegularFile(r.manifest()));
 

@@ -45,7 +45,7 @@ class OnnxCheckerTest {
     void checkerRejectsAGraphThatReadsAnUndefinedValue() throws Exception {
         // the check can fail: the same builder and writer, one node reading a value nothing produces
         Assumptions.assumeTrue(onnxImportable(), PYTHON + " cannot import onnx; install python3-onnx");
-        OnnxGraph g = new OnnxGraph("broken");
+        OnnxGraph g = new OnnxGraph("broken", ExportPrecision.FP32);
         String x = g.input("x", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "n");
         g.output(g.op("Add", new String[] {x, "never_produced"}), "y", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT, "n");
         Path file = OnnxModelWriter.write(g, tmp, "broken.onnx", 1 << 20, "test").get(0);
