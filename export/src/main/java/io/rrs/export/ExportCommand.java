@@ -53,7 +53,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--tolerance", paramLabel = "ABS",
             description = "Largest allowed |ONNX Runtime - libtorch| for logits and last hidden states (default: the precision's bound, "
-                    + "fp32 1e-4, fp16 2e-2, bf16 5e-2; docs/export.md).")
+                    + "fp32 1e-4, fp16 2e-2, bf16 1e-1; docs/export.md).")
     Double tolerance;
 
     @Mixin
@@ -66,7 +66,7 @@ public final class ExportCommand implements Callable<Integer> {
                         calibrateHarmful, calibrateBenign, threads.threads(), precision));
         Exporter.Result r = Exporter.export(options);
         System.out.print(r.parity().table());
-        System.out.printf("parity (%s weights): max |ONNX Runtime - libtorch| = %.3e <= %.1e%n", precision.label(), r.parity().maxDiff(), options.tolerance());
+        System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e (%s weights)%n", r.parity().maxDiff(), options.tolerance(), precision.label());
         for (Path f : r.files()) System.out.println("wrote " + f);
         System.out.println("wrote " + r.manifest());
         return ExitCodes.OK;

@@ -17,7 +17,7 @@ public enum ExportPrecision {
     /** IEEE half: 10-bit mantissa, range +-65504; half the bytes. */
     FP16(DataType.FLOAT16, ScalarType.Half, 2e-2),
     /** bfloat16: float32's range, 7-bit mantissa; half the bytes, and no rounding at all for a bf16 checkpoint. */
-    BF16(DataType.BFLOAT16, ScalarType.BFloat16, 5e-2);
+    BF16(DataType.BFLOAT16, ScalarType.BFloat16, 1e-1);
 
     private final DataType onnxType;
     private final ScalarType torchType;

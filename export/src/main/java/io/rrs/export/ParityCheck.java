@@ -55,8 +55,8 @@ final class ParityCheck {
         }
 
         String table() {
-            StringBuilder sb = new StringBuilder(String.format("%-11s %-34s %12s %12s%n", "condition", "pass", "logits", "hidden"));
-            for (Row r : rows) sb.append(String.format("%-11s %-34s %12.3e %12.3e%n", r.condition(), r.pass(), r.logitsDiff(), r.hiddenDiff()));
+            StringBuilder sb = new StringBuilder(String.format("%-11s %-36s %12s %12s%n", "condition", "pass", "logits", "hidden"));
+            for (Row r : rows) sb.append(String.format("%-11s %-36s %12.3e %12.3e%n", r.condition(), r.pass(), r.logitsDiff(), r.hiddenDiff()));
             return sb.toString();
         }
     }
