@@ -52,7 +52,12 @@ public final class GuardBenchFixture {
 
     /** 3 s of a speech-like signal at 16 kHz as 16-bit WAV, with the paper's audio-text instruction. */
     public static GuardQuery query3sAudioText() {
-        int n = 48000;
+        return queryAudioText(3);
+    }
+
+    /** {@code seconds} of a speech-like signal at 16 kHz as 16-bit WAV, with the paper's audio-text instruction. */
+    public static GuardQuery queryAudioText(int seconds) {
+        int n = 16000 * seconds;
         Random rnd = new Random(9);
         short[] pcm = new short[n];
         for (int i = 0; i < n; i++) {
@@ -61,6 +66,6 @@ public final class GuardBenchFixture {
             v = 0.2 * (0.5 + 0.5 * Math.sin(2 * Math.PI * 3 * t)) * v + 0.01 * rnd.nextGaussian();
             pcm[i] = (short) Math.round(Math.max(-1, Math.min(1, v)) * 32767);
         }
-        return GuardQuery.wav(WavEncoder.pcm16(pcm, 16000), Prompts.AUDIO_TEXT_INSTRUCTION).withId("3s-audio-text");
+        return GuardQuery.wav(WavEncoder.pcm16(pcm, 16000), Prompts.AUDIO_TEXT_INSTRUCTION).withId(seconds + "s-audio-text");
     }
 }

@@ -51,9 +51,16 @@ public final class GuardStageLatency {
 
     /** Prints {p50, p99} in ms and records them under {@code stage}. */
     private static void print(Map<String, double[]> into, String stage, Verdict[] v, ToDoubleFunction<Verdict> f) {
-        double[] ms = Arrays.stream(v).mapToDouble(f).sorted().toArray();
-        double p50 = ms[ms.length / 2], p99 = ms[(int) Math.ceil(0.99 * ms.length) - 1];
+        double[] p = p50p99(Arrays.stream(v).mapToDouble(f).toArray());
+        double p50 = p[0], p99 = p[1];
         System.out.printf("  %-34s p50 %8.2f ms   p99 %8.2f ms%n", stage, p50, p99);
         into.put(stage, new double[] {p50, p99});
+    }
+
+    /** {p50, p99} of {@code values}. */
+    static double[] p50p99(double[] values) {
+        double[] ms = values.clone();
+        Arrays.sort(ms);
+        return new double[] {ms[ms.length / 2], ms[(int) Math.ceil(0.99 * ms.length) - 1]};
     }
 }

@@ -1,6 +1,5 @@
 package io.rrs.guard;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.rrs.audio.WavDecoder;
@@ -10,7 +9,6 @@ import io.rrs.text.ChatPrompt;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.InputCondition;
 import io.rrs.text.TextTokenizer;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
 /**
@@ -72,24 +70,23 @@ public final class GuardPeer implements AutoCloseable {
     /** Refusal-token probability at the last prompt token: embed, encode, splice, one decoder prefill. */
     public double prefill(Features f) throws OrtException {
         try (OrtSession.Result r = graphs.decode(embedPrompt(f), f.ids().length, 0, null)) {
-            return Guard.softmaxAt(lastRow(r, GuardGraphs.LOGITS, f.ids().length), manifest.refusalTokenId());
+            return Guard.softmaxAt(lastLogits(r), manifest.refusalTokenId());
         }
     }
 
     /** Greedy generation of exactly {@code n} tokens with the KV cache (no stop token: a fixed amount of work). */
     public int[] generate(Features f, int n) throws OrtException {
-        int past = f.ids().length, seq = past;
-        OrtSession.Result step = graphs.decode(embedPrompt(f), seq, 0, null);
+        int past = f.ids().length;
+        OrtSession.Result step = graphs.decode(embedPrompt(f), past, 0, null);
         try {
             int[] out = new int[n];
             for (int i = 0; ; i++) {
-                out[i] = argmax(lastRow(step, GuardGraphs.LOGITS, seq));
+                out[i] = argmax(lastLogits(step));
                 if (i + 1 == n) return out;
                 OrtSession.Result next = graphs.decode(graphs.embed(new long[] {out[i]}), 1, past, step);
                 step.close(); // the cache lives on in `next`, as in Guard.respond
                 step = next;
                 past++;
-                seq = 1;
             }
         } finally {
             step.close();
@@ -109,12 +106,9 @@ public final class GuardPeer implements AutoCloseable {
         return embeds;
     }
 
-    private float[] lastRow(OrtSession.Result r, String name, int seq) throws OrtException {
-        FloatBuffer b = ((OnnxTensor) GuardGraphs.value(r, name)).getFloatBuffer();
-        float[] row = new float[manifest.vocabSize()];
-        b.position((seq - 1) * row.length);
-        b.get(row);
-        return row;
+    /** The decoder's logits: its last position's only, as the guard reads them. */
+    private float[] lastLogits(OrtSession.Result r) throws OrtException {
+        return GuardGraphs.lastRow(r, GuardGraphs.LOGITS, 1, manifest.vocabSize());
     }
 
     static int argmax(float[] v) {

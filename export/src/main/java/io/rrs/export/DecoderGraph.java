@@ -5,7 +5,6 @@ import static io.rrs.export.OnnxGraph.attr;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
-import io.rrs.model.Weights;
 
 /**
  * Scope: the Qwen2 decoder graph with a KV cache, as {@code io.rrs.model.TextDecoder} and the LM
@@ -15,7 +14,8 @@ import io.rrs.model.Weights;
  * int64 (1 = token, 0 = left padding, over cached and new positions), {@code position_ids}
  * [batch, seq] int64 (Hugging Face's cumsum(mask) - 1), and per layer {@code past_key_values.i.key}
  * / {@code .value} [batch, kv_heads, past, head_dim] (after RoPE, before head repetition; length 0
- * for prefill). Outputs: {@code logits} [batch, seq, vocab], {@code last_hidden_state}
+ * for prefill). Outputs: {@code logits} [batch, 1, vocab] at the last of the {@code seq} new positions
+ * (left padding keeps it a real token), {@code last_hidden_state}
  * [batch, seq, hidden] (after the final norm: the RRS representation), {@code present.i.key} /
  * {@code .value} [batch, kv_heads, past + seq, head_dim].
  *
@@ -47,9 +47,9 @@ final class DecoderGraph {
         return "present." + layer + ".value";
     }
 
-    static OnnxGraph build(Qwen2AudioConfig config, Weights weights) {
+    static OnnxGraph build(Qwen2AudioConfig config, LoraMerge.Merged weights, ExportPrecision precision) {
         Qwen2AudioConfig.TextConfig t = config.text();
-        OnnxGraph g = new OnnxGraph("rrs_text_decoder");
+        OnnxGraph g = new OnnxGraph("rrs_text_decoder", precision);
         OnnxLayers l = new OnnxLayers(g, weights);
         int heads = t.numAttentionHeads(), kvHeads = t.numKeyValueHeads(), hd = t.headDim();
         long width = t.hiddenSize();
@@ -86,8 +86,11 @@ final class DecoderGraph {
         }
         String hidden = l.rmsNorm(x, Qwen2AudioLayout.TEXT + "norm.weight", eps);
         g.output(hidden, HIDDEN, DataType.FLOAT, "batch", "seq", width);
+        // logits of the last position only: what the guard decides on and generation samples from, without lm_head over
+        // every prompt position (a 30 s clip is ~750 of them, times a 150k vocabulary)
+        String last = g.op("Slice", new String[] {hidden, g.ints(-1), g.ints(Long.MAX_VALUE), g.ints(1)});
         String lmHead = Qwen2AudioLayout.LM_HEAD.substring(0, Qwen2AudioLayout.LM_HEAD.length() - ".weight".length());
-        g.output(l.linear(hidden, lmHead), LOGITS, DataType.FLOAT, "batch", "seq", (long) t.vocabSize());
+        g.output(l.linear(last, lmHead), LOGITS, DataType.FLOAT, "batch", 1L, (long) t.vocabSize());
         return g;
     }
 
@@ -124,11 +127,12 @@ final class DecoderGraph {
     }
 
     /** The token embedding table as its own graph: {@code input_ids} [batch, seq] int64 to {@code inputs_embeds}. */
-    static OnnxGraph embedTokens(Qwen2AudioConfig config, Weights weights) {
-        OnnxGraph g = new OnnxGraph("rrs_embed_tokens");
+    static OnnxGraph embedTokens(Qwen2AudioConfig config, LoraMerge.Merged weights, ExportPrecision precision) {
+        OnnxGraph g = new OnnxGraph("rrs_embed_tokens", precision);
         String ids = g.input("input_ids", DataType.INT64, "batch", "seq");
-        String table = g.weight(Qwen2AudioLayout.TEXT + "embed_tokens.weight", weights.get(Qwen2AudioLayout.TEXT + "embed_tokens.weight"));
-        g.output(g.op("Gather", new String[] {table, ids}, attr("axis", 0L)), EMBEDS, DataType.FLOAT, "batch", "seq", (long) config.text().hiddenSize());
+        String name = Qwen2AudioLayout.TEXT + "embed_tokens.weight";
+        String table = g.initializer(name, () -> weights.get(name)); // rows picked first, then widened: never the whole table
+        g.output(g.asFloat(g.op("Gather", new String[] {table, ids}, attr("axis", 0L))), EMBEDS, DataType.FLOAT, "batch", "seq", (long) config.text().hiddenSize());
         return g;
     }
 }

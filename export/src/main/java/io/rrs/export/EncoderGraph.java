@@ -6,7 +6,6 @@ import static io.rrs.export.OnnxGraph.attrs;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
-import io.rrs.model.Weights;
 
 /**
  * Scope: the audio graph, log-mel features to projected audio embeddings, as
@@ -29,20 +28,20 @@ final class EncoderGraph {
 
     private EncoderGraph() {}
 
-    static OnnxGraph build(Qwen2AudioConfig config, Weights weights) {
+    static OnnxGraph build(Qwen2AudioConfig config, LoraMerge.Merged weights, ExportPrecision precision) {
         Qwen2AudioConfig.AudioConfig a = config.audio();
-        OnnxGraph g = new OnnxGraph("rrs_audio_encoder");
+        OnnxGraph g = new OnnxGraph("rrs_audio_encoder", precision);
         OnnxLayers l = new OnnxLayers(g, weights);
         String p = Qwen2AudioLayout.AUDIO;
         String features = g.input(FEATURES, DataType.FLOAT, "batch", (long) a.numMelBins(), "frames");
         String frames = g.input(FRAME_COUNTS, DataType.INT64, "batch");
 
-        String x = l.gelu(conv(g, features, p + "conv1", weights, 1));
-        x = l.gelu(conv(g, x, p + "conv2", weights, 2));
+        String x = l.gelu(conv(l, features, p + "conv1", 1));
+        x = l.gelu(conv(l, x, p + "conv2", 2));
         x = g.op("Transpose", new String[] {x}, attrs("perm", 0, 2, 1)); // [B, T1, d]
         String t1 = l.dim(x, 1);
-        String positions = g.op("Slice", new String[] {g.weight(p + "embed_positions.weight", weights.get(p + "embed_positions.weight")),
-                g.ints(0), t1, g.ints(0)});
+        String positionTable = g.initializer(p + "embed_positions.weight", () -> weights.get(p + "embed_positions.weight"));
+        String positions = g.asFloat(g.op("Slice", new String[] {positionTable, g.ints(0), t1, g.ints(0)}));
         x = g.op("Add", new String[] {x, positions});
 
         // frames after conv2: (F - 1) // 2 + 1 = (F + 1) / 2 for F >= 0 (ONNX Div truncates; equal there)
@@ -76,10 +75,8 @@ final class EncoderGraph {
         return g;
     }
 
-    private static String conv(OnnxGraph g, String x, String name, Weights w, long stride) {
-        String weight = g.weight(name + ".weight", w.get(name + ".weight"));
-        String bias = g.weight(name + ".bias", w.get(name + ".bias"));
-        return g.op("Conv", new String[] {x, weight, bias}, attrs("kernel_shape", 3), attrs("pads", 1, 1),
+    private static String conv(OnnxLayers l, String x, String name, long stride) {
+        return l.graph().op("Conv", new String[] {x, l.stored(name + ".weight"), l.stored(name + ".bias")}, attrs("kernel_shape", 3), attrs("pads", 1, 1),
                 attrs("strides", stride), attrs("dilations", 1), attr("group", 1L));
     }
 }

@@ -46,9 +46,15 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Initializers of at least this size go to NAME.onnx.data (default: ${DEFAULT-VALUE}).")
     long externalDataBytes;
 
-    @Option(names = "--tolerance", paramLabel = "ABS", defaultValue = "" + ExportOptions.DEFAULT_TOLERANCE,
-            description = "Largest allowed |ONNX Runtime - libtorch| for logits and last hidden states (default: ${DEFAULT-VALUE}).")
-    double tolerance;
+    @Option(names = "--precision", paramLabel = "fp32|fp16|bf16", defaultValue = "fp32", converter = PrecisionConverter.class,
+            description = "Precision of the exported weights (the graphs compute in float32 either way): fp32, fp16 or bf16 (half the size; "
+                    + "bf16 loses nothing from a bf16 checkpoint). Default: ${DEFAULT-VALUE}.")
+    ExportPrecision precision;
+
+    @Option(names = "--tolerance", paramLabel = "ABS",
+            description = "Largest allowed |ONNX Runtime - libtorch| for logits and last hidden states (default: the precision's bound, "
+                    + "fp32 1e-4, fp16 2e-2, bf16 1e-1; docs/export.md).")
+    Double tolerance;
 
     @Mixin
     CommonOptions.OrtThreads threads;
@@ -56,12 +62,25 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExportOptions options = UsageException.fromOptions(() ->
-                new ExportOptions(checkpoint, lora, out, externalDataBytes, tolerance, deltaM, calibrateHarmful, calibrateBenign, threads.threads()));
+                new ExportOptions(checkpoint, lora, out, externalDataBytes, tolerance != null ? tolerance : precision.parityBound(), deltaM,
+                        calibrateHarmful, calibrateBenign, threads.threads(), precision));
         Exporter.Result r = Exporter.export(options);
         System.out.print(r.parity().table());
-        System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e%n", r.parity().maxDiff(), tolerance);
+        System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e (%s weights)%n", r.parity().maxDiff(), options.tolerance(), precision.label());
         for (Path f : r.files()) System.out.println("wrote " + f);
         System.out.println("wrote " + r.manifest());
         return ExitCodes.OK;
+    }
+
+    /** {@code --precision}'s value; the message lists the valid ones. */
+    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<ExportPrecision> {
+        @Override
+        public ExportPrecision convert(String value) {
+            try {
+                return ExportPrecision.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -12,7 +12,6 @@ import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
-import io.rrs.model.Weights;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.SpecialTokens;
 import io.rrs.text.TextTokenizer;
@@ -28,6 +27,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Scope: one export, start to end: load the checkpoint (and LoRA adapters, merged into the base
@@ -80,16 +80,17 @@ public final class Exporter {
             AlignedRun run = AlignedRun.looksLikeRun(o.lora()) ? AlignedRun.open(o.lora()) : null;
             if (run != null) run.checkBase(ckpt);
             List<LoraMerge.Adapter> adapters = run != null ? adaptersOf(run) : loadAdapters(o.lora());
-            Weights merged = LoraMerge.merge(base.weights(), adapters);
+            LoraMerge.Merged merged = LoraMerge.lazily(base.weights(), adapters); // folded in tensor by tensor while the graphs are written
             // the reference: the trainer's forward, adapters applied through the projection seam (for a run, its own LoraAdapters)
             if (run != null) run.applyTo(base);
             else if (!adapters.isEmpty()) base.adaptDecoderProjections(applying(adapters));
 
             List<Path> files = new ArrayList<>();
             String version = Exporter.class.getPackage().getImplementationVersion() == null ? "dev" : Exporter.class.getPackage().getImplementationVersion();
-            files.addAll(OnnxModelWriter.write(DecoderGraph.embedTokens(config, merged), o.outDir(), EMBED_FILE, o.externalDataBytes(), version));
-            files.addAll(OnnxModelWriter.write(EncoderGraph.build(config, merged), o.outDir(), ENCODER_FILE, o.externalDataBytes(), version));
-            files.addAll(OnnxModelWriter.write(DecoderGraph.build(config, merged), o.outDir(), DECODER_FILE, o.externalDataBytes(), version));
+            ExportPrecision precision = o.precision();
+            files.addAll(OnnxModelWriter.write(DecoderGraph.embedTokens(config, merged, precision), o.outDir(), EMBED_FILE, o.externalDataBytes(), version));
+            files.addAll(OnnxModelWriter.write(EncoderGraph.build(config, merged, precision), o.outDir(), ENCODER_FILE, o.externalDataBytes(), version));
+            files.addAll(OnnxModelWriter.write(DecoderGraph.build(config, merged, precision), o.outDir(), DECODER_FILE, o.externalDataBytes(), version));
             for (String copied : List.of(TOKENIZER_FILE, CONFIG_FILE)) {
                 Path to = o.outDir().resolve(copied);
                 Files.copy(ckpt.resolve(copied), to, StandardCopyOption.REPLACE_EXISTING);
@@ -107,8 +108,8 @@ public final class Exporter {
             }
             if (!(report.maxDiff() <= o.tolerance())) {
                 ParityCheck.Row w = report.worst();
-                throw new ParityException(String.format("parity check failed: ONNX Runtime differs from the libtorch forward pass by %.3e (> %.1e) "
-                        + "in %s, %s; no guard.json was written.%n%s", w.max(), o.tolerance(), w.condition(), w.pass(), report.table()));
+                throw new ParityException(String.format("parity check failed: ONNX Runtime (%s weights) differs from the libtorch forward pass by %.3e (> %.1e) "
+                        + "in %s, %s; no guard.json was written.%n%s", precision.label(), w.max(), o.tolerance(), w.condition(), w.pass(), report.table()));
             }
 
             // explicit files win; a reshape run with a prepare output supplies both by default
@@ -120,7 +121,7 @@ public final class Exporter {
             ThresholdCalibration.Result calibration = null;
             String thresholdSource = "default " + ThresholdCalibration.DEFAULT_THRESHOLD
                     + ": no training representations were given (--calibrate-harmful/--calibrate-benign, or a reshape run as --lora)";
-            Tensor lmHead = merged.get(Qwen2AudioLayout.LM_HEAD);
+            Tensor lmHead = merged.get(Qwen2AudioLayout.LM_HEAD).to(ScalarType.Float); // scored in float32 whatever the checkpoint's dtype
             if (o.calibrationHarmful() != null) {
                 calibration = ThresholdCalibration.calibrate(scores(lmHead, readRepresentations(o.calibrationHarmful(), t.hiddenSize()), tokenizer.refusalTokenId()),
                         scores(lmHead, readRepresentations(o.calibrationBenign(), t.hiddenSize()), tokenizer.refusalTokenId()));
@@ -135,7 +136,7 @@ public final class Exporter {
             GuardManifest.Threshold chosen = new GuardManifest.Threshold(threshold, thresholdSource, calibration == null ? null
                     : new GuardManifest.Calibration(calibration.balancedAccuracy(), calibration.harmful(), calibration.benign()));
             Path manifest = GuardManifest.write(o.outDir(), manifestContents(config, template, files, deltaM, deltaMSource, chosen, report,
-                    o.tolerance(), run != null ? run.checkpointDir() + " (" + run.describe() + ")" : o.lora() == null ? null : o.lora().toString()));
+                    precision, o.tolerance(), run != null ? run.checkpointDir() + " (" + run.describe() + ")" : o.lora() == null ? null : o.lora().toString()));
             return new Result(o.outDir(), files, report, manifest);
         }
     }
@@ -143,8 +144,8 @@ public final class Exporter {
     /** guard.json's contents as the runtime's plain values: the graphs' names, the model's sizes, the parity rows. */
     private static GuardManifest.Contents manifestContents(Qwen2AudioConfig config, ChatTemplate template, List<Path> files, float[] deltaM,
                                                            String deltaMSource, GuardManifest.Threshold threshold, ParityCheck.Report report,
-                                                           double tolerance, String loraSource) {
-        GuardManifest.Graphs graphs = new GuardManifest.Graphs(OnnxModelWriter.OPSET, OnnxModelWriter.IR_VERSION,
+                                                           ExportPrecision precision, double tolerance, String loraSource) {
+        GuardManifest.Graphs graphs = new GuardManifest.Graphs(OnnxModelWriter.OPSET, OnnxModelWriter.IR_VERSION, precision.label(),
                 new GuardManifest.Graph(EMBED_FILE, List.of("input_ids"), List.of(DecoderGraph.EMBEDS)),
                 new GuardManifest.Graph(ENCODER_FILE, List.of(EncoderGraph.FEATURES, EncoderGraph.FRAME_COUNTS), List.of(EncoderGraph.EMBEDS, EncoderGraph.COUNTS)),
                 new GuardManifest.Graph(DECODER_FILE,

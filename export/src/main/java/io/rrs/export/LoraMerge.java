@@ -4,11 +4,9 @@ import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Tensors;
 import io.rrs.model.Weights;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -38,16 +36,26 @@ public final class LoraMerge {
     }
 
     /**
-     * Base weights with every adapter folded in (computed in float64, stored float32); the others
-     * are shared, not copied. Fails naming the adapter when its projection is unknown, its shape
-     * does not fit the weight, or it is given twice.
+     * Base weights with every adapter folded in, all at once (for a libtorch model of the merged weights);
+     * the others are shared, not copied. The export uses {@link #lazily} instead.
      */
     public static Weights merge(Weights base, List<Adapter> adapters) {
+        Merged m = lazily(base, adapters);
         Map<String, Tensor> out = new LinkedHashMap<>(base.asMap());
-        Set<String> seen = new HashSet<>();
+        for (String name : m.adapted.keySet()) out.put(name, Tensors.keep(m.get(name)));
+        return new Weights(out, base);
+    }
+
+    /**
+     * The base weights with the adapters to be folded in when each tensor is asked for, so that an export
+     * holds one merged tensor at a time beyond the model. Every adapter is checked here, naming it when its
+     * projection is unknown, its shape does not fit the weight, or it is given twice.
+     */
+    public static Merged lazily(Weights base, List<Adapter> adapters) {
+        Map<String, Adapter> adapted = new LinkedHashMap<>();
         for (Adapter ad : adapters) {
             String weightName = ad.projection() + ".weight";
-            if (!seen.add(ad.projection()))
+            if (adapted.containsKey(weightName))
                 throw new IllegalArgumentException("adapter for " + ad.projection() + " given twice; pass one adapter per projection");
             Tensor w = base.getOrNull(weightName);
             if (w == null || !ad.projection().startsWith(Qwen2AudioLayout.TEXT))
@@ -56,9 +64,35 @@ public final class LoraMerge {
             if (w.dim() != 2 || ad.b().size(0) != w.size(0) || ad.a().size(1) != w.size(1))
                 throw new IllegalArgumentException("adapter " + ad.projection() + ": B A is [" + ad.b().size(0) + ", " + ad.a().size(1) + "] but the weight is "
                         + Arrays.toString(Tensors.shape(w)) + "; the adapter belongs to another model size");
-            Tensor delta = ad.b().to(ScalarType.Double).mm(ad.a().to(ScalarType.Double)).mul(Tensors.scalar(ad.scale()));
-            out.put(weightName, Tensors.keep(w.to(ScalarType.Double).add(delta).to(ScalarType.Float).contiguous()));
+            adapted.put(weightName, ad);
         }
-        return new Weights(out, base);
+        return new Merged(base, adapted);
+    }
+
+    /** Base weights (in their stored dtype) with adapters folded in on demand. */
+    public static final class Merged {
+        private final Weights base;
+        private final Map<String, Adapter> adapted;
+
+        private Merged(Weights base, Map<String, Adapter> adapted) {
+            this.base = base;
+            this.adapted = adapted;
+        }
+
+        public boolean contains(String name) {
+            return base.getOrNull(name) != null;
+        }
+
+        /**
+         * The tensor {@code name}: an adapted projection as a new float32 tensor W + scale B A (computed in
+         * float32 whatever the checkpoint's dtype), anything else the base's as stored.
+         */
+        public Tensor get(String name) {
+            Tensor w = base.get(name);
+            Adapter ad = adapted.get(name);
+            if (ad == null) return w;
+            Tensor delta = ad.b().to(ScalarType.Float).mm(ad.a().to(ScalarType.Float)).mul(Tensors.scalar(ad.scale()));
+            return w.to(ScalarType.Float).add(delta).contiguous();
+        }
     }
 }

@@ -14,26 +14,33 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Scope: a small builder over the ONNX protobuf classes ({@code ai.onnx.proto.OnnxMl}) for
  * graphs written node by node: typed inputs/outputs with symbolic dimensions, weight
- * initializers kept as libtorch tensors until {@link OnnxModelWriter} decides inline or
- * external storage, small constants, and nodes with attributes. Value names are made unique
+ * initializers kept as recipes for libtorch tensors until {@link OnnxModelWriter} converts each to
+ * the export's {@link ExportPrecision} and decides inline or external storage, small float32
+ * constants, and nodes with attributes. Value names are made unique
  * here, so graph code never has to invent them.
  */
 final class OnnxGraph {
     private final String name;
+    private final ExportPrecision precision;
     private final GraphProto.Builder graph = GraphProto.newBuilder();
-    /** Weights by initializer name: float32 contiguous tensors, written later (inline or external). */
-    private final Map<String, Tensor> weights = new LinkedHashMap<>();
+    /** Weights by initializer name, each made only when the writer stores it (inline or external). */
+    private final Map<String, Supplier<Tensor>> weights = new LinkedHashMap<>();
     private final Map<String, Integer> counters = new LinkedHashMap<>();
 
-    OnnxGraph(String name) {
+    OnnxGraph(String name, ExportPrecision precision) {
         this.name = name;
+        this.precision = precision;
         graph.setName(name);
+    }
+
+    ExportPrecision precision() {
+        return precision;
     }
 
     String name() {
@@ -53,19 +60,32 @@ final class OnnxGraph {
     }
 
     /**
-     * A float32 weight under its checkpoint name (or a derived one). Kept as given (possibly a view,
-     * e.g. a transpose): the writer makes each one contiguous only while writing it, so a large
-     * checkpoint is never copied whole.
+     * A weight under its checkpoint name (or a derived one), made by {@code tensor} (any floating dtype,
+     * possibly a view such as a transpose, or a LoRA merge) only when the writer stores it, then converted
+     * to the export precision and freed: a large checkpoint is never copied whole. Returns the float32
+     * value the graph computes with: the initializer itself, or its Cast to float32 when stored narrower.
      */
-    String weight(String initializerName, Tensor t) {
+    String weight(String initializerName, Supplier<Tensor> tensor) {
+        return asFloat(initializer(initializerName, tensor));
+    }
+
+    /**
+     * The same weight as stored, in the export precision: for type-agnostic ops (Gather, Slice) that pick a
+     * few rows of a large table, so that only those rows go through {@link #asFloat}.
+     */
+    String initializer(String initializerName, Supplier<Tensor> tensor) {
         if (weights.containsKey(initializerName)) throw new IllegalArgumentException("initializer '" + initializerName + "' added twice to graph " + name);
-        if (t.scalar_type().intern() != ScalarType.Float)
-            throw new IllegalArgumentException("initializer '" + initializerName + "' is " + t.scalar_type().intern() + "; the graphs are float32, widen it first");
-        weights.put(initializerName, t);
+        weights.put(initializerName, tensor);
         return initializerName;
     }
 
-    Map<String, Tensor> weights() {
+    /** {@code value}, computed from weights in the export precision, as float32 (a Cast unless they are float32). */
+    String asFloat(String value) {
+        if (!precision.castsWeights()) return value;
+        return op("Cast", value + ".float32", new String[] {value}, attr("to", (long) DataType.FLOAT.getNumber()));
+    }
+
+    Map<String, Supplier<Tensor>> weights() {
         return weights;
     }
 

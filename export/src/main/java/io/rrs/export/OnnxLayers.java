@@ -3,8 +3,6 @@ package io.rrs.export;
 import static io.rrs.export.OnnxGraph.attr;
 import static io.rrs.export.OnnxGraph.attrs;
 
-import io.rrs.model.Weights;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Scope: the layers both graphs share, spelled out in opset-17 ONNX operators so that they
@@ -17,11 +15,16 @@ final class OnnxLayers {
     static final float MASKED = -3.4028235e38f;
 
     private final OnnxGraph g;
-    private final Weights weights;
+    private final LoraMerge.Merged weights;
 
-    OnnxLayers(OnnxGraph graph, Weights weights) {
+    OnnxLayers(OnnxGraph graph, LoraMerge.Merged weights) {
         this.g = graph;
         this.weights = weights;
+    }
+
+    /** The checkpoint tensor {@code name} as a graph weight (float32 in the graph, stored in the export precision). */
+    String stored(String name) {
+        return g.weight(name, () -> weights.get(name));
     }
 
     OnnxGraph graph() {
@@ -30,24 +33,20 @@ final class OnnxLayers {
 
     /** y = x W^T + b for the checkpoint projection {@code name} (bias when the checkpoint has one). */
     String linear(String x, String name) {
-        Tensor w = weights.get(name + ".weight");
         // stored transposed once at export, so inference runs a plain MatMul without a Transpose node
-        String wt = g.weight(name + ".weight_t", w.t());
+        String wt = g.weight(name + ".weight_t", () -> weights.get(name + ".weight").t());
         String y = g.op("MatMul", new String[] {x, wt});
-        Tensor b = weights.getOrNull(name + ".bias");
-        return b == null ? y : g.op("Add", new String[] {y, g.weight(name + ".bias", b)});
+        return weights.contains(name + ".bias") ? g.op("Add", new String[] {y, stored(name + ".bias")}) : y;
     }
 
     /** LayerNorm over the last axis with weight and bias {@code name.weight/.bias}. */
     String layerNorm(String x, String name, float eps) {
-        String w = g.weight(name + ".weight", weights.get(name + ".weight"));
-        String b = g.weight(name + ".bias", weights.get(name + ".bias"));
-        return g.op("LayerNormalization", new String[] {x, w, b}, attr("axis", -1L), attr("epsilon", eps));
+        return g.op("LayerNormalization", new String[] {x, stored(name + ".weight"), stored(name + ".bias")}, attr("axis", -1L), attr("epsilon", eps));
     }
 
     /** x / sqrt(mean(x^2) + eps) * weight over the last axis (Qwen2RMSNorm). */
     String rmsNorm(String x, String weightName, float eps) {
-        String w = g.weight(weightName, weights.get(weightName));
+        String w = stored(weightName);
         String meanSquare = g.op("ReduceMean", new String[] {g.op("Mul", new String[] {x, x})}, attrs("axes", -1L), attr("keepdims", 1L));
         String rms = g.op("Sqrt", new String[] {g.op("Add", new String[] {meanSquare, g.scalar(eps)})});
         return g.op("Mul", new String[] {g.op("Div", new String[] {x, rms}), w});

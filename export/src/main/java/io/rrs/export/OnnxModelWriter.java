@@ -16,12 +16,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Scope: turns an {@link OnnxGraph} into a model file. Weights of at least
+ * Scope: turns an {@link OnnxGraph} into a model file, each weight made, converted to the graph's
+ * {@link ExportPrecision}, written and freed in turn (so an export holds about one tensor beyond the
+ * model). Weights of at least
  * {@code externalThresholdBytes} go to one external-data file beside the model
  * ({@code NAME.onnx.data}, offsets aligned to 64 bytes, referenced by relative location, as the
  * ONNX external-data convention and ONNX Runtime expect); smaller ones are stored inline. This
@@ -46,10 +49,16 @@ final class OnnxModelWriter {
         Path dataFile = dir.resolve(dataName);
         GraphProto.Builder proto = graph.proto();
         try (ExternalData external = new ExternalData(dir, dataName)) {
-            for (Map.Entry<String, Tensor> e : graph.weights().entrySet()) {
-                // one scope per weight: its contiguous copy (a transposed projection) is freed once written
+            for (Map.Entry<String, Supplier<Tensor>> e : graph.weights().entrySet()) {
+                // one scope per weight: its merge, conversion and contiguous copy (a transposed projection) are freed once written
                 try (PointerScope scope = new PointerScope()) {
-                    proto.addInitializer(initializer(e.getKey(), e.getValue().detach().contiguous(), externalThresholdBytes, external));
+                    Tensor stored = e.getValue().get().detach();
+                    if (!stored.is_floating_point())
+                        throw new IllegalArgumentException("weight '" + e.getKey() + "' of graph " + graph.name() + " is " + stored.scalar_type().intern()
+                                + ", not a floating-point tensor; the checkpoint does not hold model weights there");
+                    // converted before the copy that makes it contiguous, so that copy is already the narrow one
+                    Tensor converted = stored.to(graph.precision().torchType()).contiguous();
+                    proto.addInitializer(initializer(e.getKey(), converted, graph.precision(), externalThresholdBytes, external));
                 }
             }
             if (external.commit()) written.add(dataFile);
@@ -68,9 +77,10 @@ final class OnnxModelWriter {
         return written;
     }
 
-    private static TensorProto initializer(String name, Tensor t, long externalThresholdBytes, ExternalData external) throws IOException {
+    private static TensorProto initializer(String name, Tensor t, ExportPrecision precision, long externalThresholdBytes, ExternalData external)
+            throws IOException {
         long bytes = t.nbytes();
-        TensorProto.Builder tp = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
+        TensorProto.Builder tp = TensorProto.newBuilder().setName(name).setDataType(precision.onnxType().getNumber());
         for (int d = 0; d < t.dim(); d++) tp.addDims(t.size(d));
         if (bytes >= externalThresholdBytes && bytes > 0) {
             long offset = external.append(t);

@@ -20,7 +20,7 @@ import java.util.Map;
  * (every OnnxTensor and Result is closed before a call returns).
  */
 final class OnnxPipeline implements AutoCloseable {
-    /** Decoder outputs of one call, flattened C order; present keys/values per layer [B, kv, past + S, hd]. */
+    /** Decoder outputs of one call, flattened C order: logits [B, 1, vocab] (the last position's), hidden [B, S, hidden], present keys/values per layer [B, kv, past + S, hd]. */
     record Step(float[] logits, float[] hidden, float[][] presentKeys, float[][] presentValues, long total) {}
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -25,10 +25,18 @@ import org.bytedeco.pytorch.NoGradGuard;
  * audio-only) a left-padded batch of two prompts of different lengths runs through ONNX Runtime
  * and through the libtorch model: the prefill over the prompt, {@link #DECODE_STEPS} decode steps
  * with the KV cache (one token each, fed the libtorch greedy choice), and one prefill over the whole
- * extended sequence without cache. Logits and last hidden states are compared at real tokens.
+ * extended sequence without cache. Then one audio-text prompt whose clip fills the audio tower's
+ * whole window (its {@code max_source_positions} x 2 frames: 30 s, 3000 frames, 1500 encoder positions
+ * for Qwen2-Audio): the prefill and one decode step. Last hidden states are compared at every real
+ * token; logits, which the decoder graph computes for the last position only, against the libtorch
+ * forward's last row.
  */
 final class ParityCheck {
     static final int DECODE_STEPS = 3;
+    /** Decode steps after the whole-window prefill: the cache over a ~1500-token prompt is exercised once. */
+    static final int WINDOW_DECODE_STEPS = 1;
+    /** Pass names of the whole-window case start with this. */
+    static final String WINDOW = "window";
 
     /** One comparison: which input and pass, and the largest absolute differences found. */
     record Row(InputCondition condition, String pass, double logitsDiff, double hiddenDiff) {
@@ -47,8 +55,8 @@ final class ParityCheck {
         }
 
         String table() {
-            StringBuilder sb = new StringBuilder(String.format("%-11s %-16s %12s %12s%n", "condition", "pass", "logits", "hidden"));
-            for (Row r : rows) sb.append(String.format("%-11s %-16s %12.3e %12.3e%n", r.condition(), r.pass(), r.logitsDiff(), r.hiddenDiff()));
+            StringBuilder sb = new StringBuilder(String.format("%-11s %-36s %12s %12s%n", "condition", "pass", "logits", "hidden"));
+            for (Row r : rows) sb.append(String.format("%-11s %-36s %12.3e %12.3e%n", r.condition(), r.pass(), r.logitsDiff(), r.hiddenDiff()));
             return sb.toString();
         }
     }
@@ -67,35 +75,43 @@ final class ParityCheck {
     Report run() throws OrtException {
         List<Row> rows = new ArrayList<>();
         // short clips keep the check fast on real checkpoints too; two lengths exercise padded frames
-        int longer = Math.min(encoder.windowFrames(), 160), shorter = Math.max(AudioPositions.MIN_FRAMES, longer * 5 / 8);
+        int window = encoder.windowFrames();
+        int longer = Math.min(window, 160), shorter = Math.max(AudioPositions.MIN_FRAMES, longer * 5 / 8);
         for (InputCondition condition : InputCondition.values()) {
             long seed = 1234 + condition.ordinal();
             List<EncodedQuery> queries = switch (condition) {
-                case AUDIO_TEXT -> List.of(encoder.encode(clip(longer, seed), p -> ChatPrompt.audioText(p, Prompts.AUDIO_TEXT_INSTRUCTION)),
-                        encoder.encode(clip(shorter, seed + 7), p -> ChatPrompt.audioText(p, Prompts.INSTRUCTION_POOL.get(0))));
+                case AUDIO_TEXT -> List.of(encoder.encode(clip(longer, window, seed), p -> ChatPrompt.audioText(p, Prompts.AUDIO_TEXT_INSTRUCTION)),
+                        encoder.encode(clip(shorter, window, seed + 7), p -> ChatPrompt.audioText(p, Prompts.INSTRUCTION_POOL.get(0))));
                 case TEXT_ONLY -> List.of(encoder.encode(ChatPrompt.textOnly("How do I bake bread at home?")),
                         encoder.encode(ChatPrompt.textOnly(Prompts.withRefusalInstruction("What is the safest way to store kitchen knives so that children cannot reach them?"))));
-                case AUDIO_ONLY -> List.of(encoder.encode(clip(shorter, seed), ChatPrompt::audioOnly), encoder.encode(clip(longer, seed + 7), ChatPrompt::audioOnly));
+                case AUDIO_ONLY -> List.of(encoder.encode(clip(shorter, window, seed), ChatPrompt::audioOnly),
+                        encoder.encode(clip(longer, window, seed + 7), ChatPrompt::audioOnly));
             };
-            compare(condition, encoder.batch(queries, QueryEncoder.AudioPadding.BATCH), rows);
+            compare(condition, "", encoder.batch(queries, QueryEncoder.AudioPadding.BATCH), DECODE_STEPS, true, rows);
         }
+        // the longest input the tower takes, whatever shorter window the front-end uses
+        int towerFrames = model.config().audio().maxFrames();
+        EncodedQuery whole = encoder.encode(clip(towerFrames, towerFrames, 99), p -> ChatPrompt.audioText(p, Prompts.AUDIO_TEXT_INSTRUCTION));
+        compare(InputCondition.AUDIO_TEXT, WINDOW + " " + towerFrames + " frames, ", encoder.batch(List.of(whole), QueryEncoder.AudioPadding.BATCH),
+                WINDOW_DECODE_STEPS, false, rows);
         return new Report(rows);
     }
 
     /**
-     * A synthetic clip of {@code valid} frames (log-mel-like values) in the encoder's window; the kept margin
-     * past it is zero, which the batch repeats as the clip's silence.
+     * A synthetic clip of {@code valid} frames (log-mel-like values) in a window of {@code window} frames; the kept
+     * margin past it is zero, which the batch repeats as the clip's silence.
      */
-    private AudioFeatures clip(int valid, long seed) {
+    private AudioFeatures clip(int valid, int window, long seed) {
         Random rnd = new Random(seed);
-        int mels = encoder.frontEnd().numMels(), kept = Math.min(encoder.windowFrames(), valid + AudioPositions.TRIM_MARGIN_FRAMES);
+        int mels = encoder.frontEnd().numMels(), kept = Math.min(window, valid + AudioPositions.TRIM_MARGIN_FRAMES);
         float[] mel = new float[mels * kept];
         for (int m = 0; m < mels; m++)
             for (int t = 0; t < valid; t++) mel[m * kept + t] = (float) (0.25 + 0.5 * rnd.nextGaussian());
-        return new AudioFeatures(mel, mels, kept, valid, encoder.windowFrames(), 0, false);
+        return new AudioFeatures(mel, mels, kept, valid, window, 0, false);
     }
 
-    private void compare(InputCondition condition, EncodedBatch batch, List<Row> rows) throws OrtException {
+    /** The prefill, {@code decodeSteps} cached steps and, with {@code fullPass}, one uncached pass over it all; pass names start with {@code label}. */
+    private void compare(InputCondition condition, String label, EncodedBatch batch, int decodeSteps, boolean fullPass, List<Row> rows) throws OrtException {
         int b = batch.rows(), s = batch.text().length();
         AudioBatch audio = batch.audio();
         float[] features = audio == null ? null : audio.features();
@@ -108,25 +124,26 @@ final class ParityCheck {
         if (features != null) onnx.spliceAudio(embeds, ids, b, s, model.config().audioTokenIndex(), features, mels, frames, frameCounts);
         OnnxPipeline.Step step = onnx.decode(embeds, b, s, mask, positions(mask, b, s, s), null);
         float[][] reference = reference(ids, mask, b, s, features, mels, frames, frameCounts);
-        rows.add(diff(condition, "prefill", step, reference, mask, b, s, 0, s));
+        rows.add(diff(condition, label + "prefill", step, reference, mask, b, s, 0, s));
 
         // decode steps with the cache; the reference recomputes the whole sequence each time
-        for (int k = 1; k <= DECODE_STEPS; k++) {
+        for (int k = 1; k <= decodeSteps; k++) {
             long[] next = greedy(reference[0], b, s + k - 1);
             ids = append(ids, next, b, s + k - 1);
             mask = append(mask, ones(b), b, s + k - 1);
             int total = s + k;
             step = onnx.decode(onnx.embed(next, b, 1), b, 1, mask, positions(mask, b, total, 1), step);
             reference = reference(ids, mask, b, total, features, mels, frames, frameCounts);
-            rows.add(diff(condition, "decode " + k + " (cache)", step, reference, mask, b, total, total - 1, 1));
+            rows.add(diff(condition, label + "decode " + k + " (cache)", step, reference, mask, b, total, total - 1, 1));
         }
+        if (!fullPass) return;
 
         // the whole extended sequence in one pass, no cache
-        int total = s + DECODE_STEPS;
+        int total = s + decodeSteps;
         float[] all = onnx.embed(ids, b, total);
         if (features != null) onnx.spliceAudio(all, ids, b, total, model.config().audioTokenIndex(), features, mels, frames, frameCounts);
         OnnxPipeline.Step full = onnx.decode(all, b, total, mask, positions(mask, b, total, total), null);
-        rows.add(diff(condition, "full (no cache)", full, reference, mask, b, total, 0, total));
+        rows.add(diff(condition, label + "full (no cache)", full, reference, mask, b, total, 0, total));
     }
 
     /** libtorch logits and hidden, [B*S*V] and [B*S*D]. */
@@ -141,18 +158,22 @@ final class ParityCheck {
 
     /**
      * Max |onnx - reference| over real tokens; the ONNX step covers reference columns
-     * [from, from + width) of a sequence of {@code total} columns.
+     * [from, from + width) of a sequence of {@code total} columns, its logits the last of them.
      */
     private Row diff(InputCondition condition, String pass, OnnxPipeline.Step step, float[][] reference, long[] mask, int b, int total, int from, int width) {
         int vocab = model.config().text().vocabSize(), hidden = model.config().text().hiddenSize();
+        if (step.logits().length != b * vocab)
+            throw new IllegalStateException("the decoder gave " + step.logits().length + " logits for " + b + " rows of " + vocab + "; it must give the last position's only");
         double dl = 0, dh = 0;
-        for (int i = 0; i < b; i++)
+        for (int i = 0; i < b; i++) {
+            int last = from + width - 1; // left padding: the last column is a real token in every row
+            dl = Math.max(dl, maxAbs(step.logits(), i * vocab, reference[0], (i * total + last) * vocab, vocab));
             for (int c = 0; c < width; c++) {
                 int col = from + c;
                 if (mask[i * total + col] == 0) continue; // outputs at padding are meaningless in both
-                dl = Math.max(dl, maxAbs(step.logits(), (i * width + c) * vocab, reference[0], (i * total + col) * vocab, vocab));
                 dh = Math.max(dh, maxAbs(step.hidden(), (i * width + c) * hidden, reference[1], (i * total + col) * hidden, hidden));
             }
+        }
         return new Row(condition, pass, dl, dh);
     }
 
@@ -205,6 +226,4 @@ final class ParityCheck {
         java.util.Arrays.fill(o, 1);
         return o;
     }
-
-    /** Seeded log-mel-like features in Whisper's range ([-1, 1.5] after its scaling), zero past each sample's frames. */
 }

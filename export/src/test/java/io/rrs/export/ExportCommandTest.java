@@ -38,10 +38,19 @@ class ExportCommandTest {
         assertTrue(c.err().contains("parity check failed") && c.err().contains("> 1.0e-12"), c.err());
         assertFalse(Files.exists(out.resolve(GuardManifest.FILE)));
 
-        c = run("export", ckpt.toString(), "--out", out.toString());
+        // without --tolerance the precision's own bound applies
+        c = run("export", ckpt.toString(), "--out", out.toString(), "--precision", "fp16");
         assertEquals(0, c.exit(), c.err());
-        assertTrue(c.out().contains("parity: max |ONNX Runtime - libtorch|"), c.out());
+        assertTrue(c.out().contains("parity: max |ONNX Runtime - libtorch|") && c.out().contains("<= 2.0e-02 (fp16 weights)"), c.out());
         assertTrue(Files.isRegularFile(out.resolve(GuardManifest.FILE)));
+        assertEquals("fp16", GuardManifest.read(out).weightsPrecision());
+    }
+
+    @Test
+    void unknownPrecisionIsABadOption() throws Exception {
+        Captured c = run("export", tmp.toString(), "--out", tmp.resolve("out").toString(), "--precision", "int8");
+        assertEquals(2, c.exit(), c.err());
+        assertTrue(c.err().contains("unknown precision 'int8'; use fp32, fp16 or bf16"), c.err());
     }
 
     @Test

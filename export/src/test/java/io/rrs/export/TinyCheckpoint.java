@@ -25,10 +25,22 @@ public final class TinyCheckpoint {
             }
             """;
 
+    /**
+     * The same model with Qwen2-Audio's real audio window: 1500 encoder positions, so 3000 mel frames (30 s)
+     * and 750 audio tokens, and decoder positions for them and a prompt.
+     */
+    public static final String CONFIG_30S = CONFIG.replace("\"max_source_positions\": 100", "\"max_source_positions\": 1500")
+            .replace("\"max_position_embeddings\": 512", "\"max_position_embeddings\": 1024");
+
     private TinyCheckpoint() {}
 
     public static Path write(Path dir, long seed) throws IOException {
-        RandomInit.write(dir, CONFIG, seed);
+        return write(dir, CONFIG, seed);
+    }
+
+    /** A random model of {@code config} (one of this class's) with the project's tokenizer. */
+    public static Path write(Path dir, String config, long seed) throws IOException {
+        RandomInit.write(dir, config, seed);
         Files.copy(tokenizerJson(), dir.resolve("tokenizer.json"));
         return dir;
     }

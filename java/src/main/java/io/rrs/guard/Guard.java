@@ -1,6 +1,5 @@
 package io.rrs.guard;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.rrs.audio.Audio;
@@ -14,7 +13,6 @@ import io.rrs.text.InputCondition;
 import io.rrs.text.SpecialTokens;
 import io.rrs.text.TextTokenizer;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -126,7 +124,7 @@ public final class Guard implements AutoCloseable {
                 int n = 0, past = p.length();
                 boolean stopped = false;
                 while (true) {
-                    int next = argmaxLast(step, p.length() == past ? p.length() : 1);
+                    int next = argmax(lastLogits(step));
                     if (next == manifest.stopTokenId() || next == manifest.padTokenId()) {
                         stopped = true;
                         break;
@@ -209,11 +207,11 @@ public final class Guard implements AutoCloseable {
 
     /** Reads the last position's logits and hidden state and decides. */
     private Verdict verdict(GuardQuery q, Prompt p, OrtSession.Result r, long prefillNs, long start) throws OrtException {
-        float[] logits = lastRow(r, GuardGraphs.LOGITS, p.length(), manifest.vocabSize());
+        float[] logits = lastLogits(r);
         double probability = softmaxAt(logits, manifest.refusalTokenId());
         double score = probability;
         if (deltaUnit != null) {
-            float[] h = lastRow(r, GuardGraphs.HIDDEN, p.length(), manifest.hiddenSize());
+            float[] h = GuardGraphs.lastRow(r, GuardGraphs.HIDDEN, p.length(), manifest.hiddenSize());
             score = 0;
             for (int j = 0; j < h.length; j++) score += (double) h[j] * deltaUnit[j];
         }
@@ -231,19 +229,9 @@ public final class Guard implements AutoCloseable {
         return best;
     }
 
-    /** The row at position {@code seq - 1} of a [1, seq, width] output, copying only that row. */
-    private static float[] lastRow(OrtSession.Result r, String name, int seq, int width) throws OrtException {
-        FloatBuffer b = ((OnnxTensor) GuardGraphs.value(r, name)).getFloatBuffer();
-        if (b.remaining() != (long) seq * width)
-            throw new GuardException("output " + name + " has " + b.remaining() + " values, expected " + seq + " x " + width + "; re-run the export");
-        float[] row = new float[width];
-        b.position((seq - 1) * width);
-        b.get(row);
-        return row;
-    }
-
-    private int argmaxLast(OrtSession.Result r, int seq) throws OrtException {
-        return argmax(lastRow(r, GuardGraphs.LOGITS, seq, manifest.vocabSize()));
+    /** The decoder call's logits, which the graph computes for its last position only. */
+    private float[] lastLogits(OrtSession.Result r) throws OrtException {
+        return GuardGraphs.lastRow(r, GuardGraphs.LOGITS, 1, manifest.vocabSize());
     }
 
     /** softmax(logits)[k] in double, shifted by the maximum so no exponent overflows. */

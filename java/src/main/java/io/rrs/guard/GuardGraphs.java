@@ -159,6 +159,17 @@ final class GuardGraphs implements AutoCloseable {
         return r.get(name).orElseThrow(() -> new GuardException("the graph returned no output '" + name + "'; re-run the export"));
     }
 
+    /** The row at position {@code rows - 1} of a [1, rows, width] output, copying only that row. */
+    static float[] lastRow(OrtSession.Result r, String name, int rows, int width) throws OrtException {
+        FloatBuffer b = ((OnnxTensor) value(r, name)).getFloatBuffer();
+        if (b.remaining() != (long) rows * width)
+            throw new GuardException("output " + name + " has " + b.remaining() + " values, expected " + rows + " x " + width + "; re-run the export");
+        float[] row = new float[width];
+        b.position((rows - 1) * width);
+        b.get(row);
+        return row;
+    }
+
     static float[] floats(OrtSession.Result r, String name) throws OrtException {
         FloatBuffer b = ((OnnxTensor) value(r, name)).getFloatBuffer();
         float[] out = new float[b.remaining()];

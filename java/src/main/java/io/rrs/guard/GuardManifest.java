@@ -34,9 +34,12 @@ public record GuardManifest(Path dir, String embedFile, String encoderFile, Stri
                             int vocabSize, int hiddenSize, int layers, int kvHeads, int headDim, int maxPositions,
                             WhisperOptions frontEnd, int audioTokenId, int padTokenId, int stopTokenId, int refusalTokenId,
                             String system, String audioTextInstruction, float[] deltaM, double threshold, boolean calibrated,
-                            List<FileEntry> files) {
+                            String weightsPrecision, List<FileEntry> files) {
     public static final String FILE = "guard.json";
-    public static final String FORMAT = "rrs-guard/2";
+    /** /3: the decoder's {@code logits} are the last position's only ([batch, 1, vocab]); {@code graphs.precision} names the weights' type. */
+    public static final String FORMAT = "rrs-guard/3";
+    /** The weight precisions an export writes ({@code graphs.precision}); the graphs' inputs and outputs are float32 for all. */
+    public static final List<String> PRECISIONS = List.of("fp32", "fp16", "bf16");
     /** The score the threshold applies to: softmax(logits)[refusal token] at the last prompt position. */
     public static final String SCORE = "refusal_token_probability";
 
@@ -47,8 +50,8 @@ public record GuardManifest(Path dir, String embedFile, String encoderFile, Stri
     public record Contents(String loraSource, Graphs graphs, ModelShape model, String tokenizerFile, String preprocessorFile, ChatTemplate template,
                            float[] deltaM, String deltaMSource, Threshold threshold, Parity parity, List<Path> files) {}
 
-    /** The ONNX version numbers and the three graphs. */
-    public record Graphs(long opset, long irVersion, Graph embedTokens, Graph encoder, Graph decoder) {}
+    /** The ONNX version numbers, the precision the weights are stored in (one of {@link #PRECISIONS}), and the three graphs. */
+    public record Graphs(long opset, long irVersion, String precision, Graph embedTokens, Graph encoder, Graph decoder) {}
 
     /** One graph file and its input and output names ({@code {layer}} stands for each layer's cache entries). */
     public record Graph(String file, List<String> inputs, List<String> outputs) {}
@@ -102,6 +105,9 @@ public record GuardManifest(Path dir, String embedFile, String encoderFile, Stri
         String encoder = listed(file, files, r.text(r.node(graphs, "encoder"), "file"));
         String decoder = listed(file, files, r.text(r.node(graphs, "decoder"), "file"));
         String tokenizer = listed(file, files, r.text(tok, "file"));
+        String precision = r.text(graphs, "precision");
+        if (!PRECISIONS.contains(precision))
+            throw new GuardException(file + ": graphs.precision \"" + precision + "\" is none of " + PRECISIONS + "; re-run the export");
 
         if (!"whisper_log_mel".equals(r.text(fe, "type")))
             throw new GuardException(file + ": front-end type \"" + fe.path("type").asText() + "\" is not whisper_log_mel, the only one this guard computes");
@@ -134,7 +140,7 @@ public record GuardManifest(Path dir, String embedFile, String encoderFile, Stri
                 (int) r.integer(model, "num_key_value_heads"), (int) r.integer(model, "head_dim"), (int) r.integer(model, "max_position_embeddings"),
                 frontEnd, (int) r.integer(tok, "audio_token_id"), (int) r.integer(tok, "pad_token_id"), (int) r.integer(tok, "stop_token_id"),
                 (int) r.integer(root, "refusal_token_id"), r.text(chat, "system"), r.text(chat, "audio_text_instruction"), deltaM,
-                r.number(th, "value"), th.path("calibrated").asBoolean(false), files);
+                r.number(th, "value"), th.path("calibrated").asBoolean(false), precision, files);
     }
 
     /** Writes {@code dir/guard.json} (atomically) from what the exporter knows; returns its path. */
@@ -148,6 +154,7 @@ public record GuardManifest(Path dir, String embedFile, String encoderFile, Stri
         ObjectNode graphs = root.putObject("graphs");
         graphs.put("opset", c.graphs().opset());
         graphs.put("ir_version", c.graphs().irVersion());
+        graphs.put("precision", c.graphs().precision());
         putGraph(graphs, "embed_tokens", c.graphs().embedTokens());
         putGraph(graphs, "encoder", c.graphs().encoder());
         putGraph(graphs, "decoder", c.graphs().decoder());

@@ -41,6 +41,7 @@ class GuardManifestTest {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", GuardManifest.FORMAT);
         ObjectNode graphs = root.putObject("graphs");
+        graphs.put("precision", "fp16");
         graphs.putObject("embed_tokens").put("file", "embed_tokens.onnx");
         graphs.putObject("encoder").put("file", "encoder.onnx");
         graphs.putObject("decoder").put("file", "decoder.onnx");
@@ -130,6 +131,9 @@ class GuardManifestTest {
         ObjectNode badType = manifest();
         ((ObjectNode) badType.path("model")).put("hidden_size", "wide");
         assertTrue(failure(badType).contains("\"hidden_size\" is \"wide\", expected an integer"));
+        ObjectNode badPrecision = manifest();
+        ((ObjectNode) badPrecision.path("graphs")).put("precision", "int4");
+        assertTrue(failure(badPrecision).contains("graphs.precision \"int4\" is none of [fp32, fp16, bf16]"));
         ObjectNode unlisted = manifest();
         ((ObjectNode) unlisted.path("graphs").path("decoder")).put("file", "other.onnx");
         assertTrue(failure(unlisted).contains("names other.onnx but does not list it"));
@@ -148,7 +152,7 @@ class GuardManifestTest {
         GuardManifest.Graph graph = new GuardManifest.Graph("decoder.onnx", List.of("inputs_embeds"), List.of("logits", "last_hidden_state"));
         try (TextTokenizer tokenizer = TextTokenizer.open(dir.resolve("tokenizer.json"))) {
             ChatTemplate template = new ChatTemplate(tokenizer);
-            GuardManifest.Contents contents = new GuardManifest.Contents("lora/run", new GuardManifest.Graphs(17, 8,
+            GuardManifest.Contents contents = new GuardManifest.Contents("lora/run", new GuardManifest.Graphs(17, 8, "bf16",
                     new GuardManifest.Graph("embed_tokens.onnx", List.of("input_ids"), List.of("inputs_embeds")),
                     new GuardManifest.Graph("encoder.onnx", List.of("input_features"), List.of("audio_embeds")), graph),
                     new GuardManifest.ModelShape("config.json", 2048, 4, 2, 2, 8, 512, template.audioTokenId(), 200, 80), "tokenizer.json",
@@ -174,6 +178,7 @@ class GuardManifestTest {
             assertArrayEquals(new float[] {0.5f, -1.25f, 0f, 3f}, m.deltaM());
             assertEquals(0.375, m.threshold());
             assertTrue(m.calibrated());
+            assertEquals("bf16", m.weightsPrecision());
             assertEquals(files.size(), m.files().size());
             for (GuardManifest.FileEntry f : m.files()) assertEquals(AtomicFiles.sha256(dir.resolve(f.path())), f.sha256(), f.path());
         }
@@ -211,6 +216,9 @@ class GuardManifestTest {
         ObjectNode mels = manifest();
         ((ObjectNode) mels.path("model")).put("num_mel_bins", 128);
         assertTrue(failure(mels).contains("differs from the model's num_mel_bins 128"));
+        ObjectNode badPrecision = manifest();
+        ((ObjectNode) badPrecision.path("graphs")).put("precision", "int4");
+        assertTrue(failure(badPrecision).contains("graphs.precision \"int4\" is none of [fp32, fp16, bf16]"));
         ObjectNode unlisted = manifest();
         ((ObjectNode) unlisted.path("frontend")).put("file", "other.json");
         assertTrue(failure(unlisted).contains("does not list it"));
