@@ -245,7 +245,7 @@ public final class DemoPipeline {
 
     private Outcome export() throws Exception {
         ExportOptions o = ExportOptions.of(s.model(), s.guardDir()).withLora(s.runDir());
-        o = new ExportOptions(o.checkpoint(), o.lora(), o.outDir(), o.externalDataBytes(), o.tolerance(), null, null, null, s.threads(), o.precision());
+        o = new ExportOptions(o.checkpoint(), o.lora(), o.outDir(), o.externalDataBytes(), o.tolerance(), null, null, null, s.threads(), o.precision(), o.parityCompute());
         Exporter.Result r;
         try {
             r = Exporter.export(o);

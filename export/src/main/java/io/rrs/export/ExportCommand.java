@@ -46,6 +46,9 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Initializers of at least this size go to NAME.onnx.data (default: ${DEFAULT-VALUE}).")
     long externalDataBytes;
 
+    @picocli.CommandLine.Mixin
+    io.rrs.training.ComputeOption compute;
+
     @Option(names = "--precision", paramLabel = "fp32|fp16|bf16", defaultValue = "fp32", converter = PrecisionConverter.class,
             description = "Precision of the exported weights (the graphs compute in float32 either way): fp32, fp16 or bf16 (half the size; "
                     + "bf16 loses nothing from a bf16 checkpoint). Default: ${DEFAULT-VALUE}.")
@@ -63,7 +66,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExportOptions options = UsageException.fromOptions(() ->
                 new ExportOptions(checkpoint, lora, out, externalDataBytes, tolerance != null ? tolerance : precision.parityBound(), deltaM,
-                        calibrateHarmful, calibrateBenign, threads.threads(), precision));
+                        calibrateHarmful, calibrateBenign, threads.threads(), precision, compute.compute()));
         Exporter.Result r = Exporter.export(options);
         System.out.print(r.parity().table());
         System.out.printf("parity: max |ONNX Runtime - libtorch| = %.3e <= %.1e (%s weights)%n", r.parity().maxDiff(), options.tolerance(), precision.label());

@@ -10,6 +10,7 @@ import io.rrs.query.QueryEncoder;
 import io.rrs.model.ProjectionAdapter;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
+import io.rrs.model.Compute;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
 import io.rrs.text.ChatTemplate;
@@ -63,6 +64,19 @@ public final class Exporter {
 
     private Exporter() {}
 
+    /**
+     * The parity check's libtorch forward: {@code base} (already adapted) on the CPU in float32, else the checkpoint loaded
+     * on {@code compute} with the same adapters. The graphs are always written from the CPU model.
+     */
+    private static Qwen2AudioModel reference(Qwen2AudioModel base, Path ckpt, AlignedRun run, List<LoraMerge.Adapter> adapters, Compute compute)
+            throws IOException {
+        if (compute.equals(Compute.CPU)) return base;
+        Qwen2AudioModel model = Qwen2AudioModel.load(ckpt, compute);
+        if (run != null) run.applyTo(model);
+        else if (!adapters.isEmpty()) model.adaptDecoderProjections(applying(adapters));
+        return model;
+    }
+
     public static Result export(ExportOptions o) throws IOException, ParityException {
         Path ckpt = o.checkpoint();
         for (String needed : List.of(CONFIG_FILE, TOKENIZER_FILE))
@@ -102,7 +116,7 @@ public final class Exporter {
             Qwen2AudioConfig.TextConfig t = config.text();
             try (OnnxPipeline onnx = new OnnxPipeline(o.outDir().resolve(EMBED_FILE), o.outDir().resolve(ENCODER_FILE), o.outDir().resolve(DECODER_FILE),
                     t.numHiddenLayers(), t.numKeyValueHeads(), t.headDim(), t.hiddenSize(), o.threads())) {
-                report = new ParityCheck(base, queries, onnx).run();
+                report = new ParityCheck(reference(base, ckpt, run, adapters, o.parityCompute()), queries, onnx).run();
             } catch (OrtException e) {
                 throw new IOException("ONNX Runtime could not run the exported graphs in " + o.outDir() + ": " + e.getMessage(), e);
             }
@@ -184,7 +198,13 @@ public final class Exporter {
         return (name, baseOp) -> {
             LoraMerge.Adapter a = byName.get(name);
             if (a == null) return baseOp;
-            LinearOp op = x -> baseOp.forward(x).add(x.matmul(a.a().t()).matmul(a.b().t()).mul(Tensors.scalar(a.scale())));
+            // the adapter path in float32 on the activations' device, then in their type (as io.rrs.training.LoraAdapters does)
+            Tensor factorA = a.a().to(org.bytedeco.pytorch.global.torch.ScalarType.Float), factorB = a.b().to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+            LinearOp op = x -> {
+                Tensor delta = x.to(org.bytedeco.pytorch.global.torch.ScalarType.Float).matmul(Tensors.onDeviceOf(factorA, x).t())
+                        .matmul(Tensors.onDeviceOf(factorB, x).t()).mul(Tensors.scalar(a.scale()));
+                return baseOp.forward(x).add(Tensors.typed(delta, x));
+            };
             return op;
         };
     }
