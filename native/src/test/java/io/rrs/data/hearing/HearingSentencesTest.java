@@ -89,10 +89,10 @@ class HearingSentencesTest {
         } catch (IOException missing) {
             Assumptions.abort(missing.getMessage());
         }
-        HearingSentences.Settings settings = new HearingSentences.Settings(200, 50, 20250519, List.of("fortunes-min"));
+        HearingSentences.Settings settings = new HearingSentences.Settings(100, 20, 20250519, List.of("fortunes-min"));
         HearingSentences.Result r = HearingSentences.extract(settings, repoDataDir());
-        assertEquals(250, r.sentences().size());
-        assertEquals(Map.of("fortunes-min", 250), r.chosenPerSource());
+        assertEquals(120, r.sentences().size());
+        assertEquals(Map.of("fortunes-min", 120), r.chosenPerSource());
         assertTrue(r.plainPerSource().get("fortunes-min") > 900, r.summary());
         List<String> questions = HearingSentences.questions(repoDataDir());
         assertTrue(questions.size() > 1200, "every harmful and benign text");
