@@ -150,11 +150,31 @@ public final class DatasetBuilder {
         this.log = log;
     }
 
-    /** Runs the whole build. */
+    /** The lock file that keeps two builds from writing one folder at once. */
+    public static final String LOCK_FILE = ".build.lock";
+
+    /** Runs the whole build, holding the output folder's lock (another build of the same folder is refused). */
     public Report build() throws IOException, InterruptedException {
-        long start = System.nanoTime();
         Path out = options.outDir();
         Files.createDirectories(out);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException held) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("another 'rrs data build' is writing " + out.toAbsolutePath() + "; wait for it to end (or stop it), then run "
+                        + "the same command again to resume");
+            }
+            return buildLocked(out);
+        }
+    }
+
+    private Report buildLocked(Path out) throws IOException, InterruptedException {
+        long start = System.nanoTime();
         copySources(options.sharedDir(), out);
         List<Prompt> prompts = PromptSplit.split(SourceDataset.read(out), options.split());
         writePrompts(out.resolve(PROMPTS_FILE), prompts);

@@ -120,6 +120,20 @@ class DatasetHearingTest {
     }
 
     @Test
+    void aSecondBuildOfTheSameFolderIsRefusedWhileTheFirstHoldsIt(@TempDir Path tmp) throws Exception {
+        Path hearing = tmp.resolve("hearing.jsonl");
+        HearingSentences.write(hearing, sentences());
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        try (var channel = java.nio.channels.FileChannel.open(out.resolve(DatasetBuilder.LOCK_FILE), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var held = channel.lock()) {
+            var e = assertThrows(java.io.IOException.class, () -> new DatasetBuilder(options(out, hearing), DatasetBuilderTest.QUIET).build());
+            assertTrue(e.getMessage().contains("another 'rrs data build' is writing"), e.getMessage());
+        }
+        assertTrue(!Files.exists(out.resolve(Manifest.FILE)), "nothing written while refused");
+    }
+
+    @Test
     void splitsWithoutVoicesAndHearingWithoutEnginesAreRefused(@TempDir Path tmp) {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new DatasetBuilder.EngineVoices(VoiceCatalog.debian(), List.of("espeak-ng", "pico"), Set.of("train", "test", "validation")));
