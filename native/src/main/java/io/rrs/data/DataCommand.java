@@ -4,9 +4,11 @@ import io.rrs.cli.CommonOptions;
 import io.rrs.cli.ExitCodes;
 import io.rrs.cli.Resumable;
 import io.rrs.cli.UsageException;
+import io.rrs.data.hearing.HearingSentences;
 import io.rrs.data.speech.VoiceCatalog;
 import io.rrs.text.TokenizerBuilder;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -131,7 +133,7 @@ public final class DataCommand implements Callable<Integer> {
                     }
                     List<String> spoken = splits != null ? splits : hearing != null ? List.of("train", "test", "pretrain", "validation") : List.of("train", "test");
                     engineVoices = new DatasetBuilder.EngineVoices(VoiceCatalog.debian(), engines.equals(List.of("all")) ? List.of() : engines,
-                            new java.util.HashSet<>(spoken));
+                            new HashSet<>(spoken));
                 } else if (splits != null) {
                     throw new IllegalArgumentException("--splits chooses among the engines' splits; add --engines");
                 }
@@ -179,11 +181,11 @@ public final class DataCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            io.rrs.data.hearing.HearingSentences.Settings settings = UsageException.fromOptions(() ->
-                    new io.rrs.data.hearing.HearingSentences.Settings(pretrain, validation, seed, sources == null ? List.of() : sources));
-            io.rrs.data.hearing.HearingSentences.Result result = io.rrs.data.hearing.HearingSentences.extract(settings, resolve(data));
+            HearingSentences.Settings settings = UsageException.fromOptions(() ->
+                    new HearingSentences.Settings(pretrain, validation, seed, sources == null ? List.of() : sources));
+            HearingSentences.Result result = HearingSentences.extract(settings, resolve(data));
             Path target = resolve(out);
-            io.rrs.data.hearing.HearingSentences.write(target, result.sentences());
+            HearingSentences.write(target, result.sentences());
             System.out.println(result.summary());
             System.out.println("wrote " + target);
             return ExitCodes.OK;
