@@ -4,9 +4,11 @@ import io.rrs.cli.CommonOptions;
 import io.rrs.cli.ExitCodes;
 import io.rrs.cli.Resumable;
 import io.rrs.cli.UsageException;
+import io.rrs.data.hearing.HearingSentences;
 import io.rrs.data.speech.VoiceCatalog;
 import io.rrs.text.TokenizerBuilder;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "The spoken dataset and the project tokenizer.",
-        subcommands = {DataCommand.Build.class, DataCommand.Voices.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
+        subcommands = {DataCommand.Build.class, DataCommand.Hearing.class, DataCommand.Voices.class, DataCommand.Subset.class, DataCommand.Tokenizer.class})
 public final class DataCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -47,6 +49,8 @@ public final class DataCommand implements Callable<Integer> {
             description = "Copy harmful.json and benign.json (with their attribution) into the data folder, split train/test "
                     + "by unique prompt text (80/20, stratified by category, a harmful prompt and its benign rewrite together), "
                     + "and speak every prompt with espeak-ng into 16 kHz WAV, test in voice/rate combinations absent from train. "
+                    + "With --engines, many synthesisers' voices instead (train/validation/test voices kept apart), and with --hearing also the "
+                    + "pretrain and validation splits of hearing sentences. "
                     + "Writes prompts.jsonl (the split) and manifest.jsonl (one line per utterance); resumes where an earlier run "
                     + "stopped. Needs espeak-ng and sox (Debian/Ubuntu: sudo apt-get install espeak-ng sox).")
     static final class Build implements Callable<Integer>, Resumable {
@@ -81,7 +85,8 @@ public final class DataCommand implements Callable<Integer> {
         int jobs;
 
         @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-                description = "Synthesise only the first N prompts (alternating test/train), for a quick try; audio built earlier stays listed. 0 = all (default).")
+                description = "Synthesise only the first N prompts (alternating test/train) and the first N hearing sentences of each split, for a quick try; "
+                        + "audio built earlier stays listed. 0 = all (default).")
         int limit;
 
         @Option(names = "--engines", split = ",", paramLabel = "ENGINE",
@@ -90,6 +95,20 @@ public final class DataCommand implements Callable<Integer> {
                         + "test voices (RHVoice, Pico). 'all' or a list of: espeak-ng, mbrola, flite, festival, rhvoice, pico. "
                         + "The --*-voices/--*-rates options then do not apply. data/README.md lists the voices and their Debian packages.")
         List<String> engines;
+
+        @Option(names = "--hearing", paramLabel = "FILE",
+                description = "Also speak these hearing sentences ('rrs data hearing' writes them, e.g. data/hearing/hearing.jsonl; needs --engines): "
+                        + "the pretrain ones in training voices (the pretrain split), the validation ones in validation voices (the validation split).")
+        Path hearing;
+
+        @Option(names = "--splits", split = ",", paramLabel = "SPLIT",
+                description = "With --engines: synthesise only these splits (train, test, pretrain, validation); the others' finished audio stays listed. "
+                        + "Default: train,test, plus pretrain,validation with --hearing.")
+        List<String> splits;
+
+        @Option(names = "--renditions-per-sentence", defaultValue = "2", paramLabel = "N",
+                description = "Voice/rate/pitch renditions per hearing sentence, a seeded spread over the split's renditions; default: ${DEFAULT-VALUE}.")
+        int renditionsPerSentence;
 
         @Option(names = "--espeak", defaultValue = "espeak-ng", description = "espeak-ng executable; default: ${DEFAULT-VALUE}.")
         String espeak;
@@ -112,10 +131,15 @@ public final class DataCommand implements Callable<Integer> {
                         throw new IllegalArgumentException("--engines chooses the voices from the catalog; drop --train-voices, --train-rates, "
                                 + "--test-voices and --test-rates");
                     }
-                    engineVoices = new DatasetBuilder.EngineVoices(VoiceCatalog.debian(), engines.equals(List.of("all")) ? List.of() : engines);
+                    List<String> spoken = splits != null ? splits : hearing != null ? List.of("train", "test", "pretrain", "validation") : List.of("train", "test");
+                    engineVoices = new DatasetBuilder.EngineVoices(VoiceCatalog.debian(), engines.equals(List.of("all")) ? List.of() : engines,
+                            new HashSet<>(spoken));
+                } else if (splits != null) {
+                    throw new IllegalArgumentException("--splits chooses among the engines' splits; add --engines");
                 }
+                DatasetBuilder.HearingPlan hearingPlan = hearing == null ? null : new DatasetBuilder.HearingPlan(resolve(hearing), renditionsPerSentence, seed);
                 return new DatasetBuilder.Options(resolve(sharedDir), resolve(out), voices, new PromptSplit.Settings(testFraction, seed),
-                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), progress.show(), engineVoices);
+                        jobs, limit, new SpeechSynthesizer.Tools(espeak, sox), progress.show(), engineVoices, hearingPlan);
             });
             DatasetBuilder.Report report = new DatasetBuilder(options, System.err).build();
             System.out.println(report.summary());
@@ -125,6 +149,46 @@ public final class DataCommand implements Callable<Integer> {
         @Override
         public String resumeHint() {
             return "run it again to resume; finished utterances are kept";
+        }
+    }
+
+    @Command(name = "hearing", mixinStandardHelpOptions = true,
+            description = "Extract the hearing sentences (plain English, 4-25 words, deduplicated, none equal or near-equal to a dataset "
+                    + "question) from Debian's text corpus packages into a JSONL file ('rrs data build --hearing' speaks them): the first "
+                    + "--pretrain for the pretrain split, the next --validation for the validation split, balanced round robin over the "
+                    + "sources, deterministic given the seed and the installed packages. data/install-voices.sh installs the packages.")
+    static final class Hearing implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "data/hearing/hearing.jsonl", paramLabel = "FILE",
+                description = "Where to write the sentences; default: ${DEFAULT-VALUE} (not committed: rebuilt from the packages).")
+        Path out;
+
+        @Option(names = "--data", defaultValue = "data/rrs", paramLabel = "DIR",
+                description = "Folder with the dataset (harmful.json, benign.json) whose questions are kept out; default: ${DEFAULT-VALUE}.")
+        Path data;
+
+        @Option(names = "--pretrain", defaultValue = "10000", paramLabel = "N", description = "Sentences for the pretrain split; default: ${DEFAULT-VALUE}.")
+        int pretrain;
+
+        @Option(names = "--validation", defaultValue = "500", paramLabel = "N", description = "Further sentences for the validation split; default: ${DEFAULT-VALUE}.")
+        int validation;
+
+        @Option(names = "--sources", split = ",", paramLabel = "PACKAGE",
+                description = "Corpus packages to read (default: all of fortunes-min, fortunes, wordnet-base, dict-gcide, dict-foldoc, sword-text-web, jargon-text).")
+        List<String> sources;
+
+        @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the choice; default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            HearingSentences.Settings settings = UsageException.fromOptions(() ->
+                    new HearingSentences.Settings(pretrain, validation, seed, sources == null ? List.of() : sources));
+            HearingSentences.Result result = HearingSentences.extract(settings, resolve(data));
+            Path target = resolve(out);
+            HearingSentences.write(target, result.sentences());
+            System.out.println(result.summary());
+            System.out.println("wrote " + target);
+            return ExitCodes.OK;
         }
     }
 
@@ -182,16 +246,22 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "20250519", description = "Seed of the choice; default: ${DEFAULT-VALUE}.")
         long seed;
 
+        @Option(names = "--percent", defaultValue = "0", paramLabel = "P",
+                description = "Instead of the per-class counts: P percent of the texts of every split and class (at least one each), "
+                        + "the pretrain and validation sentences included; one utterance per text. 0 = use the counts (default).")
+        double percent;
+
         @Option(names = "--replace", description = "Replace --out if it exists (it is rebuilt in a temporary folder, then swapped in).")
         boolean replace;
 
         @Override
         public Integer call() throws Exception {
             String command = String.format(java.util.Locale.ROOT,
-                    "./rrs data subset --from %s --out %s --train-texts-per-class %d --test-texts-per-class %d --train-rate %d --test-rate %d --seed %d",
-                    from, out, trainTexts, testTexts, trainRate, testRate, seed);
+                    "./rrs data subset --from %s --out %s %s --train-rate %d --test-rate %d --seed %d",
+                    from, out, percent > 0 ? "--percent " + percent : "--train-texts-per-class " + trainTexts + " --test-texts-per-class " + testTexts,
+                    trainRate, testRate, seed);
             DatasetSubset.Options options = UsageException.fromOptions(() ->
-                    new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command));
+                    new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command, percent));
             System.out.println(DatasetSubset.build(options).summary());
             return ExitCodes.OK;
         }

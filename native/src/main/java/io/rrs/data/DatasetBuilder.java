@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.PromptSplit.Prompt;
 import io.rrs.data.PromptSplit.Split;
 import io.rrs.data.VoicePlan.Combo;
+import io.rrs.data.hearing.HearingSentences;
 import io.rrs.data.speech.SpeechEngine;
 import io.rrs.data.speech.VoiceCatalog;
 import io.rrs.data.speech.VoiceCatalog.Rendition;
@@ -51,38 +52,80 @@ public final class DatasetBuilder {
      * splits), for quick runs; the manifest still lists every utterance whose audio is already built.
      */
     public record Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
-                          SpeechSynthesizer.Tools tools, boolean progressBar, EngineVoices engineVoices) {
+                          SpeechSynthesizer.Tools tools, boolean progressBar, EngineVoices engineVoices, HearingPlan hearing) {
         /** The espeak-ng voice plan ({@code voices}, spoken with {@code tools}). */
         public Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
                        SpeechSynthesizer.Tools tools, boolean progressBar) {
-            this(sharedDir, outDir, voices, split, jobs, limit, tools, progressBar, null);
+            this(sharedDir, outDir, voices, split, jobs, limit, tools, progressBar, null, null);
+        }
+
+        /** The catalog's engines without hearing sentences. */
+        public Options(Path sharedDir, Path outDir, VoicePlan voices, PromptSplit.Settings split, int jobs, int limit,
+                       SpeechSynthesizer.Tools tools, boolean progressBar, EngineVoices engineVoices) {
+            this(sharedDir, outDir, voices, split, jobs, limit, tools, progressBar, engineVoices, null);
         }
 
         public Options {
             if (outDir == null) throw new IllegalArgumentException("outDir must be set");
+            if (hearing != null && engineVoices == null) {
+                throw new IllegalArgumentException("hearing sentences are spoken in the catalog's voices; add --engines (e.g. --engines all)");
+            }
             if (jobs < 1) throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
             if (limit < 0) throw new IllegalArgumentException("limit must be >= 0 (0 = all prompts), got " + limit);
         }
     }
 
     /**
-     * Speak with the {@link VoiceCatalog}'s engines instead of the espeak-ng voice plan: train
-     * texts in its training voices, test texts in its test voices, of {@code engines} (all when empty).
+     * Speak with the {@link VoiceCatalog}'s engines instead of the espeak-ng voice plan, of
+     * {@code engines} (all when empty): train texts and pretrain sentences in its training voices,
+     * validation sentences in its validation voices, test texts in its test voices. Only the
+     * utterances of {@code splits} are synthesised (those built earlier stay listed); each of them
+     * must have voices among the engines.
      */
-    public record EngineVoices(VoiceCatalog catalog, List<String> engines) {
+    public record EngineVoices(VoiceCatalog catalog, List<String> engines, java.util.Set<String> splits) {
+        /** The question splits, train and test. */
+        public EngineVoices(VoiceCatalog catalog, List<String> engines) {
+            this(catalog, engines, java.util.Set.of("train", "test"));
+        }
+
         public EngineVoices {
             if (catalog == null) throw new IllegalArgumentException("catalog must be set");
             engines = List.copyOf(engines);
-            for (Role role : List.of(Role.TRAIN, Role.TEST)) {
+            splits = java.util.Set.copyOf(splits);
+            for (String split : new TreeSet<>(splits)) {
+                Role role = roleOf(split);
                 if (catalog.renditions(role, engines).isEmpty()) {
-                    throw new IllegalArgumentException("engines " + engines + " have no " + role.json() + " voices; add one of "
-                            + catalog.voices(role).stream().map(VoiceCatalog.Voice::engine).distinct().toList());
+                    throw new IllegalArgumentException("engines " + engines + " have no " + role.json() + " voices" + (split.equals(role.json()) ? "" : " (for the " + split + " split)")
+                            + "; add one of " + catalog.voices(role).stream().map(VoiceCatalog.Voice::engine).distinct().toList()
+                            + (split.equals("test") || split.equals("train") ? "" : ", or leave " + split + " out of --splits"));
                 }
             }
         }
 
+        /** The voice role that speaks a split. */
+        static Role roleOf(String split) {
+            return switch (split) {
+                case "train", "pretrain" -> Role.TRAIN;
+                case "validation" -> Role.VALIDATION;
+                case "test" -> Role.TEST;
+                default -> throw new IllegalArgumentException("no split '" + split + "'; splits are train, test, pretrain, validation");
+            };
+        }
+
         List<Rendition> renditions(Split split) {
-            return catalog.renditions(split == Split.TRAIN ? Role.TRAIN : Role.TEST, engines);
+            return catalog.renditions(roleOf(split.json()), engines);
+        }
+    }
+
+    /**
+     * The hearing sentences ({@link HearingSentences}, from {@code rrs data hearing}) to speak: the
+     * pretrain ones in {@code renditionsPerSentence} of the training renditions each, the validation
+     * ones in as many validation renditions ({@link VoiceCatalog#renditionsForText}, seeded).
+     */
+    public record HearingPlan(Path sentences, int renditionsPerSentence, long seed) {
+        public HearingPlan {
+            if (sentences == null) throw new IllegalArgumentException("the hearing sentences file must be set");
+            if (renditionsPerSentence < 1) throw new IllegalArgumentException("--renditions-per-sentence must be >= 1, got " + renditionsPerSentence);
         }
     }
 
@@ -107,18 +150,52 @@ public final class DatasetBuilder {
         this.log = log;
     }
 
-    /** Runs the whole build. */
+    /** The lock file that keeps two builds from writing one folder at once. */
+    public static final String LOCK_FILE = ".build.lock";
+
+    /** Runs the whole build, holding the output folder's lock (another build of the same folder is refused). */
     public Report build() throws IOException, InterruptedException {
-        long start = System.nanoTime();
         Path out = options.outDir();
         Files.createDirectories(out);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException held) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("another 'rrs data build' is writing " + out.toAbsolutePath() + "; wait for it to end (or stop it), then run "
+                        + "the same command again to resume");
+            }
+            return buildLocked(out);
+        }
+    }
+
+    private Report buildLocked(Path out) throws IOException, InterruptedException {
+        long start = System.nanoTime();
         copySources(options.sharedDir(), out);
         List<Prompt> prompts = PromptSplit.split(SourceDataset.read(out), options.split());
         writePrompts(out.resolve(PROMPTS_FILE), prompts);
+        List<HearingSentences.Sentence> sentences = hearingSentences(out);
         List<Manifest.Entry> plan = plan(prompts);
+        plan.addAll(planHearing(sentences));
         // --limit bounds what is synthesised, not what is listed: audio already built stays in the manifest.
         java.util.Set<String> wanted = new java.util.HashSet<>();
         for (Manifest.Entry e : plan(options.limit() > 0 ? limit(prompts, options.limit()) : prompts)) wanted.add(e.id());
+        for (Manifest.Entry e : planHearing(options.limit() > 0 ? limitSentences(sentences, options.limit()) : sentences)) wanted.add(e.id());
+        if (options.engineVoices() != null) {
+            java.util.Set<String> splits = options.engineVoices().splits();
+            for (Manifest.Entry e : plan) if (!splits.contains(e.split())) wanted.remove(e.id());
+        }
+        if (options.engineVoices() != null) {
+            List<String> broken = CorpusSplitCheck.violations(plan, prompts, options.engineVoices().catalog());
+            if (!broken.isEmpty()) {
+                throw new IOException("the planned corpus mixes its splits (" + broken.size() + " problems), first: " + broken.get(0)
+                        + "; extract the hearing sentences again with 'rrs data hearing' against this dataset");
+            }
+        }
 
         Path manifestFile = out.resolve(Manifest.FILE);
         Map<String, Manifest.Entry> previous = Manifest.readLenient(manifestFile);
@@ -132,7 +209,7 @@ public final class DatasetBuilder {
         int reused = done.size();
         // Keep only lines that are still valid, so the appended log starts consistent.
         Manifest.write(manifestFile, new ArrayList<>(done.values()));
-        if (!todo.isEmpty()) synthesise(todo, done, manifestFile, reused, reused + todo.size());
+        if (!todo.isEmpty()) synthesise(inRounds(todo), done, manifestFile, reused, reused + todo.size());
 
         List<Manifest.Entry> ordered = new ArrayList<>(done.size());
         for (Manifest.Entry want : plan) if (done.containsKey(want.id())) ordered.add(done.get(want.id()));
@@ -164,6 +241,63 @@ public final class DatasetBuilder {
                     + out.toAbsolutePath() + " (needs " + files + "); pass --shared-dir with the folder holding the authors' release");
         }
         log.println("using the repository's copy in " + out + (shared == null ? "" : " (" + shared + " has no complete release)"));
+    }
+
+    /**
+     * The utterances in rounds: round r holds every text's r-th missing utterance, the texts' voice
+     * lists rotated by the text's position, so a build stopped part way has every text spoken about
+     * equally often and in voices spread over the catalog.
+     */
+    static List<Manifest.Entry> inRounds(List<Manifest.Entry> todo) {
+        Map<String, List<Manifest.Entry>> byText = new LinkedHashMap<>();
+        for (Manifest.Entry e : todo) byText.computeIfAbsent(e.split() + "/" + e.promptId(), k -> new ArrayList<>()).add(e);
+        List<List<Manifest.Entry>> texts = new ArrayList<>(byText.values());
+        List<Manifest.Entry> out = new ArrayList<>(todo.size());
+        for (int round = 0; out.size() < todo.size(); round++) {
+            for (int t = 0; t < texts.size(); t++) {
+                List<Manifest.Entry> mine = texts.get(t);
+                if (round < mine.size()) out.add(mine.get((round + t) % mine.size()));
+            }
+        }
+        return out;
+    }
+
+    /** The hearing sentences to speak (copied into the output folder as hearing.jsonl), or none without a hearing plan. */
+    private List<HearingSentences.Sentence> hearingSentences(Path out) throws IOException {
+        if (options.hearing() == null) return List.of();
+        Path from = options.hearing().sentences();
+        List<HearingSentences.Sentence> sentences = HearingSentences.read(from);
+        Path copy = out.resolve(HearingSentences.FILE);
+        if (!Files.exists(copy) || !Files.isSameFile(from, copy)) HearingSentences.write(copy, sentences);
+        return sentences;
+    }
+
+    /** The first {@code n} sentences of each split. */
+    static List<HearingSentences.Sentence> limitSentences(List<HearingSentences.Sentence> sentences, int n) {
+        Map<String, Integer> taken = new java.util.HashMap<>();
+        List<HearingSentences.Sentence> out = new ArrayList<>();
+        for (HearingSentences.Sentence s : sentences) if (taken.merge(s.split(), 1, Integer::sum) <= n) out.add(s);
+        return out;
+    }
+
+    /** The utterances of the hearing sentences: pretrain in training voices, validation in validation voices. */
+    List<Manifest.Entry> planHearing(List<HearingSentences.Sentence> sentences) {
+        List<Manifest.Entry> plan = new ArrayList<>();
+        if (sentences.isEmpty()) return plan;
+        HearingPlan h = options.hearing();
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (HearingSentences.Sentence s : sentences) {
+            boolean pretrain = s.split().equals(HearingSentences.PRETRAIN);
+            int i = index.merge(s.split(), 1, Integer::sum) - 1;
+            List<Rendition> renditions = options.engineVoices().catalog().renditionsForText(EngineVoices.roleOf(s.split()),
+                    options.engineVoices().engines(), i, h.renditionsPerSentence(), h.seed() + (pretrain ? 0 : 1));
+            for (Rendition r : renditions) {
+                String id = s.id() + "-" + r.slug();
+                plan.add(new Manifest.Entry(id, s.id(), s.text(), Manifest.NO_LABEL, s.source(), s.split(), r.voice(), r.rate(),
+                        "wav/" + s.split() + "/" + id + ".wav", 1, r.engine(), r.pitch()));
+            }
+        }
+        return plan;
     }
 
     /** Takes prompts alternately from the test and train side, in order, so both splits appear in a subset. */

@@ -44,10 +44,19 @@ public final class DatasetSubset {
      * @param seed                seed of the choice
      * @param replace             replace an existing {@code out}
      * @param command             the command line to record in README.md
+     * @param percent             when > 0, instead of the counts: this percentage of the texts of every split and class
+     *                            (at least one where the class has any), the hearing splits (pretrain, validation) included
      */
     public record Options(Path from, Path out, int trainTextsPerClass, int testTextsPerClass, int trainRate, int testRate, long seed,
-                          boolean replace, String command) {
+                          boolean replace, String command, double percent) {
+        /** Counts per class, no percentage. */
+        public Options(Path from, Path out, int trainTextsPerClass, int testTextsPerClass, int trainRate, int testRate, long seed,
+                       boolean replace, String command) {
+            this(from, out, trainTextsPerClass, testTextsPerClass, trainRate, testRate, seed, replace, command, 0);
+        }
+
         public Options {
+            if (!(percent >= 0 && percent <= 100)) throw new IllegalArgumentException("--percent must be in (0, 100], got " + percent);
             if (from == null || out == null) throw new IllegalArgumentException("--from and --out are required");
             if (trainTextsPerClass < 1) throw new IllegalArgumentException("--train-texts-per-class must be >= 1, got " + trainTextsPerClass);
             if (testTextsPerClass < 1) throw new IllegalArgumentException("--test-texts-per-class must be >= 1, got " + testTextsPerClass);
@@ -72,11 +81,23 @@ public final class DatasetSubset {
         List<Manifest.Entry> chosen = new ArrayList<>();
         Map<String, Integer> pairs = new LinkedHashMap<>();
         for (PromptSplit.Split split : PromptSplit.Split.values()) {
-            int perClass = split == PromptSplit.Split.TRAIN ? o.trainTextsPerClass() : o.testTextsPerClass();
             int rate = split == PromptSplit.Split.TRAIN ? o.trainRate() : o.testRate();
-            Selection s = choose(source.select(split, null), split, perClass, rate, o.seed());
+            List<Manifest.Entry> entries = source.select(split, null);
+            int harmful, benign;
+            if (o.percent() > 0) {
+                harmful = share(texts(entries, "harmful"), o.percent());
+                benign = share(texts(entries, "benign"), o.percent());
+            } else {
+                harmful = benign = split == PromptSplit.Split.TRAIN ? o.trainTextsPerClass() : o.testTextsPerClass();
+            }
+            Selection s = choose(entries, split, harmful, benign, rate, o.seed());
             chosen.addAll(s.utterances());
             pairs.put(split.json(), s.pairs());
+        }
+        if (o.percent() > 0) {
+            for (String split : List.of("pretrain", "validation")) {
+                chosen.addAll(chooseSentences(source.entries().stream().filter(e -> e.split().equals(split)).toList(), o.percent(), o.seed()));
+            }
         }
         Set<String> ids = new LinkedHashSet<>();
         for (Manifest.Entry e : chosen) ids.add(e.id());
@@ -115,7 +136,29 @@ public final class DatasetSubset {
     /** The chosen utterances of one split and how many harmful/benign pairs they hold. */
     record Selection(List<Manifest.Entry> utterances, int pairs) {}
 
-    static Selection choose(List<Manifest.Entry> entries, PromptSplit.Split split, int perClass, int rate, long seed) {
+    /** The distinct texts of {@code label} among {@code entries}. */
+    static int texts(List<Manifest.Entry> entries, String label) {
+        return (int) entries.stream().filter(e -> e.label().equals(label)).map(Manifest.Entry::promptId).distinct().count();
+    }
+
+    /** {@code percent} of {@code n}, rounded, and at least 1 when {@code n} > 0. */
+    static int share(int n, double percent) {
+        return n == 0 ? 0 : Math.max(1, (int) Math.round(n * percent / 100));
+    }
+
+    /** {@code percent} of the texts of a hearing split (seeded), one utterance each, the renditions alternating. */
+    static List<Manifest.Entry> chooseSentences(List<Manifest.Entry> entries, double percent, long seed) {
+        Map<String, List<Manifest.Entry>> byText = new TreeMap<>();
+        for (Manifest.Entry e : entries) byText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
+        List<String> ids = new ArrayList<>(byText.keySet());
+        Collections.shuffle(ids, new Random(seed * 31 + 7));
+        List<String> picked = ids.subList(0, share(ids.size(), percent));
+        List<Manifest.Entry> out = new ArrayList<>();
+        for (int i = 0; i < picked.size(); i++) out.add(utterance(byText.get(picked.get(i)), 0, i));
+        return out;
+    }
+
+    static Selection choose(List<Manifest.Entry> entries, PromptSplit.Split split, int harmful, int benign, int rate, long seed) {
         Map<String, List<Manifest.Entry>> byText = new LinkedHashMap<>();
         for (Manifest.Entry e : entries) byText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
         Map<String, String> labelOf = new LinkedHashMap<>(), categoryOf = new LinkedHashMap<>();
@@ -129,13 +172,14 @@ public final class DatasetSubset {
         for (String id : byText.keySet())
             if (id.startsWith("h") && PAIRED_ID.matcher(id).matches() && "harmful".equals(labelOf.get(id))
                     && "benign".equals(labelOf.get("b" + id.substring(1)))) pairKeys.add(id.substring(1));
-        List<String> keys = roundRobin(pairKeys, k -> categoryOf.get("h" + k), random, perClass);
+        List<String> keys = roundRobin(pairKeys, k -> categoryOf.get("h" + k), random, Math.min(harmful, benign));
         List<List<String>> slots = new ArrayList<>(); // the texts of each pick, which share a voice index
         for (String k : keys) slots.add(List.of("h" + k, "b" + k));
         Set<String> used = new java.util.HashSet<>();
         for (List<String> s : slots) used.addAll(s);
         List<List<String>> rest = new ArrayList<>();
         for (String label : List.of("harmful", "benign")) {
+            int perClass = label.equals("harmful") ? harmful : benign;
             List<String> free = byText.keySet().stream().filter(id -> label.equals(labelOf.get(id)) && !used.contains(id)).toList();
             List<String> more = roundRobin(free, categoryOf::get, random, perClass - keys.size());
             if (keys.size() + more.size() < perClass)
@@ -143,7 +187,11 @@ public final class DatasetSubset {
                         + split.json() + "-texts-per-class");
             rest.add(more);
         }
-        for (int i = 0; i < rest.get(0).size(); i++) slots.add(List.of(rest.get(0).get(i), rest.get(1).get(i)));
+        for (int i = 0; i < Math.max(rest.get(0).size(), rest.get(1).size()); i++) {
+            List<String> slot = new ArrayList<>();
+            for (List<String> r : rest) if (i < r.size()) slot.add(r.get(i));
+            slots.add(slot);
+        }
         List<Manifest.Entry> out = new ArrayList<>();
         for (int i = 0; i < slots.size(); i++)
             for (String id : slots.get(i)) out.add(utterance(byText.get(id), rate, i));
@@ -187,8 +235,10 @@ public final class DatasetSubset {
         sb.append("Warning: the harmful questions are offensive by design (it is a safety dataset).\n\n");
         sb.append("Made from the full spoken dataset (`rrs data build`: espeak-ng + sox, see data/README.md) with\n\n");
         sb.append("```bash\n").append(o.command()).append("\n```\n\n");
-        sb.append("The same source and options give the same bytes. Per split, ").append(o.trainTextsPerClass()).append(" (train) and ")
-                .append(o.testTextsPerClass()).append(" (test) texts per class, chosen with seed ").append(o.seed())
+        sb.append("The same source and options give the same bytes. Per split, ").append(o.percent() > 0
+                        ? String.format(Locale.ROOT, "%s percent of the texts of each class (the pretrain and validation sentences too)", o.percent())
+                        : o.trainTextsPerClass() + " (train) and " + o.testTextsPerClass() + " (test) texts per class")
+                .append(", chosen with seed ").append(o.seed())
                 .append(": harmful questions together with their benign rewrites (prompt ids hNNN/bNNN, the same row of the release) ")
                 .append("while the split has enough pairs, round robin over the categories in a seeded order; one utterance per text, ")
                 .append("at ").append(o.trainRate() == 0 ? "any rate" : o.trainRate() + " words/min").append(" for train and ")
@@ -196,15 +246,24 @@ public final class DatasetSubset {
                 .append("The WAVs (16 kHz mono 16-bit PCM) are copied byte for byte; `manifest.jsonl` keeps the source's lines ")
                 .append("(wav paths relative to this folder), in the source's order.\n\n");
         sb.append("| split | harmful | benign | pairs | voices @ words/min |\n|---|---|---|---|---|\n");
-        for (String split : List.of("train", "test")) {
+        // hearing sentences (pretrain, validation) have no class: their count stands in the benign column, marked as sentences
+        for (String split : List.of("train", "test", "pretrain", "validation")) {
+            if (entries.stream().noneMatch(e -> e.split().equals(split))) continue;
             Set<String> combos = new TreeSet<>();
-            for (Manifest.Entry e : entries) if (e.split().equals(split)) combos.add(e.voice() + " @ " + e.rate());
+            for (Manifest.Entry e : entries) {
+                if (e.split().equals(split)) combos.add((e.engine().isEmpty() ? "" : e.engine() + ":") + e.voice() + " @ " + e.rate());
+            }
             sb.append("| ").append(split).append(" | ").append(counts.getOrDefault(split + "/harmful", 0)).append(" | ")
-                    .append(counts.getOrDefault(split + "/benign", 0)).append(" | ").append(pairs.getOrDefault(split, 0)).append(" | ")
+                    .append(Manifest.QUESTION_SPLITS.contains(split) ? String.valueOf(counts.getOrDefault(split + "/benign", 0))
+                            : counts.getOrDefault(split + "/" + Manifest.NO_LABEL, 0) + " sentences").append(" | ").append(pairs.getOrDefault(split, 0)).append(" | ")
                     .append(String.join(", ", combos)).append(" |\n");
         }
         sb.append(String.format(Locale.ROOT, "%n%d utterances, %.1f s of audio, %d bytes of WAV.%n%n", entries.size(), seconds, wavBytes));
         sb.append("Texts: the RRS authors' release of BeaverTails questions and their benign rewrites; attribution and license (MIT) in SOURCE.md.\n");
+        if (entries.stream().anyMatch(e -> !Manifest.QUESTION_SPLITS.contains(e.split()))) {
+            sb.append("Hearing sentences (pretrain, validation): plain English sentences from Debian's text corpus packages, the package of each in ")
+                    .append("its manifest `category`; data/README.md of the RRS repository lists the packages and their licences.\n");
+        }
         return sb.toString();
     }
 

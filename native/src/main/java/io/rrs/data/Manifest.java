@@ -21,10 +21,18 @@ import java.util.Map;
  * is espeak-ng words per minute. An utterance spoken by one of the {@link io.rrs.data.speech}
  * engines ({@code rrs data build --engines}) adds {@code "engine"} and {@code "pitch"} after
  * {@code duration_s}; its {@code rate} and {@code pitch} are then percent of the voice's own.
+ * Splits: {@code train} and {@code test} hold the dataset's questions (label harmful/benign);
+ * {@code pretrain} and {@code validation} hold hearing sentences ({@link io.rrs.data.hearing.HearingSentences}:
+ * label {@value #NO_LABEL}, category the Debian package the sentence came from, prompt_id its sentence id).
  * Reading tolerates a torn last line (an interrupted run).
  */
 public final class Manifest {
     public static final String FILE = "manifest.jsonl";
+    /** The label of a hearing sentence, which is neither harmful nor benign. */
+    public static final String NO_LABEL = "none";
+    /** The splits that hold dataset questions; the others ({@code pretrain}, {@code validation}) hold hearing sentences. */
+    public static final java.util.Set<String> QUESTION_SPLITS = java.util.Set.of("train", "test");
+    private static final java.util.Set<String> SENTENCE_SPLITS = java.util.Set.of("pretrain", "validation");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One utterance of the spoken dataset. */
@@ -39,8 +47,13 @@ public final class Manifest {
         public Entry {
             if (engine == null) engine = "";
             if (id == null || id.isBlank()) throw new IllegalArgumentException("manifest entry without id");
-            if (!label.equals("harmful") && !label.equals("benign")) throw new IllegalArgumentException(id + ": label must be harmful or benign, got " + label);
-            if (!split.equals("train") && !split.equals("test")) throw new IllegalArgumentException(id + ": split must be train or test, got " + split);
+            if (QUESTION_SPLITS.contains(split)) {
+                if (!label.equals("harmful") && !label.equals("benign")) throw new IllegalArgumentException(id + ": label must be harmful or benign, got " + label);
+            } else if (SENTENCE_SPLITS.contains(split)) {
+                if (!label.equals(NO_LABEL)) throw new IllegalArgumentException(id + ": a " + split + " utterance's label must be " + NO_LABEL + ", got " + label);
+            } else {
+                throw new IllegalArgumentException(id + ": split must be train, test, pretrain or validation, got " + split);
+            }
             if (!(durationS > 0)) throw new IllegalArgumentException(id + ": duration_s must be > 0, got " + durationS);
         }
 

@@ -102,6 +102,38 @@ class DatasetSubsetTest {
         assertEquals(10, SpokenDataset.open(out).entries().size());
     }
 
+    @Test
+    void percentTakesThatShareOfEverySplitAndClassHearingSentencesIncluded() throws Exception {
+        Path from = syntheticDataset(tmp.resolve("full"));
+        List<Manifest.Entry> entries = new ArrayList<>(Manifest.read(from.resolve(Manifest.FILE)));
+        for (int i = 0; i < 10; i++) {
+            for (String voice : List.of("mb-us1", "kal16")) {
+                String id = String.format("s%05d", i), uid = id + "-" + voice, rel = "wav/pretrain/" + uid + ".wav";
+                short[] pcm = new short[900 + 7 * i + voice.length()];
+                Files.createDirectories(from.resolve(rel).getParent());
+                WavEncoder.writePcm16(from.resolve(rel), pcm, 16000);
+                entries.add(new Manifest.Entry(uid, id, "Sentence number " + i + " is here.", Manifest.NO_LABEL, "fortunes", "pretrain", voice, 100, rel,
+                        pcm.length / 16000.0, voice.equals("kal16") ? "flite" : "mbrola", 100));
+            }
+        }
+        Manifest.write(from.resolve(Manifest.FILE), entries);
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        assertEquals(0, Rrs.commandLine().execute("data", "subset", "--from", from.toString(), "--out", a.toString(), "--percent", "50", "--seed", "3"));
+        Map<String, Integer> counts = new TreeMap<>();
+        Map<String, Set<String>> texts = new TreeMap<>();
+        for (Manifest.Entry e : SpokenDataset.open(a).entries()) {
+            counts.merge(e.split() + "/" + e.label(), 1, Integer::sum);
+            assertTrue(texts.computeIfAbsent(e.split(), k -> new HashSet<>()).add(e.promptId()), "one utterance per text: " + e.id());
+            assertArrayEquals(Files.readAllBytes(from.resolve(e.wav())), Files.readAllBytes(a.resolve(e.wav())), e.id());
+        }
+        // train: 7 harmful, 6 benign texts; test: 3 and 3; pretrain: 10 sentences; half of each, rounded half up
+        assertEquals(Map.of("train/harmful", 4, "train/benign", 3, "test/harmful", 2, "test/benign", 2, "pretrain/none", 5), counts);
+        assertTrue(Files.readString(a.resolve("README.md")).contains("--percent 50.0"), Files.readString(a.resolve("README.md")));
+        assertEquals(0, Rrs.commandLine().execute("data", "subset", "--from", from.toString(), "--out", b.toString(), "--percent", "50", "--seed", "3"));
+        for (String f : files(a)) if (!f.equals("README.md")) assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
+        assertEquals(2, Rrs.commandLine().execute("data", "subset", "--from", from.toString(), "--out", tmp.resolve("c").toString(), "--percent", "120"));
+    }
+
     /** Train: pairs 0..5 and an unpaired harmful h9; test: pairs 50, 51, an unpaired h52 and b53. Tiny WAVs of distinct lengths. */
     static Path syntheticDataset(Path dir) throws IOException {
         List<Manifest.Entry> entries = new ArrayList<>();

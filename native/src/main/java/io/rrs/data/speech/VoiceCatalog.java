@@ -102,6 +102,26 @@ public final class VoiceCatalog {
         return engines.keySet();
     }
 
+    /** The role of {@code engine}'s {@code voice}, or null when the catalog does not hold it. */
+    public Role catalogRole(String engineName, String voice) {
+        for (Voice v : voices) if (v.engine().equals(engineName) && v.voice().equals(voice)) return v.role();
+        return null;
+    }
+
+    /**
+     * {@code count} renditions for the {@code index}-th text of a list: consecutive entries (cyclically)
+     * of a seeded permutation of {@link #renditions}, so every rendition speaks equally many texts and
+     * the same index, seed and engines always give the same ones.
+     */
+    public List<Rendition> renditionsForText(Role role, List<String> engineNames, int index, int count, long seed) {
+        List<Rendition> all = new ArrayList<>(renditions(role, engineNames));
+        if (all.isEmpty() || count <= 0) return List.of();
+        java.util.Collections.shuffle(all, new java.util.Random(seed));
+        List<Rendition> out = new ArrayList<>();
+        for (int j = 0; j < Math.min(count, all.size()); j++) out.add(all.get((int) (((long) index * count + j) % all.size())));
+        return out;
+    }
+
     /**
      * The renditions of {@code role}'s voices among {@code engineNames} (all engines when empty):
      * training voices at three rate/pitch settings, held-out voices at their own.
