@@ -5,6 +5,7 @@ import io.rrs.model.safetensors.SafetensorsCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -150,10 +151,15 @@ public final class Qwen2AudioModel implements AutoCloseable {
             attention = attentionMask(mask, 0, seq);
             cs = textDecoder.rotary(positions, embeds);
             x = embeds;
+            // each layer in its own scope, so that only its output outlives it (a Java-side tensor lives until its scope closes)
+            PointerScope outer = PointerScope.getInnerScope();
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i] = x;
                 states[i] = random.get_state();
-                x = layers.get(i).forward(x, cs[0], cs[1], attention, null);
+                try (PointerScope layerScope = new PointerScope()) {
+                    Tensor y = layers.get(i).forward(x, cs[0], cs[1], attention, null);
+                    x = outer == null ? Tensors.keep(y) : Tensors.handOver(y, layerScope, outer);
+                }
             }
         }
         Tensor top = x.detach().set_requires_grad(true);
@@ -163,12 +169,18 @@ public final class Qwen2AudioModel implements AutoCloseable {
         return new Checkpointed(h, () -> {
             if (!top.grad().defined()) throw new IllegalStateException("backward() needs the loss's gradient on hidden() first (call loss.backward())");
             Tensor grad = top.grad();
+            PointerScope outer = PointerScope.getInnerScope();
             for (int i = inputs.length - 1; i >= 0; i--) {
                 random.set_state(states[i]);
-                Tensor in_ = i == 0 ? inputs[i] : inputs[i].detach().set_requires_grad(true);
-                Tensor y = layers.get(i).forward(in_, cs[0], cs[1], attention, null);
-                y.backward(grad, new org.bytedeco.pytorch.BoolOptional(false), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
-                if (i > 0) grad = in_.grad();
+                try (PointerScope layerScope = new PointerScope()) {
+                    Tensor in_ = i == 0 ? inputs[i] : inputs[i].detach().set_requires_grad(true);
+                    Tensor y = layers.get(i).forward(in_, cs[0], cs[1], attention, null);
+                    y.backward(grad, new org.bytedeco.pytorch.BoolOptional(false), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+                    if (i > 0) { // grad() is a view of in_'s field, freed with in_: hand over an owning handle
+                        Tensor owned = in_.grad().detach();
+                        grad = outer == null ? Tensors.keep(owned) : Tensors.handOver(owned, layerScope, outer);
+                    }
+                }
             }
             random.set_state(after);
         });

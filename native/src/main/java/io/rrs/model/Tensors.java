@@ -64,6 +64,18 @@ public final class Tensors {
     }
 
     /**
+     * Hands {@code t} from the scope {@code from} (about to close, freeing everything else made in it) to the
+     * enclosing scope {@code to}: how a step keeps one result of a block and drops its intermediates at once.
+     */
+    public static Tensor handOver(Tensor t, PointerScope from, PointerScope to) {
+        t.retainReference();
+        from.detach(t); // releases from's reference
+        to.attach(t); // takes one for to
+        t.releaseReference();
+        return t;
+    }
+
+    /**
      * Writes the bytes of a contiguous CPU tensor to {@code out}, of any size: in windows of at most
      * 1 GiB, each a buffer over its own address, since a JavaCPP buffer view is capped at 2^31 - 1 bytes
      * from the pointer's address (a view taken by position past 2 GiB is silently empty).

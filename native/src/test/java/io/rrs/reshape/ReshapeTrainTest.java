@@ -9,6 +9,7 @@ import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.frontend.WhisperOptions;
 import io.rrs.kernels.FeatureMask;
 import io.rrs.kernels.RrsObjective;
+import io.rrs.model.Compute;
 import io.rrs.text.InputCondition;
 import io.rrs.training.AdamWConfig;
 import io.rrs.training.Checkpoint;
@@ -119,6 +120,22 @@ class ReshapeTrainTest {
         double bNorm = c.adapter().entrySet().stream().filter(e -> e.getKey().endsWith("lora_B.weight"))
                 .mapToDouble(e -> e.getValue().abs().max().item_double()).max().orElseThrow();
         assertTrue(bNorm > 0, "B moved away from zero");
+    }
+
+    /** The device-generic path on the CPU: bf16 activations over float32 weights, LoRA, AdamW and the fused loss in float32. */
+    @Test
+    void prepareAndTrainRunInBfloat16Compute() throws Exception {
+        Compute bf16 = new Compute("cpu", org.bytedeco.pytorch.global.torch.ScalarType.BFloat16);
+        Path run = tmp.resolve("bf16-compute");
+        ReshapePrepare.run(new PrepareConfig(model, data, run, InputCondition.AUDIO_TEXT, FeatureMask.positive(), 0, 4, 1,
+                RrsObjective.Path.FUSED, io.rrs.query.QueryEncoder.AudioPadding.WINDOW, bf16), Progress.none());
+        Tensor h0 = PreparedRun.load(run).tensor("h0"), h0Float = PreparedRun.load(preparedRun("bf16-reference")).tensor("h0");
+        double relative = h0.sub(h0Float).norm().item_double() / h0Float.norm().item_double();
+        assertTrue(relative < 0.03, "bf16 representations within bf16 rounding of float32's: " + relative);
+        ReshapeTrainer.Result r = ReshapeTrainer.train(config(run, 1e-3, 2, 0).withCompute(bf16), null, Progress.none(), (s, l) -> {});
+        for (Checkpoint.StepLoss l : r.state().losses()) assertTrue(Double.isFinite(l.loss()) && l.loss() > 0, "finite loss " + l);
+        for (Tensor p : Checkpoint.load(r.lastCheckpoint()).adapter().values())
+            assertEquals(org.bytedeco.pytorch.global.torch.ScalarType.Float, p.scalar_type().intern(), "LoRA factors stay float32");
     }
 
     @Test
