@@ -90,7 +90,7 @@ public final class AnswerTokens {
     public static Tensor loss(Qwen2AudioModel model, Batch batch) {
         ModelOutput out = model.forward(batch.input());
         Tensor logProbs = torch.log_softmax(out.logits(), 2);
-        Tensor picked = logProbs.gather(2, batch.targets().unsqueeze(2), false).squeeze(2);
-        return picked.mul(batch.weights()).sum().div(Tensors.scalar(batch.weightSum())).neg();
+        Tensor picked = logProbs.gather(2, Tensors.onDeviceOf(batch.targets(), logProbs).unsqueeze(2), false).squeeze(2);
+        return picked.mul(Tensors.onDeviceOf(batch.weights(), logProbs)).sum().div(Tensors.scalar(batch.weightSum())).neg();
     }
 }
