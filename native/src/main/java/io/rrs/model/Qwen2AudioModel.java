@@ -147,7 +147,7 @@ public final class Qwen2AudioModel implements AutoCloseable {
         Tensor[] cs;
         try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
             Tensor embeds = spliceAudio(compute.activations(textDecoder.embed(ids)), ids, in, seq);
-            Tensor positions = mask.cumsum(1).sub(Tensors.scalar(1)).masked_fill(mask.eq(Tensors.scalar(0)), Tensors.scalar(1));
+            Tensor positions = positionIds(mask, 0, seq);
             attention = attentionMask(mask, 0, seq);
             cs = textDecoder.rotary(positions, embeds);
             x = embeds;
@@ -239,9 +239,7 @@ public final class Qwen2AudioModel implements AutoCloseable {
         Tensor embeds = compute.activations(textDecoder.embed(newIds));
         if (past == 0) embeds = spliceAudio(embeds, newIds, audio, spliceColumns);
 
-        // Hugging Face's position ids for left padding: count of real tokens before, minus one
-        Tensor positions = fullMask.cumsum(1).sub(Tensors.scalar(1)).masked_fill(fullMask.eq(Tensors.scalar(0)), Tensors.scalar(1))
-                .narrow(1, past, seq);
+        Tensor positions = positionIds(fullMask, past, seq);
         Tensor hidden = textDecoder.forward(embeds, positions, attentionMask(fullMask, past, seq), cache);
         Tensor out = switch (logits) {
             case NONE -> null;
@@ -249,6 +247,11 @@ public final class Qwen2AudioModel implements AutoCloseable {
             case ALL -> lmHead.forward(hidden).to(ScalarType.Float);
         };
         return new ModelOutput(out, hidden.to(ScalarType.Float), cache);
+    }
+
+    /** Hugging Face's position ids for left padding, [B, seq] from column {@code past}: real tokens before, minus one. */
+    static Tensor positionIds(Tensor fullMask, long past, long seq) {
+        return fullMask.cumsum(1).sub(Tensors.scalar(1)).masked_fill(fullMask.eq(Tensors.scalar(0)), Tensors.scalar(1)).narrow(1, past, seq);
     }
 
     /**
