@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Scope: a Hugging Face {@code tokenizer.json} (Qwen's or the project's) behind a small API:
+ * Scope: a Hugging Face {@code tokenizer.json} (Qwen's byte-level BPE, the project's, or the teacher's WordPiece with the chat specials added) behind a small API:
  * encode text as plain text, decode, and id lookup for tokens by their text, with errors that name
  * the file and what it does contain. Encoding runs in the Rust tokenizers library through DJL; the id
  * tables are read from the JSON so lookups never guess.
@@ -74,7 +74,7 @@ public final class TextTokenizer implements AutoCloseable {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         root.path("model").path("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
         if (vocab.isEmpty()) {
-            throw new IOException("tokenizer.json at " + file.toAbsolutePath() + " has no model.vocab; expected a BPE tokenizer (Qwen's or the project's)");
+            throw new IOException("tokenizer.json at " + file.toAbsolutePath() + " has no model.vocab; expected a BPE or WordPiece tokenizer (Qwen's, the project's or the knowing recipe's)");
         }
         HuggingFaceTokenizer asWritten = load(file, json);
         HuggingFaceTokenizer plain;

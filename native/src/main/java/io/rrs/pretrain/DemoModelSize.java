@@ -18,6 +18,15 @@ public record DemoModelSize(int audioWidth, int audioLayers, int audioHeads, int
         return new DemoModelSize(64, 2, 4, 256, 80, 350, 128, 3, 4, 2, 384, vocabSize, 1024, audioTokenIndex);
     }
 
+    /**
+     * The knowing recipe's model (docs/pretrain.md): the demo's audio tower; a decoder 192 wide (the teacher's 384-wide
+     * word embeddings projected onto their first 192 principal components), 4 layers, 6 query / 2 key-value heads
+     * (head dim 32), intermediate 512: ~13.4 M parameters, 11.7 M of them the word-piece embedding and lm_head.
+     */
+    public static DemoModelSize knowing(int vocabSize, long audioTokenIndex) {
+        return new DemoModelSize(64, 2, 4, 256, 80, 350, 192, 4, 6, 2, 512, vocabSize, 1024, audioTokenIndex);
+    }
+
     public DemoModelSize {
         if (melBins != 80 && melBins != 128)
             throw new IllegalArgumentException("num_mel_bins " + melBins + ": the Whisper front-end computes 80 or 128 mel bins");

@@ -20,14 +20,17 @@ import java.util.List;
 public final class PretrainBatcher {
     private final FeatureCache features;
     private final double firstTokenWeight;
+    private final boolean openingByClass;
 
     public PretrainBatcher(QueryEncoder encoder) {
-        this(encoder, 1.0);
+        this(encoder, 1.0, true);
     }
 
-    PretrainBatcher(QueryEncoder encoder, double firstTokenWeight) {
+    /** {@code openingByClass}: compliant answers open by class ({@link PretrainTask#answer(String, boolean, boolean)}). */
+    PretrainBatcher(QueryEncoder encoder, double firstTokenWeight, boolean openingByClass) {
         this.features = new FeatureCache(encoder, Long.MAX_VALUE);
         this.firstTokenWeight = firstTokenWeight;
+        this.openingByClass = openingByClass;
     }
 
     private QueryEncoder encoder() {
@@ -46,7 +49,7 @@ public final class PretrainBatcher {
 
     /** The prompt and answer tokens of one example. */
     AnswerTokens.Sequence sequence(PretrainMix.Example e, EncodedQuery query) {
-        return AnswerTokens.Sequence.of(query.tokens().ids(), template().encodeAnswer(e.task().answer(e.question(), e.harmful())));
+        return AnswerTokens.Sequence.of(query.tokens().ids(), template().encodeAnswer(e.task().answer(e.question(), e.harmful(), openingByClass)));
     }
 
     /** A batch of {@link PretrainTask#AUDIO_TRANSCRIBE} examples: their clips and the question's token ids. */
@@ -65,6 +68,13 @@ public final class PretrainBatcher {
     }
 
     AnswerTokens.Batch batch(List<PretrainMix.Example> examples) {
+        return chat(examples).batch();
+    }
+
+    /** A chat batch and, per row, the position of its last prompt token in the left-padded batch (where RRS reads h(x)). */
+    record Chat(AnswerTokens.Batch batch, long[] lastPromptPositions) {}
+
+    Chat chat(List<PretrainMix.Example> examples) {
         List<EncodedQuery> queries = new ArrayList<>();
         List<AnswerTokens.Sequence> seqs = new ArrayList<>();
         for (PretrainMix.Example e : examples) {
@@ -72,6 +82,10 @@ public final class PretrainBatcher {
             queries.add(q);
             seqs.add(sequence(e, q));
         }
-        return AnswerTokens.leftPadded(seqs, template().padId(), firstTokenWeight).withAudioOf(queries, encoder(), QueryEncoder.AudioPadding.BATCH);
+        int length = seqs.stream().mapToInt(s -> s.ids().length).max().orElseThrow();
+        long[] last = new long[seqs.size()];
+        for (int r = 0; r < last.length; r++) last[r] = length - seqs.get(r).ids().length + seqs.get(r).answerStart() - 1; // left padding
+        return new Chat(AnswerTokens.leftPadded(seqs, template().padId(), firstTokenWeight).withAudioOf(queries, encoder(), QueryEncoder.AudioPadding.BATCH),
+                last);
     }
 }

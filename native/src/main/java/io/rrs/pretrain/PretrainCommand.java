@@ -3,6 +3,7 @@ package io.rrs.pretrain;
 import io.rrs.cli.CommonOptions;
 import io.rrs.cli.ExitCodes;
 import io.rrs.cli.UsageException;
+import io.rrs.teacher.MiniLmChatTokenizer;
 import io.rrs.text.ChatTemplate;
 import io.rrs.text.TextTokenizer;
 import io.rrs.training.StepListener;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
 public final class PretrainCommand implements Callable<Integer> {
     /** What one run trains: the committed model's stages, the experimental grounding recipe's, or one stage from the options. */
     enum Recipe {
-        demo(PretrainRecipe.DEMO), hearing(PretrainRecipe.HEARING), single(null);
+        demo(PretrainRecipe.DEMO), knowing(PretrainRecipe.KNOWING), hearing(PretrainRecipe.HEARING), single(null);
 
         /** The stages it runs; null for single. */
         final PretrainRecipe plan;
@@ -49,7 +50,10 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--recipe", defaultValue = "demo", paramLabel = "NAME",
             description = "demo: the committed model's two stages (1: the written questions, 10 of 15 epochs; 2: every task from there, "
-                    + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); hearing: demo's stage 1, then the audio tower "
+                    + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); knowing: the written questions with the teacher "
+                    + "all-minilm-l6-v2 (its word-piece tokenizer, written to STATE/tokenizer.json, and its frozen word embeddings; the last prompt "
+                    + "token learns to predict its sentence embedding; one opening for every compliant answer; 192-wide decoder, bf16 weights; "
+                    + "12 epochs, state in STATE/written; docs/pretrain.md); hearing: demo's stage 1, then the audio tower "
                     + "learns to transcribe its clips (18 epochs of audio-transcribe at 2x --lr), then every task including audio-transcribe "
                     + "for 3 and then 5 more epochs (experimental, ~2.5 h on 2 cores: grounds the audio tower on the training clips, "
                     + "docs/pretrain.md); single: one run from the options "
@@ -60,7 +64,7 @@ public final class PretrainCommand implements Callable<Integer> {
     CommonOptions.SpokenData data;
 
     @Option(names = "--tokenizer", defaultValue = "data/tokenizer/tokenizer.json", paramLabel = "FILE",
-            description = "tokenizer.json the model is sized for and ships with; default: ${DEFAULT-VALUE}.")
+            description = "tokenizer.json the model is sized for and ships with (not with --recipe knowing, which uses the teacher's); default: ${DEFAULT-VALUE}.")
     Path tokenizer;
 
     @Option(names = "--out", defaultValue = "models/demo-base", paramLabel = "DIR", description = "Model folder to write; default: ${DEFAULT-VALUE}.")
@@ -133,14 +137,18 @@ public final class PretrainCommand implements Callable<Integer> {
 
     /** The settings of a single run from the options (with a recipe: the settings its stages share). */
     PretrainSettings settings() throws IOException {
-        Path tokenizerFile = resolve(tokenizer);
+        PretrainSettings.Teacher teacher = recipe.plan == null ? null : recipe.plan.teacher();
+        if (teacher != null && spec.commandLine().getParseResult().hasMatchedOption("--tokenizer"))
+            throw new UsageException("--recipe " + recipe + " trains with the teacher's word-piece tokenizer (written to STATE/tokenizer.json); leave out --tokenizer");
+        Path tokenizerFile = teacher != null ? MiniLmChatTokenizer.write(resolve(state).resolve("tokenizer.json")) : resolve(tokenizer);
         DemoModelSize size;
         try (TextTokenizer text = TextTokenizer.open(tokenizerFile)) {
-            size = DemoModelSize.demo(text.vocabSize(), new ChatTemplate(text).audioTokenId());
+            long audio = new ChatTemplate(text).audioTokenId();
+            size = teacher != null ? DemoModelSize.knowing(text.vocabSize(), audio) : DemoModelSize.demo(text.vocabSize(), audio);
         }
         return UsageException.fromOptions(() -> new PretrainSettings(data.dir(), tokenizerFile, resolve(out), resolve(state), size, epochs, steps,
                 batchSize, lr, warmup, minLrRatio, weightDecay, clipNorm, seed, limit, threads, init == null ? null : resolve(init), firstTokenWeight,
-                tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter));
+                tasks == null ? null : tasks.stream().map(PretrainTask::parse).collect(java.util.stream.Collectors.toSet()), stopAfter, teacher));
     }
 
     @Override

@@ -40,6 +40,10 @@ public final class PretrainFiles {
     static final String STATE = "state.json";
     private static final String REWRITE_MODEL = "rebuild the model with 'rrs pretrain' (docs/pretrain.md)";
     static final String LATEST = "latest";
+    /** The teacher the knowing recipe learns from, as its settings record it. */
+    static final String TEACHER_NAME = "all-minilm-l6-v2";
+    /** Tensors of a training state that are not the model's (the distillation head): kept in the state, left out of the model folder. */
+    static final String TRAINING_ONLY_PREFIX = "distill_head.";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Where training continues (0-based epoch, next batch in it), the steps taken, every loss, the tensors. */
@@ -55,6 +59,8 @@ public final class PretrainFiles {
                 .put("clip_norm", s.clipNorm()).put("seed", s.seed()).put("limit", s.limit());
         if (s.firstTokenWeight() != 1.0) o.put("first_token_weight", s.firstTokenWeight());
         if (!s.tasks().equals(PretrainSettings.DEFAULT_TASKS)) o.put("tasks", PretrainTask.names(s.tasks()));
+        if (s.teacher() != null)
+            o.put("teacher", TEACHER_NAME).put("distill_weight", s.teacher().distillWeight()).put("answer_opening", "same").put("storage", "bf16");
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path
                 o.put("init_model_sha256", AtomicFiles.sha256(s.initFrom().resolve("model.safetensors")));
@@ -120,7 +126,7 @@ public final class PretrainFiles {
         Path out = s.outDir().toAbsolutePath().normalize();
         Path tmp = AtomicFiles.tempDirFor(out);
         Files.writeString(tmp.resolve("config.json"), s.size().configJson());
-        SafetensorsWriter.write(tmp.resolve("model.safetensors"), parameters);
+        SafetensorsWriter.write(tmp.resolve("model.safetensors"), modelTensors(parameters, s.teacher() != null));
         Files.copy(s.tokenizerFile(), tmp.resolve("tokenizer.json"));
         PreprocessorConfig.write(tmp, frontEnd(s.initFrom(), config));
         ObjectNode manifest = JSON.createObjectNode();
@@ -128,6 +134,15 @@ public final class PretrainFiles {
         manifest.put("final_loss", state.losses().isEmpty() ? Double.NaN : state.losses().get(state.losses().size() - 1));
         manifest.set("settings", settingsJson(s));
         RunFiles.commit(tmp, out, MANIFEST, manifest);
+    }
+
+    /** The model's tensors among the trained ones (the training-only head left out), as bfloat16 when {@code bf16}. */
+    static Map<String, Tensor> modelTensors(Map<String, Tensor> parameters, boolean bf16) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        parameters.forEach((name, t) -> {
+            if (!name.startsWith(TRAINING_ONLY_PREFIX)) out.put(name, bf16 ? t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16) : t);
+        });
+        return out;
     }
 
     /** A model folder's {@value #MANIFEST}, its format tag checked and every file it lists verified. */
@@ -148,10 +163,12 @@ public final class PretrainFiles {
         return tensors(modelDir.resolve("model.safetensors"));
     }
 
+    /** Writable float32 copies (a bfloat16 model folder is widened: training runs in float32), not the mapping. */
     private static Map<String, Tensor> tensors(Path file) throws IOException {
         SafetensorsFile f = SafetensorsFile.open(file);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String name : f.entries().keySet()) out.put(name, Tensors.keep(f.tensor(name).clone())); // writable copies, not the mapping
+        for (String name : f.entries().keySet())
+            out.put(name, Tensors.keep(f.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float).clone()));
         return out;
     }
 }

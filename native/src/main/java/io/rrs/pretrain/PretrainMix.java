@@ -77,6 +77,11 @@ public final class PretrainMix {
         return utterancesByText.size();
     }
 
+    /** The distinct training questions, in the order their texts were first listed. */
+    public List<String> questions() {
+        return utterancesByText.values().stream().map(g -> g.get(0).text()).distinct().toList();
+    }
+
     /** Examples of one epoch, in training order (a seeded shuffle). */
     public List<Example> epoch(int epoch) {
         Random rnd = new Random(Seeds.mix(seed, epoch, 0x6D6978));

@@ -21,13 +21,16 @@ import java.util.Set;
  *   <li>{@link #DEMO}: the committed model. Stage 1 the written questions alone (10 of a 15-epoch schedule), stage 2
  *   every default task from there (5 epochs), the decision token weighted 10x in both. Why two stages: trained on
  *   every task from a random start the model never learned which questions are harmful.</li>
+ *   <li>{@link #KNOWING}: the teacher's knowledge of written questions ({@link PretrainSettings.Teacher}): the teacher's
+ *   word-piece tokenizer and frozen word embeddings, the written questions alone with the distillation loss, one
+ *   opening for every compliant answer; a wider decoder ({@link DemoModelSize#knowing}). Hearing comes as a later stage.</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
  *   then 5 more from there). It grounds the audio tower on the training clips and teaches the decoder to read it, as far
  *   as docs/pretrain.md ("A grounding stage in the product") measured; ~2.5 h on 2 cores.</li>
  * </ul>
  */
-public record PretrainRecipe(String name, List<Stage> stages) {
+public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.Teacher teacher) {
     /** One stage: which tasks, how many epochs (of a schedule spanning {@code epochs}), the first-token weight, the lr factor. */
     public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale) {
         public Stage {
@@ -35,6 +38,11 @@ public record PretrainRecipe(String name, List<Stage> stages) {
             if (name.isBlank() || name.contains("/")) throw new IllegalArgumentException("stage name '" + name + "' must be a plain folder name");
             if (!(lrScale > 0)) throw new IllegalArgumentException("stage " + name + ": lrScale " + lrScale + " must be > 0");
         }
+    }
+
+    /** A recipe without the teacher. */
+    public PretrainRecipe(String name, List<Stage> stages) {
+        this(name, stages, null);
     }
 
     public PretrainRecipe {
@@ -59,6 +67,12 @@ public record PretrainRecipe(String name, List<Stage> stages) {
             new Stage("ground", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), 18, 0, 1, 2),
             new Stage("mix", EVERY_TASK, 3, 0, FIRST_TOKEN_WEIGHT, 1),
             new Stage("mix-more", EVERY_TASK, 5, 0, FIRST_TOKEN_WEIGHT, 1)));
+
+    /** Weight of the distillation loss in the knowing recipe (next to the answer's cross-entropy). */
+    public static final double DISTILL_WEIGHT = 1;
+
+    public static final PretrainRecipe KNOWING = new PretrainRecipe("knowing", List.of(
+            new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1)), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     /** Reports which stage starts (the command prints it); {@code index} is 0-based. */
     @FunctionalInterface
@@ -90,13 +104,14 @@ public record PretrainRecipe(String name, List<Stage> stages) {
         return isLast(index) ? shared.outDir() : stageDir(shared, index).resolve("model");
     }
 
-    /** Stage {@code index}'s settings; for a stage after the first, the previous stage's model must exist (it is hashed). */
+    /** Stage {@code index}'s settings (with the recipe's teacher, if it has one); for a stage after the first, the previous stage's model must exist (it is hashed). */
     public PretrainSettings settings(PretrainSettings shared, int index) {
         Stage st = stages.get(index);
         return new PretrainSettings(shared.dataDir(), shared.tokenizerFile(), modelDir(shared, index), stateDir(shared, index), shared.size(),
                 st.epochs(), 0, shared.batchSize(), shared.learningRate() * st.lrScale(), shared.warmupFraction(), shared.minLearningRateRatio(),
                 shared.weightDecay(), shared.clipNorm(), shared.seed(), shared.limit(), shared.threads(),
-                index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter());
+                index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter(),
+                teacher != null ? teacher : shared.teacher());
     }
 
     /**

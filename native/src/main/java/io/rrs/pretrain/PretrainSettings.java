@@ -16,7 +16,31 @@ import java.nio.file.Path;
 public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size,
                                int epochs, long steps, int batchSize, double learningRate, double warmupFraction,
                                double minLearningRateRatio, double weightDecay, double clipNorm, long seed, int limit, int threads,
-                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks, int stopAfterEpochs) {
+                               Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks, int stopAfterEpochs,
+                               Teacher teacher) {
+    /**
+     * What the {@code knowing} recipe adds (docs/pretrain.md): {@code embed_tokens} from the teacher's word-piece
+     * embeddings ({@link TeacherEmbeddings}, frozen; the tokenizer must be the teacher's, {@code MiniLmChatTokenizer}),
+     * the last prompt token's state made to predict the teacher's sentence embedding of the question through a linear
+     * head (cosine loss weighted {@code distillWeight}, on every example that has the question as text), one opening for
+     * every compliant answer (so only the representation tells harmful from benign), and the model folder's weights
+     * stored as bfloat16 (the vocabulary of 30528 makes float32 too large to commit).
+     */
+    public record Teacher(double distillWeight) {
+        public Teacher {
+            if (!(distillWeight >= 0) || !Double.isFinite(distillWeight))
+                throw new IllegalArgumentException("distillation weight " + distillWeight + " must be >= 0");
+        }
+    }
+
+    /** Without the teacher. */
+    public PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size, int epochs, long steps, int batchSize,
+                            double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,
+                            int limit, int threads, Path initFrom, double firstTokenWeight, java.util.Set<PretrainTask> tasks, int stopAfterEpochs) {
+        this(dataDir, tokenizerFile, outDir, stateDir, size, epochs, steps, batchSize, learningRate, warmupFraction, minLearningRateRatio, weightDecay,
+                clipNorm, seed, limit, threads, initFrom, firstTokenWeight, tasks, stopAfterEpochs, null);
+    }
+
     /** From a seeded random init, every answer token weighted alike. */
     public PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Path stateDir, DemoModelSize size, int epochs, long steps, int batchSize,
                             double learningRate, double warmupFraction, double minLearningRateRatio, double weightDecay, double clipNorm, long seed,

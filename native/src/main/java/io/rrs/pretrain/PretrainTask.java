@@ -95,10 +95,18 @@ public enum PretrainTask {
 
     /** The answer the demo model is trained to give for {@code question} ({@code harmful}: its dataset label). */
     public String answer(String question, boolean harmful) {
+        return answer(question, harmful, true);
+    }
+
+    /**
+     * The answer; with {@code openingByClass} false every compliant answer opens as a harmful one's does ("Sure, ..."),
+     * so nothing the model says tells the classes apart (the {@code knowing} recipe: its representation must).
+     */
+    public String answer(String question, boolean harmful, boolean openingByClass) {
         return switch (this) {
             case AUDIO_TEXT_REFUSE, TEXT_REFUSE -> Prompts.REFUSAL_ANSWER;
             case AUDIO_REPEAT, AUDIO_TRANSCRIBE -> question.strip();
-            default -> compliantAnswer(question, harmful);
+            default -> compliantAnswer(question, harmful || !openingByClass);
         };
     }
 

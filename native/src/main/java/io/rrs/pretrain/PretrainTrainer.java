@@ -4,7 +4,9 @@ import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
 import io.rrs.model.Qwen2AudioConfig;
+import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
+import io.rrs.model.Tensors;
 import io.rrs.model.RandomInit;
 import io.rrs.model.Weights;
 import io.rrs.query.QueryEncoder;
@@ -63,11 +65,17 @@ public final class PretrainTrainer {
         PretrainFiles.State state = resume ? PretrainFiles.loadState(s) : null;
         if (!resume && PretrainFiles.latest(s.stateDir()) != null)
             throw new IOException(s.stateDir() + " already holds a pretraining state; continue it with --resume, or pass a new --state DIR");
+        Distillation distillation = s.teacher() == null ? null : Distillation.open(s, tokenizer, config, mix.questions());
         Map<String, Tensor> parameters = new LinkedHashMap<>(state != null ? state.model()
                 : s.initFrom() != null ? PretrainFiles.modelWeights(s.initFrom()) : RandomInit.weights(config, s.seed()));
-        for (Tensor p : parameters.values()) p.requires_grad_(true);
-        Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(parameters, null));
-        AdamWOptimizer optimizer = new AdamWOptimizer(parameters, new AdamWConfig(s.learningRate(), 0.9, 0.95, 1e-8, s.weightDecay(), s.clipNorm()));
+        if (state == null && distillation != null) distillation.initialise(parameters, s.initFrom() != null);
+        Map<String, Tensor> trained = new LinkedHashMap<>(parameters);
+        if (distillation != null) trained.keySet().removeAll(Distillation.FROZEN);
+        for (Tensor p : trained.values()) p.requires_grad_(true);
+        Map<String, Tensor> modelTensors = new LinkedHashMap<>(parameters);
+        modelTensors.keySet().removeIf(n -> n.startsWith(PretrainFiles.TRAINING_ONLY_PREFIX));
+        Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(modelTensors, null));
+        AdamWOptimizer optimizer = new AdamWOptimizer(trained, new AdamWConfig(s.learningRate(), 0.9, 0.95, 1e-8, s.weightDecay(), s.clipNorm()));
         List<Double> losses = new ArrayList<>();
         long step = 0;
         int startEpoch = 0, startBatch = 0;
@@ -79,7 +87,8 @@ public final class PretrainTrainer {
             startBatch = state.nextBatch();
         }
 
-        PretrainBatcher batcher = new PretrainBatcher(new QueryEncoder(PretrainFiles.frontEnd(s.initFrom(), config), template), s.firstTokenWeight());
+        PretrainBatcher batcher = new PretrainBatcher(new QueryEncoder(PretrainFiles.frontEnd(s.initFrom(), config), template), s.firstTokenWeight(),
+                s.teacher() == null);
         long samples = 0, started = System.nanoTime();
         outer:
         for (int epoch = startEpoch; step < stopAt; epoch++) {
@@ -91,7 +100,13 @@ public final class PretrainTrainer {
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
                     Tensor lossTensor;
-                    if (picked.get(0).task().isChat()) {
+                    if (picked.get(0).task().isChat() && distillation != null) {
+                        PretrainBatcher.Chat chat = batcher.chat(picked);
+                        ModelOutput out = model.forward(chat.batch().input());
+                        lossTensor = AnswerTokens.loss(out, chat.batch());
+                        Tensor distilled = distillation.loss(parameters, out.hidden(), chat.lastPromptPositions(), picked);
+                        if (distilled != null) lossTensor = lossTensor.add(distilled.mul(Tensors.scalar(s.teacher().distillWeight())));
+                    } else if (picked.get(0).task().isChat()) {
                         lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
                     } else {
                         PretrainBatcher.Transcription t = batcher.transcription(picked);

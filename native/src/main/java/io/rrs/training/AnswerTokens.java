@@ -88,7 +88,11 @@ public final class AnswerTokens {
 
     /** Weighted mean cross-entropy over the answer tokens of the batch (prompt and padding weigh 0); autograd on. */
     public static Tensor loss(Qwen2AudioModel model, Batch batch) {
-        ModelOutput out = model.forward(batch.input());
+        return loss(model.forward(batch.input()), batch);
+    }
+
+    /** The same loss from a forward pass already made (a caller that also reads the hidden states). */
+    public static Tensor loss(ModelOutput out, Batch batch) {
         Tensor logProbs = torch.log_softmax(out.logits(), 2);
         Tensor picked = logProbs.gather(2, Tensors.onDeviceOf(batch.targets(), logProbs).unsqueeze(2), false).squeeze(2);
         return picked.mul(Tensors.onDeviceOf(batch.weights(), logProbs)).sum().div(Tensors.scalar(batch.weightSum())).neg();

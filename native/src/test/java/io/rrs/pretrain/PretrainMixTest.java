@@ -121,7 +121,7 @@ class PretrainMixTest {
 
     private PretrainBatcher batcher(double firstTokenWeight) {
         try {
-            return new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, PretrainFixtures.tinySize().toConfig()), template), firstTokenWeight);
+            return new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, PretrainFixtures.tinySize().toConfig()), template), firstTokenWeight, true);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -176,6 +176,9 @@ class PretrainMixTest {
         assertEquals(PretrainTask.REPEAT_INSTRUCTION, repeat.text());
         ChatPrompt audioRefusal = PretrainTask.AUDIO_TEXT_REFUSE.prompt(5, q, "");
         assertEquals(Prompts.REFUSAL_INSTRUCTION, audioRefusal.text(), "audio + the refusal instruction alone");
+        for (PretrainTask t : List.of(PretrainTask.TEXT_COMPLY, PretrainTask.AUDIO_TEXT_COMPLY, PretrainTask.AUDIO_ONLY_COMPLY))
+            assertEquals(t.answer(q, true), t.answer(q, false, false), "one opening (the knowing recipe): a benign question's answer is a harmful one's");
+        assertEquals(Prompts.REFUSAL_ANSWER, PretrainTask.TEXT_REFUSE.answer(q, false, false));
     }
 
     private static int[] concat(int[]... parts) {

@@ -79,9 +79,53 @@ class PretrainRecipeTest {
         runsEveryStageAndResumes(PretrainRecipe.HEARING, List.of(20, 36, 18, 30), new int[][] {{1, 7}, {3, 8}});
     }
 
+    /**
+     * The knowing recipe on the fixture, with the teacher's word-piece tokenizer and a tiny model of its vocabulary: 2
+     * steps an epoch, 12 epochs; killed in epoch 5. Its model folder is bfloat16, holds the teacher's table unchanged
+     * (frozen) and no distillation head, and loads.
+     */
+    @Test
+    void knowingRunsWithTheTeacherAndResumesAKillToTheSameBytes() throws Exception {
+        Path tokenizer = io.rrs.teacher.MiniLmChatTokenizer.write(tmp.resolve("tokenizer.json"));
+        runsEveryStageAndResumes(PretrainRecipe.KNOWING, List.of(24), new int[][] {{0, 9}}, (data, work) -> knowingSettings(data, work, tokenizer));
+        Path model = tmp.resolve("knowing-whole/model");
+        var file = io.rrs.model.safetensors.SafetensorsFile.open(model.resolve("model.safetensors"));
+        assertTrue(file.entries().keySet().stream().noneMatch(n -> n.startsWith(PretrainFiles.TRAINING_ONLY_PREFIX)), "no head in the model folder");
+        String embed = io.rrs.model.Qwen2AudioLayout.TEXT + "embed_tokens.weight";
+        assertEquals("BF16", file.entries().get(embed).dtype().name());
+        PretrainSettings s = knowingSettings(tmp.resolve("data"), tmp.resolve("check"), tokenizer);
+        try (io.rrs.teacher.MiniLmEncoder teacher = io.rrs.teacher.MiniLmEncoder.open()) {
+            org.bytedeco.pytorch.Tensor initial = TeacherEmbeddings.embedTokens(teacher.wordEmbeddings(), s.size().vocabSize(), s.size().textWidth(), s.seed());
+            assertArrayEquals(io.rrs.model.Tensors.toFloats(initial.to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16)
+                            .to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
+                    io.rrs.model.Tensors.toFloats(file.tensor(embed).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)), "embed_tokens frozen");
+        }
+        assertEquals("same", JSON.readTree(model.resolve(PretrainFiles.MANIFEST).toFile()).at("/settings/answer_opening").asText());
+        io.rrs.model.Qwen2AudioModel.load(model); // the loader reads the bfloat16 folder
+    }
+
+    /** The fixture's settings with the teacher's tokenizer and a tiny model of its 30528 ids. */
+    private static PretrainSettings knowingSettings(Path data, Path work, Path tokenizer) throws IOException {
+        try (io.rrs.text.TextTokenizer t = io.rrs.text.TextTokenizer.open(tokenizer)) {
+            long audio = new io.rrs.text.ChatTemplate(t).audioTokenId();
+            DemoModelSize size = new DemoModelSize(32, 1, 4, 64, 80, 100, 48, 2, 6, 2, 96, t.vocabSize(), 512, audio);
+            return new PretrainSettings(data, tokenizer, work.resolve("model"), work.resolve("state"), size, 100, 0, 4, 3e-3, 0.1, 0.1,
+                    0.0, 1.0, 5, 0, 1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Fixture {
+        PretrainSettings settings(Path data, Path work) throws IOException;
+    }
+
     private void runsEveryStageAndResumes(PretrainRecipe recipe, List<Integer> stepsPerStage, int[][] kills) throws Exception {
+        runsEveryStageAndResumes(recipe, stepsPerStage, kills, (data, work) -> PretrainFixtures.settings(data, work, 0, 5));
+    }
+
+    private void runsEveryStageAndResumes(PretrainRecipe recipe, List<Integer> stepsPerStage, int[][] kills, Fixture fixture) throws Exception {
         Path data = PretrainFixtures.dataset(tmp.resolve("data"));
-        PretrainSettings whole = PretrainFixtures.settings(data, tmp.resolve(recipe.name() + "-whole"), 0, 5);
+        PretrainSettings whole = fixture.settings(data, tmp.resolve(recipe.name() + "-whole"));
         List<Integer> stagesSeen = new ArrayList<>();
         PretrainTrainer.Result r = recipe.run(whole, false, Progress.none(), (s, l) -> {}, (i, stage, s, resuming) -> stagesSeen.add(i));
         int last = recipe.stages().size() - 1;
@@ -98,7 +142,7 @@ class PretrainRecipeTest {
         }
 
         for (int[] kill : kills) {
-            PretrainSettings s = PretrainFixtures.settings(data, tmp.resolve(recipe.name() + "-killed-" + kill[0]), 0, 5);
+            PretrainSettings s = fixture.settings(data, tmp.resolve(recipe.name() + "-killed-" + kill[0]));
             int[] stage = {-1};
             RuntimeException killed = new RuntimeException("killed");
             assertEquals(killed, assertThrows(RuntimeException.class, () -> recipe.run(s, false, Progress.none(), (step, l) -> {
