@@ -28,8 +28,8 @@ final class TranscriptionError {
             return errors / (double) Math.max(1, tokens);
         }
 
-        Count plus(long e, long t) {
-            return new Count(errors + e, tokens + t, clips + 1);
+        Count add(Count o) {
+            return new Count(errors + o.errors, tokens + o.tokens, clips + o.clips);
         }
     }
 
@@ -74,9 +74,9 @@ final class TranscriptionError {
                     int[] reference = t.targets().get(i);
                     int errors = editDistance(reference, heard.get(i));
                     Manifest.Entry e = clips.get(from + i);
-                    all = all.plus(errors, reference.length);
-                    byEngine.merge(e.engine().isEmpty() ? e.voice() : e.engine(), new Count(errors, reference.length, 1),
-                            (a, b) -> new Count(a.errors() + b.errors(), a.tokens() + b.tokens(), a.clips() + b.clips()));
+                    Count one = new Count(errors, reference.length, 1);
+                    all = all.add(one);
+                    byEngine.merge(e.engine().isEmpty() ? e.voice() : e.engine(), one, Count::add);
                     if (examples.size() < keepExamples) examples.add(new String[] {e.id(), e.text(), template.tokenizer().decode(heard.get(i))});
                 }
             }
