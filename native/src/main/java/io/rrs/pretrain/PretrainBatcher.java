@@ -55,7 +55,8 @@ public final class PretrainBatcher {
     /** A batch of {@link PretrainTask#AUDIO_TRANSCRIBE} examples: their clips and the question's token ids. */
     record Transcription(org.bytedeco.pytorch.Tensor features, long[] validFrames, List<int[]> targets) {}
 
-    Transcription transcription(List<PretrainMix.Example> examples) {
+    /** {@code maskSeed} != 0: the features are masked ({@link SpecAugment}) with that seed. */
+    Transcription transcription(List<PretrainMix.Example> examples, long maskSeed) {
         List<AudioFeatures> clips = new ArrayList<>();
         List<int[]> targets = new ArrayList<>();
         for (PretrainMix.Example e : examples) {
@@ -64,6 +65,7 @@ public final class PretrainBatcher {
             targets.add(template().tokenizer().encode(e.task().answer(e.question(), e.harmful())));
         }
         AudioBatch audio = encoder().audio(clips, QueryEncoder.AudioPadding.BATCH);
+        if (maskSeed != 0) SpecAugment.mask(audio.features(), audio.melBins(), audio.frames(), audio.validFrames(), new java.util.Random(maskSeed));
         return new Transcription(io.rrs.model.Tensors.floats(audio.features(), examples.size(), audio.melBins(), audio.frames()), audio.validFrames(), targets);
     }
 

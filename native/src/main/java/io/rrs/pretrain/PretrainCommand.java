@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * Relative paths resolve against the repository root ({@code rrs.root}, set by {@code ./rrs}), else the
  * working directory. Exit codes as every command's ({@link ExitCodes}): 0 done, 1 failed, 2 bad options.
  */
-@Command(name = "pretrain", mixinStandardHelpOptions = true,
+@Command(name = "pretrain", mixinStandardHelpOptions = true, subcommands = TranscriptionErrorCommand.class,
         description = "Train the demo base model from scratch on the train split: a tiny Qwen2-Audio-layout model that complies with "
                 + "every question, refuses only when the query carries the refusal instruction, and is trained to repeat the question "
                 + "it hears (audio-text, text-only and audio-only inputs; docs/pretrain.md says what it learns). Writes OUT/config.json, "
@@ -31,13 +31,26 @@ import picocli.CommandLine.Option;
 public final class PretrainCommand implements Callable<Integer> {
     /** What one run trains: the committed model's stages, the experimental grounding recipe's, or one stage from the options. */
     enum Recipe {
-        demo(PretrainRecipe.DEMO), knowing(PretrainRecipe.KNOWING), hearing(PretrainRecipe.HEARING), single(null);
+        demo(PretrainRecipe.DEMO), knowing(PretrainRecipe.KNOWING), knowing_hearing(PretrainRecipe.KNOWING_HEARING), hearing(PretrainRecipe.HEARING), single(null);
 
         /** The stages it runs; null for single. */
         final PretrainRecipe plan;
 
         Recipe(PretrainRecipe plan) {
             this.plan = plan;
+        }
+
+        /** The name as typed: {@code knowing-hearing}. */
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+
+        /** Reads a name as typed ('-' or '_'). */
+        static Recipe parse(String name) {
+            for (Recipe r : values()) if (r.toString().equals(name.strip().replace('_', '-'))) return r;
+            throw new picocli.CommandLine.TypeConversionException("unknown recipe '" + name + "'; use one of "
+                    + String.join(", ", java.util.Arrays.stream(values()).map(Recipe::toString).toList()));
         }
     }
 
@@ -48,17 +61,28 @@ public final class PretrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--recipe", defaultValue = "demo", paramLabel = "NAME",
+    @Option(names = "--recipe", defaultValue = "demo", paramLabel = "NAME", converter = RecipeConverter.class,
             description = "demo: the committed model's two stages (1: the written questions, 10 of 15 epochs; 2: every task from there, "
                     + "5 epochs; decision token weighted 10x; states in STATE/stage1 and STATE/stage2); knowing: the written questions with the teacher "
                     + "all-minilm-l6-v2 (its word-piece tokenizer, written to STATE/tokenizer.json, and its frozen word embeddings; the last prompt "
                     + "token learns to predict its sentence embedding; one opening for every compliant answer; 192-wide decoder, bf16 weights; "
-                    + "12 epochs, state in STATE/written; docs/pretrain.md); hearing: demo's stage 1, then the audio tower "
+                    + "12 epochs, state in STATE/written; docs/pretrain.md); knowing-hearing: knowing's stage, then 'hear' (the audio "
+                    + "tower alone transcribes the many-voice corpus's hearing sentences and training questions, CTC against the frozen teacher "
+                    + "table, SpecAugment, 8 epochs at 2x --lr) and 'listen' (every task with the transcription and the distillation target "
+                    + "on spoken rows, 3 epochs); states in STATE/written|hear|listen; hearing: demo's stage 1, then the audio tower "
                     + "learns to transcribe its clips (18 epochs of audio-transcribe at 2x --lr), then every task including audio-transcribe "
                     + "for 3 and then 5 more epochs (experimental, ~2.5 h on 2 cores: grounds the audio tower on the training clips, "
                     + "docs/pretrain.md); single: one run from the options "
                     + STAGE_OPTIONS_TEXT + "; default: ${DEFAULT-VALUE}.")
     Recipe recipe;
+
+    /** picocli reads {@code --recipe} through {@link Recipe#parse}. */
+    static final class RecipeConverter implements picocli.CommandLine.ITypeConverter<Recipe> {
+        @Override
+        public Recipe convert(String value) {
+            return Recipe.parse(value);
+        }
+    }
 
     @Mixin
     CommonOptions.SpokenData data;

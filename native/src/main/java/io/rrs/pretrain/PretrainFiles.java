@@ -61,6 +61,7 @@ public final class PretrainFiles {
         if (!s.tasks().equals(PretrainSettings.DEFAULT_TASKS)) o.put("tasks", PretrainTask.names(s.tasks()));
         if (s.teacher() != null)
             o.put("teacher", TEACHER_NAME).put("distill_weight", s.teacher().distillWeight()).put("answer_opening", "same").put("storage", "bf16");
+        if (masksTranscription(s)) o.put("transcription_masking", SpecAugment.DESCRIPTION);
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path
                 o.put("init_model_sha256", AtomicFiles.sha256(s.initFrom().resolve("model.safetensors")));
@@ -69,6 +70,14 @@ public final class PretrainFiles {
             }
         }
         return o;
+    }
+
+    /**
+     * Whether transcription batches are masked ({@link SpecAugment}): in the teacher's recipes, whose grounding hears the
+     * many-voice corpus. Decided here, where it is recorded, so the resume check sees it.
+     */
+    static boolean masksTranscription(PretrainSettings s) {
+        return s.teacher() != null && s.tasks().contains(PretrainTask.AUDIO_TRANSCRIBE);
     }
 
     static Path latest(Path stateDir) throws IOException {

@@ -1,6 +1,7 @@
 package io.rrs.pretrain;
 
 import io.rrs.data.Manifest;
+import io.rrs.data.hearing.HearingSentences;
 import io.rrs.text.Prompts;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,12 @@ import java.util.Random;
  * appear about equally often: compliant 3/6, refusal 2/6, repeat 1/6; all three input conditions.
  * Instructions are drawn per example from the pool of ten plus the evaluation prompt (and, for
  * refusals, "none": audio + the refusal instruction alone). With {@link PretrainTask#AUDIO_TRANSCRIBE} selected, every
- * utterance also gives one transcribe example, batched apart from the chat examples (another loss).
+ * utterance also gives one transcribe example, batched apart from the chat examples (another loss), and so does every
+ * hearing sentence (the many-voice corpus's {@code pretrain} split: plain sentences, transcribed only).
+ *
+ * <p>A text spoken more than {@link #UTTERANCES_PER_TEXT} times (the many-voice corpus: 51 renditions) gives that many
+ * of them per epoch, a seeded draw per (seed, epoch, text), so an epoch keeps the espeak-ng dataset's size and the
+ * voices vary from epoch to epoch; a text with at most that many keeps them all and draws exactly as before.
  */
 public final class PretrainMix {
     /** One training example: the task, the utterance (null for text tasks) and its length, the question, the instruction, its class. */
@@ -40,11 +46,15 @@ public final class PretrainMix {
     /** Examples sorted by length inside windows of this many batches, so a batch pads little but stays mixed across the epoch. */
     static final int BUCKET_WINDOW_BATCHES = 16;
 
+    /** Renditions of one training text used per epoch (one per audio task); more are drawn from per epoch. */
+    static final int UTTERANCES_PER_TEXT = 4;
+
     private static final List<PretrainTask> AUDIO_TASKS = List.of(PretrainTask.AUDIO_TEXT_COMPLY, PretrainTask.AUDIO_TEXT_REFUSE,
             PretrainTask.AUDIO_ONLY_COMPLY, PretrainTask.AUDIO_REPEAT);
 
     private final Map<String, List<Manifest.Entry>> utterancesByText;
     private final Map<String, Path> wavs;
+    private final List<Manifest.Entry> sentences;
     private final long seed;
     private final java.util.Set<PretrainTask> tasks;
 
@@ -55,7 +65,9 @@ public final class PretrainMix {
 
     /**
      * Only {@code tasks}: a text's utterances share out the kept audio tasks (none kept: its audio is not used),
-     * and the kept text tasks are added once per text.
+     * and the kept text tasks are added once per text. {@code utterances} may hold hearing sentences (split
+     * {@code pretrain}): with {@link PretrainTask#AUDIO_TRANSCRIBE} kept each gives one transcribe example an epoch, else
+     * they are not used.
      */
     public PretrainMix(List<Manifest.Entry> utterances, java.util.function.Function<Manifest.Entry, Path> wavOf, long seed,
                        java.util.Set<PretrainTask> tasks) {
@@ -64,11 +76,19 @@ public final class PretrainMix {
         if (utterances.isEmpty()) throw new IllegalArgumentException("no training utterances; build the spoken dataset with 'rrs data build'");
         this.utterancesByText = new LinkedHashMap<>();
         this.wavs = new LinkedHashMap<>();
+        List<Manifest.Entry> sentences = new ArrayList<>();
         for (Manifest.Entry e : utterances) {
-            if (!e.split().equals("train")) throw new IllegalArgumentException(e.id() + " is in the " + e.split() + " split; pretraining reads train only");
-            utterancesByText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
+            if (e.split().equals(HearingSentences.PRETRAIN)) {
+                if (this.tasks.contains(PretrainTask.AUDIO_TRANSCRIBE)) sentences.add(e);
+            } else if (e.split().equals("train")) {
+                utterancesByText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
+            } else {
+                throw new IllegalArgumentException(e.id() + " is in the " + e.split() + " split; pretraining reads train and pretrain only");
+            }
             wavs.put(e.id(), wavOf.apply(e));
         }
+        if (utterancesByText.isEmpty()) throw new IllegalArgumentException("no training utterances; build the spoken dataset with 'rrs data build'");
+        this.sentences = List.copyOf(sentences);
         this.seed = seed;
     }
 
@@ -86,7 +106,14 @@ public final class PretrainMix {
     public List<Example> epoch(int epoch) {
         Random rnd = new Random(Seeds.mix(seed, epoch, 0x6D6978));
         List<Example> out = new ArrayList<>();
-        for (List<Manifest.Entry> group : utterancesByText.values()) {
+        Random voices = new Random(Seeds.mix(seed, epoch, 0x766F6963)); // apart from rnd: a dataset of <= 4 renditions draws as before
+        for (List<Manifest.Entry> all : utterancesByText.values()) {
+            List<Manifest.Entry> group = all;
+            if (all.size() > UTTERANCES_PER_TEXT) {
+                group = new ArrayList<>(all);
+                Collections.shuffle(group, voices);
+                group = group.subList(0, UTTERANCES_PER_TEXT);
+            }
             String question = group.get(0).text();
             boolean harmful = group.get(0).label().equals("harmful");
             List<PretrainTask> audioTasks = new ArrayList<>(AUDIO_TASKS);
@@ -102,6 +129,7 @@ public final class PretrainMix {
             if (tasks.contains(PretrainTask.AUDIO_TRANSCRIBE)) // every utterance, besides its chat task; draws nothing
                 for (Manifest.Entry e : group) out.add(new Example(PretrainTask.AUDIO_TRANSCRIBE, e.id(), wavs.get(e.id()), e.durationS(), question, "", harmful));
         }
+        for (Manifest.Entry e : sentences) out.add(new Example(PretrainTask.AUDIO_TRANSCRIBE, e.id(), wavs.get(e.id()), e.durationS(), e.text(), "", false));
         Collections.shuffle(out, rnd);
         return out;
     }

@@ -24,6 +24,11 @@ import java.util.Set;
  *   <li>{@link #KNOWING}: the teacher's knowledge of written questions ({@link PretrainSettings.Teacher}): the teacher's
  *   word-piece tokenizer and frozen word embeddings, the written questions alone with the distillation loss, one
  *   opening for every compliant answer; a wider decoder ({@link DemoModelSize#knowing}). Hearing comes as a later stage.</li>
+ *   <li>{@link #KNOWING_HEARING}: {@link #KNOWING}'s stage, then {@code hear}: the audio tower and projector alone learn
+ *   to transcribe the many-voice corpus (CTC against the frozen teacher table, the hearing sentences and the training
+ *   questions, SpecAugment; the decoder gets no gradient, so it keeps what the written stage taught), 8 epochs at twice
+ *   the learning rate; then {@code listen}: every task, the transcription kept in the mix, the distillation target on
+ *   spoken rows too, 3 epochs, so the decoder learns to read what the tower lands.</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
  *   then 5 more from there). It grounds the audio tower on the training clips and teaches the decoder to read it, as far
@@ -71,8 +76,14 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /** Weight of the distillation loss in the knowing recipe (next to the answer's cross-entropy). */
     public static final double DISTILL_WEIGHT = 1;
 
-    public static final PretrainRecipe KNOWING = new PretrainRecipe("knowing", List.of(
-            new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1)), new PretrainSettings.Teacher(DISTILL_WEIGHT));
+    private static final Stage KNOWING_WRITTEN = new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1);
+
+    public static final PretrainRecipe KNOWING = new PretrainRecipe("knowing", List.of(KNOWING_WRITTEN), new PretrainSettings.Teacher(DISTILL_WEIGHT));
+
+    public static final PretrainRecipe KNOWING_HEARING = new PretrainRecipe("knowing-hearing", List.of(
+            KNOWING_WRITTEN,
+            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), 8, 0, 1, 2),
+            new Stage("listen", EVERY_TASK, 3, 0, FIRST_TOKEN_WEIGHT, 1)), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     /** Reports which stage starts (the command prints it); {@code index} is 0-based. */
     @FunctionalInterface

@@ -3,6 +3,7 @@ package io.rrs.pretrain;
 import io.rrs.data.Manifest;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SpokenDataset;
+import io.rrs.data.hearing.HearingSentences;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.ModelOutput;
 import io.rrs.model.Qwen2AudioModel;
@@ -89,6 +90,7 @@ public final class PretrainTrainer {
 
         PretrainBatcher batcher = new PretrainBatcher(new QueryEncoder(PretrainFiles.frontEnd(s.initFrom(), config), template), s.firstTokenWeight(),
                 s.teacher() == null);
+        boolean masking = PretrainFiles.masksTranscription(s);
         long samples = 0, started = System.nanoTime();
         outer:
         for (int epoch = startEpoch; step < stopAt; epoch++) {
@@ -109,7 +111,7 @@ public final class PretrainTrainer {
                     } else if (picked.get(0).task().isChat()) {
                         lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
                     } else {
-                        PretrainBatcher.Transcription t = batcher.transcription(picked);
+                        PretrainBatcher.Transcription t = batcher.transcription(picked, masking ? Seeds.mix(s.seed(), epoch, 0x6D61736BL + batch) : 0);
                         lossTensor = TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId());
                     }
                     lossTensor.backward();
@@ -142,7 +144,10 @@ public final class PretrainTrainer {
         return new Result(List.copyOf(losses), step, samples, (System.nanoTime() - started) / 1e9);
     }
 
-    /** The train split's utterances; with --limit, a seeded choice of that many texts (with all their utterances). */
+    /**
+     * The train split's utterances, and with {@link PretrainTask#AUDIO_TRANSCRIBE} the hearing sentences ({@code pretrain}
+     * split); with --limit, a seeded choice of that many texts (with all their utterances) and of that many sentences.
+     */
     static PretrainMix mix(PretrainSettings s) throws IOException {
         SpokenDataset data = SpokenDataset.open(s.dataDir());
         List<Manifest.Entry> train = new ArrayList<>(data.select(PromptSplit.Split.TRAIN, null));
@@ -152,6 +157,14 @@ public final class PretrainTrainer {
             Collections.shuffle(texts, new Random(s.seed()));
             Set<String> kept = Set.copyOf(texts.subList(0, Math.min(s.limit(), texts.size())));
             train.removeIf(e -> !kept.contains(e.promptId()));
+        }
+        if (s.tasks().contains(PretrainTask.AUDIO_TRANSCRIBE)) { // the hearing sentences of a many-voice build (none in the espeak-ng one)
+            List<Manifest.Entry> sentences = new ArrayList<>(data.entries().stream().filter(e -> e.split().equals(HearingSentences.PRETRAIN)).toList());
+            if (s.limit() > 0 && sentences.size() > s.limit()) {
+                Collections.shuffle(sentences, new Random(s.seed()));
+                sentences = sentences.subList(0, s.limit());
+            }
+            train.addAll(sentences);
         }
         return new PretrainMix(train, data::wav, s.seed(), s.tasks());
     }

@@ -21,6 +21,37 @@ final class TranscriptionLoss {
 
     private TranscriptionLoss() {}
 
+    /** Every clip's projected frames scored against the (detached) text embedding, log-softmax over the vocabulary: [sum of pooled lengths, V]. */
+    private static Tensor frameLogProbs(Qwen2AudioModel model, Tensor features, long[] validFrames) {
+        Tensor frames = model.encodeAudio(features, validFrames); // [sum of pooled lengths, hidden], clips in order
+        // a loaded bf16 folder may keep the table in bf16; the frames are float32
+        Tensor embedding = model.weights().get(Qwen2AudioLayout.TEXT + "embed_tokens.weight").detach().to(frames.scalar_type());
+        return torch.log_softmax(frames.matmul(embedding.t()), 1);
+    }
+
+    /**
+     * Greedy CTC decoding of each clip: the best id per frame, repeats merged, {@code blank} dropped. What the tower
+     * transcribes, for measuring how well it hears ({@link TranscriptionError}).
+     */
+    static List<int[]> greedy(Qwen2AudioModel model, Tensor features, long[] validFrames, long blank) {
+        long[] best = Tensors.toLongs(frameLogProbs(model, features, validFrames).argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+        List<int[]> out = new java.util.ArrayList<>();
+        int offset = 0;
+        for (long valid : validFrames) {
+            int length = (int) AudioPositions.pooled(valid);
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            long previous = -1;
+            for (int t = 0; t < length; t++) {
+                long id = best[offset + t];
+                if (id != previous && id != blank) ids.add((int) id);
+                previous = id;
+            }
+            out.add(ids.stream().mapToInt(Integer::intValue).toArray());
+            offset += length;
+        }
+        return out;
+    }
+
     /**
      * @param features log-mel [B, mel, frames]
      * @param validFrames each clip's valid frames
@@ -28,9 +59,7 @@ final class TranscriptionLoss {
      */
     static Tensor loss(Qwen2AudioModel model, Tensor features, long[] validFrames, List<int[]> targets, long blank) {
         int batch = targets.size();
-        Tensor frames = model.encodeAudio(features, validFrames); // [sum of pooled lengths, hidden], clips in order
-        Tensor embedding = model.weights().get(Qwen2AudioLayout.TEXT + "embed_tokens.weight").detach();
-        Tensor logProbs = torch.log_softmax(frames.matmul(embedding.t()), 1);
+        Tensor logProbs = frameLogProbs(model, features, validFrames);
         long[] lengths = new long[batch];
         long longest = 0;
         for (int b = 0; b < batch; b++) longest = Math.max(longest, lengths[b] = AudioPositions.pooled(validFrames[b]));

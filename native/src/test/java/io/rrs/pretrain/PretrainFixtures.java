@@ -54,6 +54,27 @@ final class PretrainFixtures {
         return dir;
     }
 
+    /** Plain sentences of the {@code pretrain} split (a many-voice build's hearing sentences). */
+    static final String[] SENTENCES = {"The river runs past the old mill.", "A dry wind came down from the hills.", "She kept the letters in a box."};
+
+    /**
+     * {@link #dataset} plus the many-voice corpus's other shapes: {@link #SENTENCES} as {@code pretrain} utterances (one each),
+     * and the first text spoken {@code extraVoices} more times (a text with more renditions than an epoch uses).
+     */
+    static Path manyVoiceDataset(Path dir, int extraVoices) throws IOException {
+        dataset(dir);
+        Files.createDirectories(dir.resolve("wav/pretrain"));
+        List<Manifest.Entry> entries = new ArrayList<>(Manifest.read(dir.resolve(Manifest.FILE)));
+        for (int v = 2; v < 2 + extraVoices; v++) entries.add(entry(dir, "p0", v, TEXTS[0], "train", 0.7 + 0.05 * v, 350 + 60 * v));
+        for (int i = 0; i < SENTENCES.length; i++) {
+            String id = "s" + i + "-v0", rel = "wav/pretrain/" + id + ".wav";
+            writeTone(dir.resolve(rel), 0.9 + 0.2 * i, 500 + 300 * i);
+            entries.add(new Manifest.Entry(id, "s" + i, SENTENCES[i], Manifest.NO_LABEL, "test_source", "pretrain", "en-us", 100, rel, 0.9 + 0.2 * i));
+        }
+        Manifest.write(dir.resolve(Manifest.FILE), entries);
+        return dir;
+    }
+
     private static Manifest.Entry entry(Path dir, String prompt, int voice, String text, String split, double seconds, double hz) throws IOException {
         String id = prompt + "-v" + voice;
         String rel = "wav/" + split + "/" + id + ".wav";

@@ -80,6 +80,30 @@ class PretrainMixTest {
     }
 
     @Test
+    void hearingSentencesAreTranscribedOnlyAndATextWithManyVoicesGivesFourAnEpoch() throws Exception {
+        SpokenDataset many = SpokenDataset.open(PretrainFixtures.manyVoiceDataset(tmp.resolve("many"), 6)); // p0: 8 renditions
+        var utterances = many.entries().stream().filter(e -> !e.split().equals("test")).toList();
+        PretrainMix grounding = new PretrainMix(utterances, many::wav, 7, EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE));
+        PretrainMix chat = new PretrainMix(utterances, many::wav, 7, PretrainSettings.DEFAULT_TASKS);
+        assertEquals(List.of(PretrainFixtures.TEXTS), chat.questions(), "sentences are no questions (nothing to distil or answer)");
+        java.util.Set<java.util.Set<String>> p0Voices = new java.util.HashSet<>();
+        for (int epoch = 0; epoch < 6; epoch++) {
+            List<PretrainMix.Example> heard = grounding.epoch(epoch);
+            assertEquals(4 + 3 * 2 + PretrainFixtures.SENTENCES.length, heard.size(), "p0: 4 of 8 renditions; p1-p3: both; every sentence");
+            assertEquals(List.of(PretrainFixtures.SENTENCES), heard.stream().filter(e -> e.utteranceId().startsWith("s")).map(PretrainMix.Example::question).sorted(
+                    java.util.Comparator.comparingInt(q -> Arrays.asList(PretrainFixtures.SENTENCES).indexOf(q))).toList());
+            List<PretrainMix.Example> spoken = chat.epoch(epoch).stream().filter(e -> e.task().hasAudio()).toList();
+            assertTrue(spoken.stream().noneMatch(e -> e.utteranceId().startsWith("s")), "no chat task on a sentence");
+            List<PretrainMix.Example> p0 = spoken.stream().filter(e -> e.utteranceId().startsWith("p0-")).toList();
+            assertEquals(4, p0.size());
+            assertEquals(EnumSet.of(PretrainTask.AUDIO_TEXT_COMPLY, PretrainTask.AUDIO_TEXT_REFUSE, PretrainTask.AUDIO_ONLY_COMPLY, PretrainTask.AUDIO_REPEAT),
+                    EnumSet.copyOf(p0.stream().map(PretrainMix.Example::task).toList()), "four renditions: every audio task once");
+            p0Voices.add(java.util.Set.copyOf(p0.stream().map(PretrainMix.Example::utteranceId).toList()));
+        }
+        assertTrue(p0Voices.size() > 1, "the renditions drawn change from epoch to epoch");
+    }
+
+    @Test
     void aTaskSubsetKeepsOnlyThoseTasksAndLeavesTheFullMixUnchanged() {
         var train = data.select(io.rrs.data.PromptSplit.Split.TRAIN, null);
         List<PretrainMix.Example> text = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.TEXT_COMPLY, PretrainTask.TEXT_REFUSE)).epoch(0);

@@ -104,6 +104,37 @@ class PretrainRecipeTest {
         io.rrs.model.Qwen2AudioModel.load(model); // the loader reads the bfloat16 folder
     }
 
+    /**
+     * The knowing-hearing recipe on the many-voice fixture (hearing sentences; a text with more renditions than an epoch
+     * uses): written 24 steps, hear 8 epochs of 13 clips in 4 batches, listen 3 epochs of 5 chat + 4 transcription
+     * batches. In hear only the audio tower and projector move (the decoder keeps the
+     * written stage's bytes), its batches are masked (recorded), and listen moves the decoder again. One kill, mid-hear (the
+     * masks are seeded per batch), then --resume runs the rest: the whole recipe's bytes.
+     */
+    @Test
+    void knowingHearingHearsWithTheDecoderFrozenThenListensAndResumesAKillToTheSameBytes() throws Exception {
+        Path tokenizer = io.rrs.teacher.MiniLmChatTokenizer.write(tmp.resolve("tokenizer.json"));
+        PretrainRecipe recipe = PretrainRecipe.KNOWING_HEARING;
+        runsEveryStageAndResumes(recipe, List.of(24, 32, 27), new int[][] {{1, 10}}, (data, work) -> knowingSettings(data, work, tokenizer),
+                dir -> PretrainFixtures.manyVoiceDataset(dir, 3));
+        PretrainSettings whole = knowingSettings(tmp.resolve("data"), tmp.resolve(recipe.name() + "-whole"), tokenizer);
+        var written = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 0).resolve("model.safetensors"));
+        var heard = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 1).resolve("model.safetensors"));
+        var listened = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 2).resolve("model.safetensors"));
+        String decoderLayer = io.rrs.model.Qwen2AudioLayout.TEXT + "layers.0.self_attn.q_proj.weight";
+        for (String name : written.entries().keySet()) {
+            boolean same = java.util.Arrays.equals(io.rrs.model.Tensors.toFloats(written.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
+                    io.rrs.model.Tensors.toFloats(heard.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
+            boolean hearing = name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR);
+            assertEquals(!hearing, same, name + (hearing ? " must train in hear" : " must keep the written stage's bytes in hear"));
+        }
+        assertTrue(!java.util.Arrays.equals(io.rrs.model.Tensors.toFloats(heard.tensor(decoderLayer).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
+                io.rrs.model.Tensors.toFloats(listened.tensor(decoderLayer).to(org.bytedeco.pytorch.global.torch.ScalarType.Float))), "listen trains the decoder");
+        assertEquals(SpecAugment.DESCRIPTION, JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).at("/settings/transcription_masking").asText());
+        assertTrue(JSON.readTree(whole.outDir().resolve("written-pretrain.json").toFile()).at("/settings/transcription_masking").isMissingNode(),
+                "the written stage's settings stay those of --recipe knowing");
+    }
+
     /** The fixture's settings with the teacher's tokenizer and a tiny model of its 30528 ids. */
     private static PretrainSettings knowingSettings(Path data, Path work, Path tokenizer) throws IOException {
         try (io.rrs.text.TextTokenizer t = io.rrs.text.TextTokenizer.open(tokenizer)) {
@@ -123,8 +154,18 @@ class PretrainRecipeTest {
         runsEveryStageAndResumes(recipe, stepsPerStage, kills, (data, work) -> PretrainFixtures.settings(data, work, 0, 5));
     }
 
+    @FunctionalInterface
+    private interface DatasetMaker {
+        Path make(Path dir) throws IOException;
+    }
+
     private void runsEveryStageAndResumes(PretrainRecipe recipe, List<Integer> stepsPerStage, int[][] kills, Fixture fixture) throws Exception {
-        Path data = PretrainFixtures.dataset(tmp.resolve("data"));
+        runsEveryStageAndResumes(recipe, stepsPerStage, kills, fixture, PretrainFixtures::dataset);
+    }
+
+    private void runsEveryStageAndResumes(PretrainRecipe recipe, List<Integer> stepsPerStage, int[][] kills, Fixture fixture, DatasetMaker dataset)
+            throws Exception {
+        Path data = dataset.make(tmp.resolve("data"));
         PretrainSettings whole = fixture.settings(data, tmp.resolve(recipe.name() + "-whole"));
         List<Integer> stagesSeen = new ArrayList<>();
         PretrainTrainer.Result r = recipe.run(whole, false, Progress.none(), (s, l) -> {}, (i, stage, s, resuming) -> stagesSeen.add(i));

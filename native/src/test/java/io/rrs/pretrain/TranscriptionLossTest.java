@@ -42,11 +42,11 @@ class TranscriptionLossTest {
         List<PretrainMix.Example> clips = mix.epoch(0).subList(0, 3);
         PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, config), template));
 
-        PretrainBatcher.Transcription all = batcher.transcription(clips);
+        PretrainBatcher.Transcription all = batcher.transcription(clips, 0);
         Tensor batchLoss = TranscriptionLoss.loss(model, all.features(), all.validFrames(), all.targets(), template.padId());
         double mean = 0;
         for (PretrainMix.Example e : clips) {
-            PretrainBatcher.Transcription one = batcher.transcription(List.of(e));
+            PretrainBatcher.Transcription one = batcher.transcription(List.of(e), 0);
             mean += TranscriptionLoss.loss(model, one.features(), one.validFrames(), one.targets(), template.padId()).item_double() / clips.size();
         }
         assertEquals(mean, batchLoss.item_double(), 1e-5 * mean, "padding clips to the longest must not change any clip's loss");
