@@ -1,13 +1,15 @@
 package io.rrs.model;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.BiFunction;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -72,14 +74,9 @@ final class AudioEmbeddingCache {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        BytePointer data = new BytePointer(bytes.data_ptr());
-        long n = bytes.nbytes();
-        for (long pos = 0; pos < n; pos += 1 << 30) {
-            ByteBuffer window = data.getPointer(pos).capacity(Math.min(1 << 30, n - pos)).asByteBuffer();
-            sha.update(window);
+            Tensors.writeBytes(bytes, Channels.newChannel(new DigestOutputStream(OutputStream.nullOutputStream(), sha)));
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException("hashing a features row: " + e.getMessage(), e);
         }
         return frames + ":" + bytes.scalar_type().intern() + ":" + HexFormat.of().formatHex(sha.digest());
     }
