@@ -1,5 +1,6 @@
 package io.rrs.data;
 
+import io.rrs.data.speech.VoiceCatalog;
 import io.rrs.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,9 @@ import java.util.stream.Stream;
  * them, else the rest is drawn per class; the draw goes round robin over categories in a seeded order, so
  * a few texts still span many categories. Each chosen text gets one utterance: at the preferred rate of its
  * split when the text has one, the voices alternating over the chosen pairs. The WAVs are copied byte for
- * byte; {@code manifest.jsonl} keeps the source's lines (relative wav paths) in source order; a README.md
+ * byte, and only from engines whose licence allows redistribution (never MBROLA's voices: {@link
+ * VoiceCatalog#redistributable}), since a subset is what gets committed; {@code manifest.jsonl} keeps the
+ * source's lines (relative wav paths) in source order; a README.md
  * says how the folder was made. The output is built in a temporary folder and renamed into place.
  */
 public final class DatasetSubset {
@@ -82,7 +85,7 @@ public final class DatasetSubset {
         Map<String, Integer> pairs = new LinkedHashMap<>();
         for (PromptSplit.Split split : PromptSplit.Split.values()) {
             int rate = split == PromptSplit.Split.TRAIN ? o.trainRate() : o.testRate();
-            List<Manifest.Entry> entries = source.select(split, null);
+            List<Manifest.Entry> entries = redistributable(source.select(split, null));
             int harmful, benign;
             if (o.percent() > 0) {
                 harmful = share(texts(entries, "harmful"), o.percent());
@@ -96,7 +99,7 @@ public final class DatasetSubset {
         }
         if (o.percent() > 0) {
             for (String split : List.of("pretrain", "validation")) {
-                chosen.addAll(chooseSentences(source.entries().stream().filter(e -> e.split().equals(split)).toList(), o.percent(), o.seed()));
+                chosen.addAll(chooseSentences(redistributable(source.entries().stream().filter(e -> e.split().equals(split)).toList()), o.percent(), o.seed()));
             }
         }
         Set<String> ids = new LinkedHashSet<>();
@@ -131,6 +134,11 @@ public final class DatasetSubset {
         } finally {
             AtomicFiles.deleteTree(tmp);
         }
+    }
+
+    /** The utterances whose engine's licence allows redistribution. */
+    static List<Manifest.Entry> redistributable(List<Manifest.Entry> entries) {
+        return entries.stream().filter(e -> VoiceCatalog.redistributable(e.engine())).toList();
     }
 
     /** The chosen utterances of one split and how many harmful/benign pairs they hold. */
@@ -243,6 +251,7 @@ public final class DatasetSubset {
                 .append("while the split has enough pairs, round robin over the categories in a seeded order; one utterance per text, ")
                 .append("at ").append(o.trainRate() == 0 ? "any rate" : o.trainRate() + " words/min").append(" for train and ")
                 .append(o.testRate() == 0 ? "the test split's rate" : o.testRate() + " words/min").append(" for test, the voices alternating. ")
+                .append("Only voices whose licence allows redistribution are copied (no MBROLA voice: data/README.md). ")
                 .append("The WAVs (16 kHz mono 16-bit PCM) are copied byte for byte; `manifest.jsonl` keeps the source's lines ")
                 .append("(wav paths relative to this folder), in the source's order.\n\n");
         sb.append("| split | harmful | benign | pairs | voices @ words/min |\n|---|---|---|---|---|\n");

@@ -102,6 +102,7 @@ class DatasetSubsetTest {
         assertEquals(10, SpokenDataset.open(out).entries().size());
     }
 
+    /** Every sentence is spoken by MBROLA and by flite; the subset takes flite's, as MBROLA's licence forbids redistribution. */
     @Test
     void percentTakesThatShareOfEverySplitAndClassHearingSentencesIncluded() throws Exception {
         Path from = syntheticDataset(tmp.resolve("full"));
@@ -125,6 +126,7 @@ class DatasetSubsetTest {
             counts.merge(e.split() + "/" + e.label(), 1, Integer::sum);
             assertTrue(texts.computeIfAbsent(e.split(), k -> new HashSet<>()).add(e.promptId()), "one utterance per text: " + e.id());
             assertArrayEquals(Files.readAllBytes(from.resolve(e.wav())), Files.readAllBytes(a.resolve(e.wav())), e.id());
+            assertNotEquals("mbrola", e.engine(), "MBROLA audio may not be redistributed, so no subset holds it: " + e.id());
         }
         // train: 7 harmful, 6 benign texts; test: 3 and 3; pretrain: 10 sentences; half of each, rounded half up
         assertEquals(Map.of("train/harmful", 4, "train/benign", 3, "test/harmful", 2, "test/benign", 2, "pretrain/none", 5), counts);

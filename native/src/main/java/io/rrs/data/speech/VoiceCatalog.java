@@ -70,6 +70,17 @@ public final class VoiceCatalog {
     /** Engines whose voices share speakers with the held-out RHVoice, by engine and voice. */
     static final Set<String> SHARES_SPEAKER_WITH_TEST = Set.of("flite:awb", "flite:rms", "flite:slt", "festival:cmu_us_slt_arctic_hts");
 
+    /**
+     * Engines whose voices' licence forbids redistributing their audio: MBROLA's voice databases may be used only with
+     * the MBROLA program and not in anything sold (data/README.md), so their clips are never committed or bundled.
+     */
+    static final Set<String> NOT_REDISTRIBUTABLE = Set.of("mbrola");
+
+    /** Whether audio made by {@code engine} may be committed to the repository or bundled (an empty engine is espeak-ng's first builds). */
+    public static boolean redistributable(String engine) {
+        return !NOT_REDISTRIBUTABLE.contains(engine);
+    }
+
     static Role roleOf(String engine, String voice) {
         if (engine.equals("rhvoice") || engine.equals("pico")) return Role.TEST;
         if (SHARES_SPEAKER_WITH_TEST.contains(engine + ":" + voice)) return Role.VALIDATION;
