@@ -32,23 +32,29 @@ def split(folder):
 def balanced(flag, y):
     return 0.5 * (flag[y == 1].mean() + (~flag[y == 0]).mean())
 
-xtr, ytr = split(sys.argv[1])
-xte, yte = split(sys.argv[2])
-mu, sd = xtr.mean(0), xtr.std(0) + 1e-8
-ztr, zte = (xtr - mu) / sd, (xte - mu) / sd
-print(f"{len(ytr)} training rows, {len(yte)} test rows, {xtr.shape[1]} features")
-mh, mb = xtr[ytr == 1].mean(0), xtr[ytr == 0].mean(0)
-rule = lambda x: (x - (mh + mb) / 2) @ (mh - mb) > 0
-print(f"class-mean rule (training means): train {balanced(rule(xtr), ytr):.3f}, test {balanced(rule(xte), yte):.3f}")
-print("L2        train bal.acc   test bal.acc   test TPR   test FPR")
-w_pos = 0.5 / ytr.mean(); w_neg = 0.5 / (1 - ytr.mean())
-weights = np.where(ytr == 1, w_pos, w_neg)
-for l2 in (1e-3, 1e-2, 1e-1):
-    w, b = np.zeros(ztr.shape[1]), 0.0
-    for _ in range(3000):
-        p = 1 / (1 + np.exp(-(ztr @ w + b)))
-        g = weights * (p - ytr)
-        w -= 0.5 * (ztr.T @ g / len(ytr) + l2 * w)
-        b -= 0.5 * g.mean()
-    ftr, fte = ztr @ w + b > 0, zte @ w + b > 0
-    print(f"{l2:<9g} {balanced(ftr, ytr):13.3f}  {balanced(fte, yte):13.3f}  {fte[yte == 1].mean():9.3f}  {fte[yte == 0].mean():9.3f}")
+def report(xtr, ytr, xte, yte):
+    """The class-mean rule and an L2 logistic-regression probe, fitted on (xtr, ytr), scored on both; printed."""
+    mu, sd = xtr.mean(0), xtr.std(0) + 1e-8
+    ztr, zte = (xtr - mu) / sd, (xte - mu) / sd
+    print(f"{len(ytr)} training rows, {len(yte)} test rows, {xtr.shape[1]} features")
+    mh, mb = xtr[ytr == 1].mean(0), xtr[ytr == 0].mean(0)
+    rule = lambda x: (x - (mh + mb) / 2) @ (mh - mb) > 0
+    print(f"class-mean rule (training means): train {balanced(rule(xtr), ytr):.3f}, test {balanced(rule(xte), yte):.3f}")
+    th, tb = xte[yte == 1].mean(0), xte[yte == 0].mean(0)
+    print(f"class-mean rule on the test rows' own means (what 'rrs reshape prepare' prints): {balanced((xte - (th + tb) / 2) @ (th - tb) > 0, yte):.3f}")
+    print("L2        train bal.acc   test bal.acc   test TPR   test FPR")
+    w_pos = 0.5 / ytr.mean(); w_neg = 0.5 / (1 - ytr.mean())
+    weights = np.where(ytr == 1, w_pos, w_neg)
+    for l2 in (1e-3, 1e-2, 1e-1):
+        w, b = np.zeros(ztr.shape[1]), 0.0
+        for _ in range(3000):
+            p = 1 / (1 + np.exp(-(ztr @ w + b)))
+            g = weights * (p - ytr)
+            w -= 0.5 * (ztr.T @ g / len(ytr) + l2 * w)
+            b -= 0.5 * g.mean()
+        ftr, fte = ztr @ w + b > 0, zte @ w + b > 0
+        print(f"{l2:<9g} {balanced(ftr, ytr):13.3f}  {balanced(fte, yte):13.3f}  {fte[yte == 1].mean():9.3f}  {fte[yte == 0].mean():9.3f}")
+
+
+if __name__ == "__main__":
+    report(*split(sys.argv[1]), *split(sys.argv[2]))

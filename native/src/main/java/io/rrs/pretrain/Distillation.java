@@ -25,8 +25,8 @@ import org.bytedeco.pytorch.Tensor;
 final class Distillation {
     /** Parameters that do not train: the teacher's embedding table. */
     static final Set<String> FROZEN = Set.of(Qwen2AudioLayout.TEXT + "embed_tokens.weight");
-    static final String HEAD_WEIGHT = PretrainFiles.TRAINING_ONLY_PREFIX + "weight";
-    static final String HEAD_BIAS = PretrainFiles.TRAINING_ONLY_PREFIX + "bias";
+    static final String HEAD_WEIGHT = "distill_head.weight";
+    static final String HEAD_BIAS = "distill_head.bias";
 
     private final Map<String, float[]> targets;
     private final WordEmbeddings words;

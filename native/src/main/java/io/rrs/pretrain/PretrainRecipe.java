@@ -36,12 +36,21 @@ import java.util.Set;
  * </ul>
  */
 public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.Teacher teacher) {
-    /** One stage: which tasks, how many epochs (of a schedule spanning {@code epochs}), the first-token weight, the lr factor. */
-    public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale) {
+    /**
+     * One stage: which tasks, how many epochs (of a schedule spanning {@code epochs}), the first-token weight, the lr
+     * factor, and the weight of the characters' CTC in its transcription batches ({@link Spelling}; teacher recipes only).
+     */
+    public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale, double spellingWeight) {
         public Stage {
             tasks = Set.copyOf(tasks);
             if (name.isBlank() || name.contains("/")) throw new IllegalArgumentException("stage name '" + name + "' must be a plain folder name");
             if (!(lrScale > 0)) throw new IllegalArgumentException("stage " + name + ": lrScale " + lrScale + " must be > 0");
+            if (!(spellingWeight >= 0)) throw new IllegalArgumentException("stage " + name + ": spellingWeight " + spellingWeight + " must be >= 0");
+        }
+
+        /** Without the spelling aid. */
+        public Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale) {
+            this(name, tasks, epochs, stopAfter, firstTokenWeight, lrScale, 0);
         }
     }
 
@@ -76,13 +85,16 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /** Weight of the distillation loss in the knowing recipe (next to the answer's cross-entropy). */
     public static final double DISTILL_WEIGHT = 1;
 
+    /** Weight of the characters' CTC next to the word pieces' in the hearing stage ({@link Spelling}). */
+    public static final double SPELLING_WEIGHT = 1;
+
     private static final Stage KNOWING_WRITTEN = new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1);
 
     public static final PretrainRecipe KNOWING = new PretrainRecipe("knowing", List.of(KNOWING_WRITTEN), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     public static final PretrainRecipe KNOWING_HEARING = new PretrainRecipe("knowing-hearing", List.of(
             KNOWING_WRITTEN,
-            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), 8, 0, 1, 2),
+            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), 8, 0, 1, 2, SPELLING_WEIGHT),
             new Stage("listen", EVERY_TASK, 3, 0, FIRST_TOKEN_WEIGHT, 1)), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     /** Reports which stage starts (the command prints it); {@code index} is 0-based. */
@@ -122,7 +134,7 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
                 st.epochs(), 0, shared.batchSize(), shared.learningRate() * st.lrScale(), shared.warmupFraction(), shared.minLearningRateRatio(),
                 shared.weightDecay(), shared.clipNorm(), shared.seed(), shared.limit(), shared.threads(),
                 index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter(),
-                teacher != null ? teacher : shared.teacher());
+                teacher != null ? teacher.withSpelling(st.spellingWeight()) : shared.teacher());
     }
 
     /**

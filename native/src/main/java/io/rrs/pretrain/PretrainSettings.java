@@ -24,12 +24,24 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
      * the last prompt token's state made to predict the teacher's sentence embedding of the question through a linear
      * head (cosine loss weighted {@code distillWeight}, on every example that has the question as text), one opening for
      * every compliant answer (so only the representation tells harmful from benign), and the model folder's weights
-     * stored as bfloat16 (the vocabulary of 30528 makes float32 too large to commit).
+     * stored as bfloat16 (the vocabulary of 30528 makes float32 too large to commit). {@code spellingWeight} > 0 adds
+     * the characters' CTC ({@link Spelling}) to every transcription batch, with that weight.
      */
-    public record Teacher(double distillWeight) {
+    public record Teacher(double distillWeight, double spellingWeight) {
         public Teacher {
             if (!(distillWeight >= 0) || !Double.isFinite(distillWeight))
                 throw new IllegalArgumentException("distillation weight " + distillWeight + " must be >= 0");
+            if (!(spellingWeight >= 0) || !Double.isFinite(spellingWeight))
+                throw new IllegalArgumentException("spelling weight " + spellingWeight + " must be >= 0");
+        }
+
+        /** Without the spelling aid. */
+        public Teacher(double distillWeight) {
+            this(distillWeight, 0);
+        }
+
+        public Teacher withSpelling(double weight) {
+            return new Teacher(distillWeight, weight);
         }
     }
 

@@ -70,11 +70,13 @@ public final class PretrainTrainer {
         Map<String, Tensor> parameters = new LinkedHashMap<>(state != null ? state.model()
                 : s.initFrom() != null ? PretrainFiles.modelWeights(s.initFrom()) : RandomInit.weights(config, s.seed()));
         if (state == null && distillation != null) distillation.initialise(parameters, s.initFrom() != null);
+        boolean spelling = PretrainFiles.spells(s);
+        if (state == null && spelling) Spelling.initialise(parameters, config.text().hiddenSize(), s.seed());
         Map<String, Tensor> trained = new LinkedHashMap<>(parameters);
         if (distillation != null) trained.keySet().removeAll(Distillation.FROZEN);
         for (Tensor p : trained.values()) p.requires_grad_(true);
         Map<String, Tensor> modelTensors = new LinkedHashMap<>(parameters);
-        modelTensors.keySet().removeIf(n -> n.startsWith(PretrainFiles.TRAINING_ONLY_PREFIX));
+        modelTensors.keySet().removeIf(PretrainFiles::trainingOnly);
         Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(modelTensors, null));
         AdamWOptimizer optimizer = new AdamWOptimizer(trained, new AdamWConfig(s.learningRate(), 0.9, 0.95, 1e-8, s.weightDecay(), s.clipNorm()));
         List<Double> losses = new ArrayList<>();
@@ -112,7 +114,10 @@ public final class PretrainTrainer {
                         lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
                     } else {
                         PretrainBatcher.Transcription t = batcher.transcription(picked, masking ? Seeds.mix(s.seed(), epoch, 0x6D61736BL + batch) : 0);
-                        lossTensor = TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId());
+                        lossTensor = spelling
+                                ? TranscriptionLoss.lossWithSpelling(model, parameters, t.features(), t.validFrames(), t.targets(), template.padId(),
+                                        picked.stream().map(PretrainMix.Example::question).toList(), s.teacher().spellingWeight())
+                                : TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId());
                     }
                     lossTensor.backward();
                     loss = lossTensor.item_double();

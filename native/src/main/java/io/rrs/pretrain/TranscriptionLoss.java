@@ -5,6 +5,7 @@ import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -23,7 +24,10 @@ final class TranscriptionLoss {
 
     /** Every clip's projected frames scored against the (detached) text embedding, log-softmax over the vocabulary: [sum of pooled lengths, V]. */
     private static Tensor frameLogProbs(Qwen2AudioModel model, Tensor features, long[] validFrames) {
-        Tensor frames = model.encodeAudio(features, validFrames); // [sum of pooled lengths, hidden], clips in order
+        return wordPieceLogProbs(model, model.encodeAudio(features, validFrames)); // [sum of pooled lengths, hidden], clips in order
+    }
+
+    private static Tensor wordPieceLogProbs(Qwen2AudioModel model, Tensor frames) {
         // a loaded bf16 folder may keep the table in bf16; the frames are float32
         Tensor embedding = model.weights().get(Qwen2AudioLayout.TEXT + "embed_tokens.weight").detach().to(frames.scalar_type());
         return torch.log_softmax(frames.matmul(embedding.t()), 1);
@@ -58,11 +62,35 @@ final class TranscriptionLoss {
      * @param targets each clip's token ids (non-empty)
      */
     static Tensor loss(Qwen2AudioModel model, Tensor features, long[] validFrames, List<int[]> targets, long blank) {
+        return ctc(frameLogProbs(model, features, validFrames), pooledLengths(validFrames), targets, blank);
+    }
+
+    /**
+     * The word-piece CTC plus {@code spellingWeight} x the characters' CTC ({@link Spelling}) on the same frames, the
+     * tower run once; {@code texts} are the clips' transcripts.
+     */
+    static Tensor lossWithSpelling(Qwen2AudioModel model, Map<String, Tensor> parameters, Tensor features, long[] validFrames, List<int[]> targets,
+                                   long blank, List<String> texts, double spellingWeight) {
+        Tensor frames = model.encodeAudio(features, validFrames);
+        long[] lengths = pooledLengths(validFrames);
+        Tensor words = ctc(wordPieceLogProbs(model, frames), lengths, targets, blank);
+        return words.add(Spelling.loss(parameters, frames, lengths, texts).mul(Tensors.scalar(spellingWeight)));
+    }
+
+    private static long[] pooledLengths(long[] validFrames) {
+        long[] lengths = new long[validFrames.length];
+        for (int b = 0; b < lengths.length; b++) lengths[b] = AudioPositions.pooled(validFrames[b]);
+        return lengths;
+    }
+
+    /**
+     * CTC of per-frame log-probabilities [sum of lengths, V] (clips in order, clip b {@code lengths[b]} frames) against
+     * each clip's non-empty target; mean over clips of loss / target length, an impossible alignment counting 0.
+     */
+    static Tensor ctc(Tensor logProbs, long[] lengths, List<int[]> targets, long blank) {
         int batch = targets.size();
-        Tensor logProbs = frameLogProbs(model, features, validFrames);
-        long[] lengths = new long[batch];
         long longest = 0;
-        for (int b = 0; b < batch; b++) longest = Math.max(longest, lengths[b] = AudioPositions.pooled(validFrames[b]));
+        for (long l : lengths) longest = Math.max(longest, l);
         // [T, B, V] as ctc_loss wants it: row (t, b) is clip b's frame t (its last frame past its end, masked by its length)
         long[] rows = new long[(int) (longest * batch)];
         long offset = 0;

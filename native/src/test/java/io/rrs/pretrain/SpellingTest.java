@@ -1,0 +1,111 @@
+package io.rrs.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rrs.data.SpokenDataset;
+import io.rrs.model.Qwen2AudioConfig;
+import io.rrs.model.Qwen2AudioLayout;
+import io.rrs.model.Qwen2AudioModel;
+import io.rrs.model.RandomInit;
+import io.rrs.model.Weights;
+import io.rrs.text.ChatTemplate;
+import io.rrs.text.TextTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hearing stage's spelling aid: the symbols of a text, and the combined loss on the four-text fixture. */
+class SpellingTest {
+    @TempDir
+    Path tmp;
+
+    /** a=1 ... z=26, 0=27 ... 9=36, apostrophe 37, word break 38. */
+    private static int[] spell(String s) {
+        return s.chars().map(c -> c == ' ' ? 38 : c == '\'' ? 37 : c >= '0' && c <= '9' ? 27 + c - '0' : 1 + c - 'a').toArray();
+    }
+
+    @Test
+    void symbolsAreLowerCaseLettersDigitsApostrophesAndOneBreakBetweenWords() {
+        assertArrayEquals(spell("how do i"), Spelling.symbols("How do I?"));
+        assertArrayEquals(spell("don't stop"), Spelling.symbols("  \"Don’t   stop!\" "));
+        assertArrayEquals(spell("cafe naive 42 x"), Spelling.symbols("Café, naïve -- 42/x."));
+        assertArrayEquals(spell("its"), Spelling.symbols("'its'"), "a quote mark around a word is not spelled");
+        assertEquals(0, Spelling.symbols("?!").length);
+        for (int s : Spelling.symbols("Every letter: The quick brown fox jumps over the lazy dog 0123456789'x"))
+            assertTrue(s > Spelling.BLANK && s < Spelling.SYMBOLS, "symbol " + s);
+    }
+
+    @Test
+    void theCombinedLossIsTheWordPiecesPlusTheWeightedSpellingAndReachesOnlyTowerProjectorAndHead() throws Exception {
+        Path dataDir = PretrainFixtures.dataset(tmp.resolve("data"));
+        SpokenDataset data = SpokenDataset.open(dataDir);
+        ChatTemplate template = new ChatTemplate(TextTokenizer.open(PretrainFixtures.tokenizer()));
+        Qwen2AudioConfig config = PretrainFixtures.tinySize().toConfig();
+        Map<String, Tensor> weights = new LinkedHashMap<>(RandomInit.weights(config, 3));
+        Spelling.initialise(weights, config.text().hiddenSize(), 5);
+        Tensor head = weights.get(Spelling.HEAD_WEIGHT);
+        assertEquals(List.of((long) Spelling.PER_FRAME * Spelling.SYMBOLS, (long) config.text().hiddenSize()), List.of(head.size(0), head.size(1)));
+        Spelling.initialise(weights, config.text().hiddenSize(), 6);
+        assertTrue(head == weights.get(Spelling.HEAD_WEIGHT), "an existing head is kept");
+        for (Tensor w : weights.values()) w.requires_grad_(true);
+        Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(weights, null));
+        PretrainMix mix = new PretrainMix(data.select(io.rrs.data.PromptSplit.Split.TRAIN, null), data::wav, 1, EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE));
+        List<PretrainMix.Example> clips = mix.epoch(0).subList(0, 3);
+        PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, config), template));
+        PretrainBatcher.Transcription t = batcher.transcription(clips, 0);
+        List<String> texts = clips.stream().map(PretrainMix.Example::question).toList();
+
+        double words = TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId()).item_double();
+        double none = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, 0).item_double();
+        Tensor combined = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, 0.5);
+        assertEquals(words, none, 1e-6 * words, "weight 0 is the word pieces' loss");
+        double spelled = Spelling.loss(weights, model.encodeAudio(t.features(), t.validFrames()), pooled(t.validFrames()), texts).item_double();
+        assertTrue(spelled > 1, "a random head spells badly: " + spelled);
+        assertEquals(words + 0.5 * spelled, combined.item_double(), 1e-5 * combined.item_double());
+
+        combined.backward();
+        List<String> withGradient = new ArrayList<>();
+        weights.forEach((name, w) -> {
+            if (w.grad().defined() && w.grad().abs().sum().item_double() > 0) withGradient.add(name);
+        });
+        for (String name : withGradient)
+            assertTrue(name.startsWith(Qwen2AudioLayout.AUDIO) || name.startsWith(Qwen2AudioLayout.PROJECTOR) || name.startsWith("spelling_head."),
+                    name + " got a gradient");
+        assertTrue(withGradient.containsAll(List.of(Spelling.HEAD_WEIGHT, Spelling.HEAD_BIAS, Qwen2AudioLayout.AUDIO + "conv1.weight")), withGradient.toString());
+        assertTrue(PretrainFiles.trainingOnly(Spelling.HEAD_WEIGHT) && PretrainFiles.trainingOnly(Distillation.HEAD_WEIGHT)
+                && !PretrainFiles.trainingOnly(Qwen2AudioLayout.PROJECTOR + "weight"));
+        assertThrows(IllegalArgumentException.class, () -> Spelling.loss(weights, head.new_zeros(new long[] {4, config.text().hiddenSize()}), new long[] {4},
+                List.of("?!")));
+    }
+
+    private static long[] pooled(long[] validFrames) {
+        long[] out = new long[validFrames.length];
+        for (int i = 0; i < out.length; i++) out[i] = io.rrs.query.AudioPositions.pooled(validFrames[i]);
+        return out;
+    }
+
+    @Test
+    void onlyTheHearingStageSpellsAndItsRecordSaysSo() throws Exception {
+        PretrainSettings shared = PretrainFixtures.settings(tmp.resolve("d"), tmp.resolve("r"), 1, 1);
+        PretrainRecipe r = PretrainRecipe.KNOWING_HEARING;
+        for (int stage = 0; stage < 2; stage++) { // a later stage's settings hash the earlier stage's model
+            java.nio.file.Files.createDirectories(r.modelDir(shared, stage));
+            java.nio.file.Files.writeString(r.modelDir(shared, stage).resolve("model.safetensors"), "weights of stage " + stage);
+        }
+        assertEquals(List.of(0.0, PretrainRecipe.SPELLING_WEIGHT, 0.0), r.stages().stream().map(PretrainRecipe.Stage::spellingWeight).toList());
+        assertEquals(PretrainRecipe.SPELLING_WEIGHT, r.settings(shared, 1).teacher().spellingWeight());
+        assertTrue(PretrainFiles.spells(r.settings(shared, 1)));
+        assertTrue(PretrainFiles.settingsJson(r.settings(shared, 1)).has("spelling_weight"));
+        assertTrue(!PretrainFiles.spells(r.settings(shared, 2)) && !PretrainFiles.settingsJson(r.settings(shared, 2)).has("spelling_weight"),
+                "listen does not spell (and nothing is recorded)");
+    }
+}
