@@ -36,6 +36,19 @@ final class PretrainFixtures {
         return new DemoModelSize(32, 1, 4, 64, 80, 100, 48, 2, 6, 2, 96, 2048, 512, 2045);
     }
 
+    /** Three transcription clips of the fixture batched for {@code config}, with the template that numbers their tokens. */
+    record TranscriptionClips(io.rrs.text.ChatTemplate template, List<PretrainMix.Example> clips, PretrainBatcher batcher, PretrainBatcher.Transcription batch) {}
+
+    static TranscriptionClips transcriptionClips(Path dataDir, io.rrs.model.Qwen2AudioConfig config) throws IOException {
+        io.rrs.data.SpokenDataset data = io.rrs.data.SpokenDataset.open(dataset(dataDir));
+        io.rrs.text.ChatTemplate template = new io.rrs.text.ChatTemplate(io.rrs.text.TextTokenizer.open(tokenizer()));
+        PretrainMix mix = new PretrainMix(data.select(io.rrs.data.PromptSplit.Split.TRAIN, null), data::wav, 1,
+                java.util.EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE));
+        List<PretrainMix.Example> clips = mix.epoch(0).subList(0, 3);
+        PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, config), template));
+        return new TranscriptionClips(template, clips, batcher, batcher.transcription(clips, 0));
+    }
+
     static PretrainSettings settings(Path data, Path work, long steps, long seed) {
         return new PretrainSettings(data, tokenizer(), work.resolve("model"), work.resolve("state"), tinySize(), 100, steps, 4, 3e-3, 0.1, 0.1,
                 0.0, 1.0, seed, 0, 1);

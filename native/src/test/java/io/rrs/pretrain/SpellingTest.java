@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rrs.data.SpokenDataset;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.RandomInit;
 import io.rrs.model.Weights;
 import io.rrs.text.ChatTemplate;
-import io.rrs.text.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +43,6 @@ class SpellingTest {
 
     @Test
     void theCombinedLossIsTheWordPiecesPlusTheWeightedSpellingAndReachesOnlyTowerProjectorAndHead() throws Exception {
-        Path dataDir = PretrainFixtures.dataset(tmp.resolve("data"));
-        SpokenDataset data = SpokenDataset.open(dataDir);
-        ChatTemplate template = new ChatTemplate(TextTokenizer.open(PretrainFixtures.tokenizer()));
         Qwen2AudioConfig config = PretrainFixtures.tinySize().toConfig();
         Map<String, Tensor> weights = new LinkedHashMap<>(RandomInit.weights(config, 3));
         Spelling.initialise(weights, config.text().hiddenSize(), 5);
@@ -58,10 +52,10 @@ class SpellingTest {
         assertTrue(head == weights.get(Spelling.HEAD_WEIGHT), "an existing head is kept");
         for (Tensor w : weights.values()) w.requires_grad_(true);
         Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(weights, null));
-        PretrainMix mix = new PretrainMix(data.select(io.rrs.data.PromptSplit.Split.TRAIN, null), data::wav, 1, EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE));
-        List<PretrainMix.Example> clips = mix.epoch(0).subList(0, 3);
-        PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, config), template));
-        PretrainBatcher.Transcription t = batcher.transcription(clips, 0);
+        PretrainFixtures.TranscriptionClips fixture = PretrainFixtures.transcriptionClips(tmp.resolve("data"), config);
+        ChatTemplate template = fixture.template();
+        PretrainBatcher.Transcription t = fixture.batch();
+        List<PretrainMix.Example> clips = fixture.clips();
         List<String> texts = clips.stream().map(PretrainMix.Example::question).toList();
 
         double words = TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId()).item_double();

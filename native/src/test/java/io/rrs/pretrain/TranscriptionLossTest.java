@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rrs.data.SpokenDataset;
 import io.rrs.model.Qwen2AudioConfig;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
@@ -12,7 +11,6 @@ import io.rrs.model.RandomInit;
 import io.rrs.model.Weights;
 import io.rrs.model.safetensors.SafetensorsFile;
 import io.rrs.text.ChatTemplate;
-import io.rrs.text.TextTokenizer;
 import io.rrs.training.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,18 +29,15 @@ class TranscriptionLossTest {
 
     @Test
     void aBatchIsTheMeanOfItsClipsAndOnlyTheAudioTowerAndProjectorGetGradients() throws Exception {
-        Path dataDir = PretrainFixtures.dataset(tmp.resolve("data"));
-        SpokenDataset data = SpokenDataset.open(dataDir);
-        ChatTemplate template = new ChatTemplate(TextTokenizer.open(PretrainFixtures.tokenizer()));
         Qwen2AudioConfig config = PretrainFixtures.tinySize().toConfig();
         Map<String, Tensor> weights = RandomInit.weights(config, 3);
         for (Tensor w : weights.values()) w.requires_grad_(true);
         Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(weights, null));
-        PretrainMix mix = new PretrainMix(data.select(io.rrs.data.PromptSplit.Split.TRAIN, null), data::wav, 1, EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE));
-        List<PretrainMix.Example> clips = mix.epoch(0).subList(0, 3);
-        PretrainBatcher batcher = new PretrainBatcher(new io.rrs.query.QueryEncoder(PretrainFiles.frontEnd(null, config), template));
-
-        PretrainBatcher.Transcription all = batcher.transcription(clips, 0);
+        PretrainFixtures.TranscriptionClips fixture = PretrainFixtures.transcriptionClips(tmp.resolve("data"), config);
+        ChatTemplate template = fixture.template();
+        List<PretrainMix.Example> clips = fixture.clips();
+        PretrainBatcher batcher = fixture.batcher();
+        PretrainBatcher.Transcription all = fixture.batch();
         Tensor batchLoss = TranscriptionLoss.loss(model, all.features(), all.validFrames(), all.targets(), template.padId());
         double mean = 0;
         for (PretrainMix.Example e : clips) {
