@@ -77,7 +77,8 @@ final class TranscriptionLoss {
         return words.add(Spelling.loss(parameters, frames, lengths, texts).mul(Tensors.scalar(spellingWeight)));
     }
 
-    private static long[] pooledLengths(long[] validFrames) {
+    /** Each clip's frame count after the tower (its pooled length). */
+    static long[] pooledLengths(long[] validFrames) {
         long[] lengths = new long[validFrames.length];
         for (int b = 0; b < lengths.length; b++) lengths[b] = AudioPositions.pooled(validFrames[b]);
         return lengths;

@@ -62,7 +62,7 @@ class SpellingTest {
         double none = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, 0).item_double();
         Tensor combined = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, 0.5);
         assertEquals(words, none, 1e-6 * words, "weight 0 is the word pieces' loss");
-        double spelled = Spelling.loss(weights, model.encodeAudio(t.features(), t.validFrames()), pooled(t.validFrames()), texts).item_double();
+        double spelled = Spelling.loss(weights, model.encodeAudio(t.features(), t.validFrames()), TranscriptionLoss.pooledLengths(t.validFrames()), texts).item_double();
         assertTrue(spelled > 1, "a random head spells badly: " + spelled);
         assertEquals(words + 0.5 * spelled, combined.item_double(), 1e-5 * combined.item_double());
 
@@ -79,12 +79,6 @@ class SpellingTest {
                 && !PretrainFiles.trainingOnly(Qwen2AudioLayout.PROJECTOR + "weight"));
         assertThrows(IllegalArgumentException.class, () -> Spelling.loss(weights, head.new_zeros(new long[] {4, config.text().hiddenSize()}), new long[] {4},
                 List.of("?!")));
-    }
-
-    private static long[] pooled(long[] validFrames) {
-        long[] out = new long[validFrames.length];
-        for (int i = 0; i < out.length; i++) out[i] = io.rrs.query.AudioPositions.pooled(validFrames[i]);
-        return out;
     }
 
     @Test
