@@ -87,6 +87,9 @@ public final class PretrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.SpokenData data;
 
+    @Mixin
+    CommonOptions.Progress progress;
+
     @Option(names = "--tokenizer", defaultValue = "data/tokenizer/tokenizer.json", paramLabel = "FILE",
             description = "tokenizer.json the model is sized for and ships with (not with --recipe knowing, which uses the teacher's); default: ${DEFAULT-VALUE}.")
     Path tokenizer;
@@ -197,7 +200,7 @@ public final class PretrainCommand implements Callable<Integer> {
             }
         };
         PretrainTrainer.Result r;
-        try (PretrainProgress bar = new PretrainProgress()) {
+        try (PretrainProgress bar = new PretrainProgress(progress.show(), "pretrain")) {
             if (recipe != Recipe.single) {
                 int count = recipe.plan.stages().size();
                 r = recipe.plan.run(settings, resume, bar, epochReport, (index, stage, s, resuming) -> {

@@ -5,10 +5,20 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
-/** Scope: the console progress bar of {@code rrs pretrain} (stderr, so stdout stays for the result), showing the loss. */
+/**
+ * Scope: the console progress bar of {@code rrs pretrain} and {@code rrs pretrain transcription-error} (stderr, so stdout
+ * stays for the result), showing the loss; none at all with {@code --no-progress} (a log file then holds only the
+ * per-epoch lines).
+ */
 final class PretrainProgress implements Progress, AutoCloseable {
+    private final boolean show;
     private ProgressBar bar;
-    private String taskName = "pretrain";
+    private String taskName;
+
+    PretrainProgress(boolean show, String taskName) {
+        this.show = show;
+        this.taskName = taskName;
+    }
 
     /** Ends the current bar; the next update starts a new one named {@code name} (one bar per stage of a recipe). */
     void nextStage(String name) {
@@ -19,6 +29,7 @@ final class PretrainProgress implements Progress, AutoCloseable {
 
     @Override
     public void update(long done, long total, String message) {
+        if (!show) return;
         if (bar == null)
             bar = new ProgressBarBuilder().setTaskName(taskName).setInitialMax(total).setUnit(" steps", 1)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();

@@ -29,6 +29,9 @@ final class TranscriptionErrorCommand implements Callable<Integer> {
     @Mixin
     CommonOptions.SpokenData data;
 
+    @Mixin
+    CommonOptions.Progress progress;
+
     @Option(names = "--split", defaultValue = "validation", paramLabel = "NAME",
             description = "Which clips: train, test, pretrain or validation; default: ${DEFAULT-VALUE}.")
     String split;
@@ -62,7 +65,7 @@ final class TranscriptionErrorCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         TranscriptionError.Result r;
-        try (PretrainProgress bar = new PretrainProgress()) {
+        try (PretrainProgress bar = new PretrainProgress(progress.show(), "transcribe")) {
             r = TranscriptionError.measure(PretrainCommand.resolve(model), dataset, clips, batchSize, examples, bar);
         }
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -2,6 +2,7 @@ package io.rrs.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,23 @@ class PretrainRecipeTest {
         CommandRun run = CommandRun.rrs("pretrain", "--epochs", "3", "--state", tmp.resolve("s").toString(), "--out", tmp.resolve("o").toString());
         assertEquals(2, run.code(), "contradicting options are a usage error");
         assertTrue(run.err().contains("--epochs define a single run") && run.err().contains("--recipe single"), run.err());
+    }
+
+    @Test
+    void noProgressDrawsNoBarAndKeepsTheEpochLine() throws Exception {
+        Path data = PretrainFixtures.dataset(tmp.resolve("data"));
+        CommandRun[] runs = new CommandRun[2];
+        for (int i = 0; i < 2; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("pretrain", "--recipe", "single", "--data", data.toString(), "--tokenizer",
+                    PretrainFixtures.tokenizer().toString(), "--epochs", "1", "--steps", "2", "--batch-size", "4", "--threads", "1",
+                    "--out", tmp.resolve("o" + i).toString(), "--state", tmp.resolve("s" + i).toString()));
+            if (i == 1) args.add("--no-progress");
+            runs[i] = CommandRun.rrs(args.toArray(String[]::new));
+            assertEquals(0, runs[i].code(), runs[i].err());
+            assertTrue(runs[i].err().contains("epoch 1: mean loss"), runs[i].err());
+        }
+        assertTrue(runs[0].err().contains("2/2 steps"), "the bar is drawn by default: " + runs[0].err());
+        assertFalse(runs[1].err().contains(" steps ("), "no bar with --no-progress: " + runs[1].err());
     }
 
     /** Kills, as (stage index, step within the stage), each after the stage wrote a state (one per epoch). */
