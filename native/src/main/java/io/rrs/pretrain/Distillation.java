@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 
@@ -25,8 +24,7 @@ import org.bytedeco.pytorch.Tensor;
 final class Distillation {
     /** Parameters that do not train: the teacher's embedding table. */
     static final Set<String> FROZEN = Set.of(Qwen2AudioLayout.TEXT + "embed_tokens.weight");
-    static final String HEAD_WEIGHT = "distill_head.weight";
-    static final String HEAD_BIAS = "distill_head.bias";
+    static final String HEAD_WEIGHT = TrainingHead.DISTILL.weight();
 
     private final Map<String, float[]> targets;
     private final WordEmbeddings words;
@@ -63,13 +61,7 @@ final class Distillation {
         int hidden = config.text().hiddenSize();
         if (!fromModel)
             parameters.put(Qwen2AudioLayout.TEXT + "embed_tokens.weight", TeacherEmbeddings.embedTokens(words, config.text().vocabSize(), hidden, seed));
-        if (!parameters.containsKey(HEAD_WEIGHT)) {
-            Random rnd = new Random(seed ^ 0x64697374L);
-            float[] w = new float[MiniLmEncoder.DIMENSION * hidden];
-            for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextGaussian() / Math.sqrt(hidden));
-            parameters.put(HEAD_WEIGHT, Tensors.floats(w, MiniLmEncoder.DIMENSION, hidden));
-            parameters.put(HEAD_BIAS, Tensors.floats(new float[MiniLmEncoder.DIMENSION], MiniLmEncoder.DIMENSION));
-        }
+        TrainingHead.DISTILL.addIfAbsent(parameters, hidden, seed);
     }
 
     /** The distillation loss of a chat batch ({@code hidden} [B, S, D]; {@code lastPrompt}: each row's last prompt position). */
@@ -85,7 +77,7 @@ final class Distillation {
             System.arraycopy(t, 0, target, r * MiniLmEncoder.DIMENSION, t.length);
         }
         Tensor states = hidden.reshape(b * length, width).index_select(0, Tensors.longs(flat, b));
-        Tensor predicted = states.matmul(parameters.get(HEAD_WEIGHT).t()).add(parameters.get(HEAD_BIAS));
+        Tensor predicted = TrainingHead.DISTILL.apply(parameters, states);
         Tensor norm = predicted.pow(Tensors.scalar(2)).sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()).add(Tensors.scalar(1e-12)).sqrt();
         Tensor cosine = predicted.div(norm).mul(Tensors.floats(target, b, MiniLmEncoder.DIMENSION)).sum();
         return cosine.div(Tensors.scalar(b)).neg().add(Tensors.scalar(1));

@@ -42,8 +42,6 @@ public final class PretrainFiles {
     static final String LATEST = "latest";
     /** The teacher the knowing recipe learns from, as its settings record it. */
     static final String TEACHER_NAME = "all-minilm-l6-v2";
-    /** Tensors of a training state that are not the model's (the distillation and spelling heads): kept in the state, left out of the model folder. */
-    static final java.util.Set<String> TRAINING_ONLY_PREFIXES = java.util.Set.of("distill_head.", "spelling_head.");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Where training continues (0-based epoch, next batch in it), the steps taken, every loss, the tensors. */
@@ -84,11 +82,6 @@ public final class PretrainFiles {
     /** Whether transcription batches add the characters' CTC ({@link Spelling}). */
     static boolean spells(PretrainSettings s) {
         return s.teacher() != null && s.teacher().spellingWeight() > 0 && s.tasks().contains(PretrainTask.AUDIO_TRANSCRIBE);
-    }
-
-    /** Whether {@code name} is a training-only tensor (a head the model folder leaves out). */
-    static boolean trainingOnly(String name) {
-        return TRAINING_ONLY_PREFIXES.stream().anyMatch(name::startsWith);
     }
 
     static Path latest(Path stateDir) throws IOException {
@@ -160,7 +153,7 @@ public final class PretrainFiles {
     static Map<String, Tensor> modelTensors(Map<String, Tensor> parameters, boolean bf16) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         parameters.forEach((name, t) -> {
-            if (!trainingOnly(name)) out.put(name, bf16 ? t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16) : t);
+            if (!TrainingHead.owns(name)) out.put(name, bf16 ? t.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.BFloat16) : t);
         });
         return out;
     }

@@ -76,7 +76,7 @@ public final class PretrainTrainer {
         if (distillation != null) trained.keySet().removeAll(Distillation.FROZEN);
         for (Tensor p : trained.values()) p.requires_grad_(true);
         Map<String, Tensor> modelTensors = new LinkedHashMap<>(parameters);
-        modelTensors.keySet().removeIf(PretrainFiles::trainingOnly);
+        modelTensors.keySet().removeIf(TrainingHead::owns);
         Qwen2AudioModel model = new Qwen2AudioModel(config, new Weights(modelTensors, null));
         AdamWOptimizer optimizer = new AdamWOptimizer(trained, new AdamWConfig(s.learningRate(), 0.9, 0.95, 1e-8, s.weightDecay(), s.clipNorm()));
         List<Double> losses = new ArrayList<>();
@@ -109,7 +109,7 @@ public final class PretrainTrainer {
                         ModelOutput out = model.forward(chat.batch().input());
                         lossTensor = AnswerTokens.loss(out, chat.batch());
                         Tensor distilled = distillation.loss(parameters, out.hidden(), chat.lastPromptPositions(), picked);
-                        if (distilled != null) lossTensor = lossTensor.add(distilled.mul(Tensors.scalar(s.teacher().distillWeight())));
+                        lossTensor = lossTensor.add(distilled.mul(Tensors.scalar(s.teacher().distillWeight())));
                     } else if (picked.get(0).task().isChat()) {
                         lossTensor = AnswerTokens.loss(model, batcher.batch(picked));
                     } else {

@@ -1,10 +1,8 @@
 package io.rrs.pretrain;
 
-import io.rrs.model.Tensors;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -25,8 +23,8 @@ final class Spelling {
     static final int PER_FRAME = 2;
     static final long BLANK = 0;
     private static final int SPACE = 38, APOSTROPHE = 37;
-    static final String HEAD_WEIGHT = "spelling_head.weight";
-    static final String HEAD_BIAS = "spelling_head.bias";
+    static final String HEAD_WEIGHT = TrainingHead.SPELL.weight();
+    static final String HEAD_BIAS = TrainingHead.SPELL.bias();
     /** How the settings record the symbols. */
     static final String DESCRIPTION = "ctc over blank, a-z, 0-9, apostrophe, word break; lower-cased, accents stripped; head on the projected frames";
 
@@ -56,17 +54,12 @@ final class Spelling {
 
     /** Adds the seeded head [PER_FRAME x SYMBOLS, hidden] and its zero bias when absent (a stage that starts from a model folder). */
     static void initialise(Map<String, Tensor> parameters, int hidden, long seed) {
-        if (parameters.containsKey(HEAD_WEIGHT)) return;
-        Random rnd = new Random(seed ^ 0x7370656CL);
-        float[] w = new float[PER_FRAME * SYMBOLS * hidden];
-        for (int i = 0; i < w.length; i++) w[i] = (float) (rnd.nextGaussian() / Math.sqrt(hidden));
-        parameters.put(HEAD_WEIGHT, Tensors.floats(w, PER_FRAME * SYMBOLS, hidden));
-        parameters.put(HEAD_BIAS, Tensors.floats(new float[PER_FRAME * SYMBOLS], PER_FRAME * SYMBOLS));
+        TrainingHead.SPELL.addIfAbsent(parameters, hidden, seed);
     }
 
     /** The characters' CTC on {@code frames} [sum of pooled lengths, hidden] (clips in order, {@code lengths} each), mean over clips of loss / symbols. */
     static Tensor loss(Map<String, Tensor> parameters, Tensor frames, long[] lengths, List<String> texts) {
-        Tensor logits = frames.matmul(parameters.get(HEAD_WEIGHT).t()).add(parameters.get(HEAD_BIAS)); // [N, PER_FRAME * SYMBOLS]
+        Tensor logits = TrainingHead.SPELL.apply(parameters, frames); // [N, PER_FRAME * SYMBOLS]
         Tensor logProbs = torch.log_softmax(logits.reshape(frames.size(0) * PER_FRAME, SYMBOLS), 1); // frame f's slots are rows PER_FRAME*f + k
         long[] slots = new long[lengths.length];
         for (int b = 0; b < slots.length; b++) slots[b] = lengths[b] * PER_FRAME;

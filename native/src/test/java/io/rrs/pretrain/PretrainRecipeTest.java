@@ -108,7 +108,7 @@ class PretrainRecipeTest {
         runsEveryStageAndResumes(PretrainRecipe.KNOWING, List.of(24), new int[][] {{0, 9}}, (data, work) -> knowingSettings(data, work, tokenizer));
         Path model = tmp.resolve("knowing-whole/model");
         var file = io.rrs.model.safetensors.SafetensorsFile.open(model.resolve("model.safetensors"));
-        assertTrue(file.entries().keySet().stream().noneMatch(PretrainFiles::trainingOnly), "no head in the model folder");
+        assertTrue(file.entries().keySet().stream().noneMatch(TrainingHead::owns), "no head in the model folder");
         String embed = io.rrs.model.Qwen2AudioLayout.TEXT + "embed_tokens.weight";
         assertEquals("BF16", file.entries().get(embed).dtype().name());
         PretrainSettings s = knowingSettings(tmp.resolve("data"), tmp.resolve("check"), tokenizer);

@@ -75,8 +75,8 @@ class SpellingTest {
             assertTrue(name.startsWith(Qwen2AudioLayout.AUDIO) || name.startsWith(Qwen2AudioLayout.PROJECTOR) || name.startsWith("spelling_head."),
                     name + " got a gradient");
         assertTrue(withGradient.containsAll(List.of(Spelling.HEAD_WEIGHT, Spelling.HEAD_BIAS, Qwen2AudioLayout.AUDIO + "conv1.weight")), withGradient.toString());
-        assertTrue(PretrainFiles.trainingOnly(Spelling.HEAD_WEIGHT) && PretrainFiles.trainingOnly(Distillation.HEAD_WEIGHT)
-                && !PretrainFiles.trainingOnly(Qwen2AudioLayout.PROJECTOR + "weight"));
+        assertTrue(TrainingHead.owns(Spelling.HEAD_WEIGHT) && TrainingHead.owns(Distillation.HEAD_WEIGHT)
+                && !TrainingHead.owns(Qwen2AudioLayout.PROJECTOR + "weight"));
         assertThrows(IllegalArgumentException.class, () -> Spelling.loss(weights, head.new_zeros(new long[] {4, config.text().hiddenSize()}), new long[] {4},
                 List.of("?!")));
     }
