@@ -10,7 +10,10 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tower_mirror import Tower, edit, pooled_len, write_safetensors  # noqa: E402
 
 name, D, L, FFN, head, lr, epochs, outdir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 budget = float(sys.argv[9])  # wall seconds: stop training after the epoch that passes it, then evaluate and save
@@ -23,7 +26,7 @@ CHARS = "abcdefghijklmnopqrstuvwxyz '"
 raw = np.frombuffer(lzma.open(os.path.join(here, "feats.u8.xz")).read(), dtype=np.uint8)
 clips = []
 for line in open(os.path.join(here, "index.tsv")):
-    uid, split, label, off, kept, valid, ids, text = line.rstrip("\n").split("\t")
+    uid, split, label, off, kept, valid, ids, text = line.rstrip("\n").split("\t")[:8]
     off, kept, valid = int(off), int(kept), int(valid)
     mel = torch.from_numpy(raw[off:off + kept * 80].reshape(kept, 80).astype(np.float32) / 255 * 3.2 - 1.5)
     tok = [int(x) for x in ids.split(",")]
@@ -35,43 +38,7 @@ E = load_file(os.path.join(here, "stage1.safetensors"))["language_model.model.em
 H = E.shape[1]
 
 
-def conv_len(f): return (f - 1) // 2 + 1
-def pooled_len(f): return (conv_len(f) - 2) // 2 + 1
-
-
-class Tower(nn.Module):
-    def __init__(s):
-        super().__init__()
-        s.conv1 = nn.Conv1d(80, D, 3, padding=1)
-        s.conv2 = nn.Conv1d(D, D, 3, stride=2, padding=1)
-        s.pos = nn.Parameter(torch.randn(350, D))
-        s.blocks = nn.ModuleList()
-        for _ in range(L):
-            b = nn.Module()
-            b.ln1 = nn.LayerNorm(D); b.q = nn.Linear(D, D); b.k = nn.Linear(D, D, bias=False); b.v = nn.Linear(D, D); b.o = nn.Linear(D, D)
-            b.ln2 = nn.LayerNorm(D); b.fc1 = nn.Linear(D, FFN); b.fc2 = nn.Linear(FFN, D)
-            s.blocks.append(b)
-        s.ln = nn.LayerNorm(D)
-        s.proj = nn.Linear(D, H)
-        s.heads = 4
-
-    def forward(s, x, valid):  # x [B, 80, T]
-        x = F.gelu(s.conv1(x)); x = F.gelu(s.conv2(x))
-        B, _, T1 = x.shape
-        x = x.permute(0, 2, 1) + s.pos[:T1]
-        keymask = (torch.arange(T1, device=dev)[None, :] < torch.tensor([conv_len(v) for v in valid], device=dev)[:, None]).view(B, 1, 1, T1)
-        hd = D // s.heads
-        for b in s.blocks:
-            h = b.ln1(x)
-            q, k, v = (m(h).view(B, T1, s.heads, hd).transpose(1, 2) for m in (b.q, b.k, b.v))
-            a = F.scaled_dot_product_attention(q, k, v, attn_mask=keymask)
-            x = x + b.o(a.transpose(1, 2).reshape(B, T1, D))
-            x = x + b.fc2(F.gelu(b.fc1(b.ln2(x))))
-        x = F.avg_pool1d(x.permute(0, 2, 1), 2, 2).permute(0, 2, 1)
-        return s.proj(s.ln(x))
-
-
-tower = Tower().to(dev)
+tower = Tower(D, L, FFN, 4, H).to(dev)
 char_head = nn.Linear(H, len(CHARS) + 2).to(dev) if head == "char" else None
 params = list(tower.parameters()) + (list(char_head.parameters()) if char_head is not None else [])
 opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01)
@@ -98,16 +65,6 @@ def batch_logp(batch, train_mode=False):
 
 def targets(c): return c["tok"] if char_head is None else c["ch"]
 blank = BLANK if char_head is None else 0
-
-
-def edit(h, r):
-    prev = list(range(len(r) + 1))
-    for i in range(1, len(h) + 1):
-        cur = [i] + [0] * len(r)
-        for j in range(1, len(r) + 1):
-            cur[j] = min(cur[j - 1] + 1, prev[j] + 1, prev[j - 1] + (h[i - 1] != r[j - 1]))
-        prev = cur
-    return prev[-1]
 
 
 def error(cs, show=0):
@@ -169,14 +126,4 @@ for ep in range(epochs):
 
 print("CURVE", json.dumps(log), flush=True)
 if char_head is None:
-    sd = {"audio_tower.conv1.weight": tower.conv1.weight, "audio_tower.conv1.bias": tower.conv1.bias,
-          "audio_tower.conv2.weight": tower.conv2.weight, "audio_tower.conv2.bias": tower.conv2.bias,
-          "audio_tower.embed_positions.weight": tower.pos, "audio_tower.layer_norm.weight": tower.ln.weight, "audio_tower.layer_norm.bias": tower.ln.bias,
-          "multi_modal_projector.linear.weight": tower.proj.weight, "multi_modal_projector.linear.bias": tower.proj.bias}
-    for i, b in enumerate(tower.blocks):
-        p = f"audio_tower.layers.{i}."
-        for n, m in (("self_attn.q_proj", b.q), ("self_attn.k_proj", b.k), ("self_attn.v_proj", b.v), ("self_attn.out_proj", b.o), ("fc1", b.fc1), ("fc2", b.fc2),
-                     ("self_attn_layer_norm", b.ln1), ("final_layer_norm", b.ln2)):
-            sd[p + n + ".weight"] = m.weight
-            if m.bias is not None: sd[p + n + ".bias"] = m.bias
-    save_file({k: v.detach().float().cpu().contiguous() for k, v in sd.items()}, os.path.join(outdir, name + ".safetensors"))
+    write_safetensors(os.path.join(outdir, name + ".safetensors"), tower.java_layout())

@@ -25,6 +25,6 @@ mkdir -p .gpu target/audio_tower_ctc
 java -cp "$CP" benchmarks/audio_tower_ctc/DumpFeatures.java "$MODEL" data/rrs target/audio_tower_ctc
 xz -6 -T2 -c target/audio_tower_ctc/feats.u8 > .gpu/feats.u8.xz
 cp target/audio_tower_ctc/index.tsv .gpu/ && cp "$MODEL/model.safetensors" .gpu/stage1.safetensors
-cp benchmarks/audio_tower_ctc/ctc_probe.py "$0" .gpu/
+cp benchmarks/audio_tower_ctc/ctc_probe.py benchmarks/audio_tower_ctc/tower_mirror.py "$0" .gpu/
 grep -qx '/.gpu/' .git/info/exclude || echo '/.gpu/' >> .git/info/exclude
 du -sh .gpu

@@ -1,0 +1,99 @@
+"""The audio tower of io.rrs.model.AudioEncoder in torch, for the GPU experiments (ctc_probe.py, hear_probe.py): conv k3
+s1, conv k3 s2 (GELU each), positions, pre-LN blocks with a key mask over the valid frames, average pooling 2, final LN,
+the projector to the text width. Plus what both experiments share: CTC lengths, greedy decoding, edit distance, and
+writing the tower in the Java layout (audio_tower.*, multi_modal_projector.*) as float32 safetensors."""
+import json, math, struct
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def conv_len(frames): return (frames - 1) // 2 + 1
+def pooled_len(frames): return (conv_len(frames) - 2) // 2 + 1
+
+
+def attention(q, k, v, keymask):
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=keymask)
+    w = (q @ k.transpose(-1, -2)) / math.sqrt(q.shape[-1])  # older torch (Debian's, for a smoke test on a CPU)
+    return w.masked_fill(~keymask, float("-inf")).softmax(-1) @ v
+
+
+class Tower(nn.Module):
+    def __init__(s, D, L, FFN, heads, H, mels=80, positions=350):
+        super().__init__()
+        s.D, s.heads = D, heads
+        s.conv1 = nn.Conv1d(mels, D, 3, padding=1)
+        s.conv2 = nn.Conv1d(D, D, 3, stride=2, padding=1)
+        s.pos = nn.Parameter(torch.randn(positions, D))
+        s.blocks = nn.ModuleList()
+        for _ in range(L):
+            b = nn.Module()
+            b.ln1 = nn.LayerNorm(D); b.q = nn.Linear(D, D); b.k = nn.Linear(D, D, bias=False); b.v = nn.Linear(D, D); b.o = nn.Linear(D, D)
+            b.ln2 = nn.LayerNorm(D); b.fc1 = nn.Linear(D, FFN); b.fc2 = nn.Linear(FFN, D)
+            s.blocks.append(b)
+        s.ln = nn.LayerNorm(D)
+        s.proj = nn.Linear(D, H)
+
+    def forward(s, x, valid):  # x [B, mels, T], valid frames per clip -> [B, pooled T, H]
+        x = F.gelu(s.conv1(x)); x = F.gelu(s.conv2(x))
+        B, _, T1 = x.shape
+        x = x.permute(0, 2, 1) + s.pos[:T1]
+        keymask = (torch.arange(T1, device=x.device)[None, :] < torch.tensor([conv_len(v) for v in valid], device=x.device)[:, None]).view(B, 1, 1, T1)
+        hd = s.D // s.heads
+        for b in s.blocks:
+            h = b.ln1(x)
+            q, k, v = (m(h).view(B, T1, s.heads, hd).transpose(1, 2) for m in (b.q, b.k, b.v))
+            x = x + b.o(attention(q, k, v, keymask).transpose(1, 2).reshape(B, T1, s.D))
+            x = x + b.fc2(F.gelu(b.fc1(b.ln2(x))))
+        x = F.avg_pool1d(x.permute(0, 2, 1), 2, 2).permute(0, 2, 1)
+        return s.proj(s.ln(x))
+
+    def java_layout(s):
+        """The tower's tensors under the names io.rrs.model.Qwen2AudioLayout gives them."""
+        p = "audio_tower."
+        sd = {p + "conv1.weight": s.conv1.weight, p + "conv1.bias": s.conv1.bias, p + "conv2.weight": s.conv2.weight,
+              p + "conv2.bias": s.conv2.bias, p + "embed_positions.weight": s.pos, p + "layer_norm.weight": s.ln.weight,
+              p + "layer_norm.bias": s.ln.bias, "multi_modal_projector.linear.weight": s.proj.weight,
+              "multi_modal_projector.linear.bias": s.proj.bias}
+        for i, b in enumerate(s.blocks):
+            q = f"{p}layers.{i}."
+            for n, m in (("self_attn.q_proj", b.q), ("self_attn.k_proj", b.k), ("self_attn.v_proj", b.v), ("self_attn.out_proj", b.o),
+                         ("fc1", b.fc1), ("fc2", b.fc2), ("self_attn_layer_norm", b.ln1), ("final_layer_norm", b.ln2)):
+                sd[q + n + ".weight"] = m.weight
+                if m.bias is not None: sd[q + n + ".bias"] = m.bias
+        return sd
+
+
+def greedy(best, n, blank):
+    """Greedy CTC: the best symbol of each of the first n frames, repeats merged, blanks dropped."""
+    hyp, prev = [], -1
+    for t in range(n):
+        v = int(best[t])
+        if v != prev and v != blank: hyp.append(v)
+        prev = v
+    return hyp
+
+
+def edit(h, r):
+    prev = list(range(len(r) + 1))
+    for i in range(1, len(h) + 1):
+        cur = [i] + [0] * len(r)
+        for j in range(1, len(r) + 1):
+            cur[j] = min(cur[j - 1] + 1, prev[j] + 1, prev[j - 1] + (h[i - 1] != r[j - 1]))
+        prev = cur
+    return prev[-1]
+
+
+def write_safetensors(path, tensors):
+    """float32 safetensors (8-byte header length, JSON header, raw little-endian data), without the safetensors package."""
+    header, blobs, off = {}, [], 0
+    for k, t in tensors.items():
+        b = t.detach().float().cpu().contiguous().numpy().tobytes()
+        header[k] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
+        blobs.append(b); off += len(b)
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h))); f.write(h)
+        for b in blobs: f.write(b)
