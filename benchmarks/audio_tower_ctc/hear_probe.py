@@ -10,14 +10,14 @@ length-sorted within windows of 16, and the schedule's length is fitted to a tim
 usage: python3 hear_probe.py NAME --data .gpu/hear --out OUT [--width 64 --layers 2 --ffn 256] [--pieces 1] [--spell 1]
        [--aug 1] [--lr 4e-3] [--batch 16] [--epochs 60] [--budget 400] [--limit 0] [--device cuda]
 """
-import argparse, json, lzma, math, os, sys, time, unicodedata
+import argparse, json, lzma, math, os, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import Tower, edit, greedy, pooled_len, write_safetensors  # noqa: E402
+from tower_mirror import Tower, edit, greedy, pooled_len, spelled, spelling, write_safetensors  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("name")
@@ -60,23 +60,6 @@ mu = torch.from_numpy(z["mu"]).to(dev)
 E = torch.from_numpy(z["table"].astype(np.float32) * z["table_scale"]).to(dev)  # [V, H]
 BLANK = int(z["blank"])
 rows = [l.rstrip("\n").split("\t") for l in lzma.open(os.path.join(a.data, "index.tsv.xz"), "rt")]
-
-
-def spelling(text):
-    """io.rrs.pretrain.Spelling.symbols: blank 0, a-z 1-26, 0-9 27-36, apostrophe 37 inside words, word break 38."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
-    out, pending = [], False
-    for i, c in enumerate(plain):
-        s = 1 + ord(c) - 97 if "a" <= c <= "z" else 27 + ord(c) - 48 if "0" <= c <= "9" else 37 if c in "'\u2019" else -1
-        inside = out and not pending and i + 1 < len(plain) and plain[i + 1].isalnum()
-        if s == 37 and not inside: s = -1
-        if s < 0:
-            if c.isspace() or c in "-/": pending = bool(out)
-            continue
-        if pending: out.append(38)
-        pending = False
-        out.append(s)
-    return out
 
 
 by_split = {}
@@ -153,7 +136,7 @@ def features(batch, augment):
 def forward(batch, augment=False):
     out = tower(features(batch, augment), [c["valid"] for c in batch])  # [B, T2, H]
     lens = torch.tensor([pooled_len(c["valid"]) for c in batch])
-    words = F.log_softmax(out @ E.t(), -1).transpose(0, 1)  # [T2, B, V]
+    words = F.log_softmax(out @ E.t(), -1).transpose(0, 1) if a.pieces > 0 else None  # [T2, B, V]
     B, T2, _ = out.shape
     chars = F.log_softmax(spell_head(out).view(B, T2 * 2, 39), -1).transpose(0, 1)  # [2 T2, B, 39]
     return words, chars, lens
@@ -172,17 +155,17 @@ def errors(cs, chars_upto=200, show=0):
         for i in range(0, len(cs), 64):
             b = cs[i:i + 64]
             words, chars, lens = forward(b)
-            wa, ca = words.argmax(-1).cpu().numpy(), chars.argmax(-1).cpu().numpy()
+            wa, ca = words.argmax(-1).cpu().numpy() if words is not None else None, chars.argmax(-1).cpu().numpy()
             for j, c in enumerate(b):
-                h = greedy(wa[:, j], int(lens[j]), BLANK)
-                we += edit(h, c["tok"]); wr += len(c["tok"])
+                if wa is not None:
+                    we += edit(greedy(wa[:, j], int(lens[j]), BLANK), c["tok"]); wr += len(c["tok"])
                 if i + j < chars_upto:
                     hc = greedy(ca[:, j], 2 * int(lens[j]), 0)
                     ce += edit(hc, c["ch"]); cr += len(c["ch"])
                     if i + j < show:
-                        log("    " + c["voice"] + " | " + c["text"] + " -> " + "".join(" " if k == 38 else "'" if k == 37 else chr(96 + k) if k <= 26 else str(k - 27) for k in hc))
+                        log("    " + c["voice"] + " | " + c["text"] + " -> " + spelled(hc))
     tower.train()
-    return we / max(1, wr), ce / max(1, cr)
+    return (we / wr if wr else None), ce / max(1, cr)
 
 
 def save():

@@ -8,6 +8,9 @@ usage: python3 pack_hearing.py DUMP_DIR MODEL_DIR OUT_DIR [K=24] [STEP=0.12]
 import json, lzma, os, sys
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tower_mirror import read_tensor  # noqa: E402
+
 dump, model, out = sys.argv[1:4]
 K = int(sys.argv[4]) if len(sys.argv) > 4 else 24
 STEP = float(sys.argv[5]) if len(sys.argv) > 5 else 0.12
@@ -16,20 +19,6 @@ os.makedirs(out, exist_ok=True)
 
 def mel_of(raw):
     return raw.astype(np.float32) / 255 * 3.2 - 1.5  # DumpFeatures' uint8 grid
-
-
-def read_tensor(path, name):
-    """One tensor of a safetensors file (the format: 8-byte header length, JSON header, raw little-endian data)."""
-    with open(path, "rb") as f:
-        n = int.from_bytes(f.read(8), "little")
-        head = json.loads(f.read(n))
-        meta = head[name]
-        start, end = meta["data_offsets"]
-        f.seek(8 + n + start)
-        buf = f.read(end - start)
-    if meta["dtype"] == "BF16":
-        return (np.frombuffer(buf, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32).reshape(meta["shape"])
-    return np.frombuffer(buf, dtype={"F32": np.float32, "F16": np.float16}[meta["dtype"]]).astype(np.float32).reshape(meta["shape"])
 
 
 raw = np.memmap(os.path.join(dump, "feats.u8"), dtype=np.uint8, mode="r").reshape(-1, 80)

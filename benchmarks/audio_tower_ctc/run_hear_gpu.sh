@@ -18,6 +18,8 @@ if [ "${1:-}" = gpu ]; then
   $P D-batch64 --batch 64 --lr 8e-3 --budget "$B" > "$OUT/D.out" 2>&1 &
   # E: no SpecAugment
   $P E-noaug --aug 0 --budget "$B" > "$OUT/E.out" 2>&1 &
+  # F: characters alone (no word-piece CTC): do the letters come first when the 30k-way task does not pull on the frames?
+  $P F-spell-only --pieces 0 --budget "$B" --save 1 > "$OUT/F.out" 2>&1 &
   wait
   grep -h RESULT "$OUT"/*.log | sed 's/^RESULT //' > "$OUT/results.jsonl" || true
   cat "$OUT"/*.log > "$OUT/all.txt"; rm -f "$OUT"/*.log "$OUT"/*.out

@@ -8,21 +8,8 @@ usage: python3 splice_tower.py MODEL_DIR TOWER.safetensors OUT_DIR
 import json, os, shutil, struct, sys
 import numpy as np
 
-
-def read(path):
-    with open(path, "rb") as f:
-        n = int.from_bytes(f.read(8), "little")
-        head = json.loads(f.read(n))
-        data = f.read()
-    return {k: v for k, v in head.items() if k != "__metadata__"}, head.get("__metadata__"), data
-
-
-def tensor(meta, data):
-    s, e = meta["data_offsets"]
-    buf = data[s:e]
-    if meta["dtype"] == "BF16":
-        return (np.frombuffer(buf, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32).reshape(meta["shape"])
-    return np.frombuffer(buf, dtype={"F32": np.float32, "F16": np.float16}[meta["dtype"]]).astype(np.float32).reshape(meta["shape"])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tower_mirror import read_safetensors, tensor  # noqa: E402
 
 
 def encode(x, dtype):
@@ -35,8 +22,8 @@ def encode(x, dtype):
 
 model_dir, tower_file, out = sys.argv[1:4]
 if os.path.exists(out): sys.exit(f"{out} exists: pass a new folder")
-head, meta, data = read(os.path.join(model_dir, "model.safetensors"))
-theads, _, tdata = read(tower_file)
+head, meta, data = read_safetensors(os.path.join(model_dir, "model.safetensors"))
+theads, _, tdata = read_safetensors(tower_file)
 replace = {k: v for k, v in theads.items() if k.startswith(("audio_tower.", "multi_modal_projector."))}
 missing = [k for k in head if k.startswith(("audio_tower.", "multi_modal_projector.")) and k not in replace]
 if missing: sys.exit(f"{tower_file} lacks {missing[:3]}: a tower of another size or layout")

@@ -1,8 +1,10 @@
 """The audio tower of io.rrs.model.AudioEncoder in torch, for the GPU experiments (ctc_probe.py, hear_probe.py): conv k3
 s1, conv k3 s2 (GELU each), positions, pre-LN blocks with a key mask over the valid frames, average pooling 2, final LN,
 the projector to the text width. Plus what both experiments share: CTC lengths, greedy decoding, edit distance, and
-writing the tower in the Java layout (audio_tower.*, multi_modal_projector.*) as float32 safetensors."""
-import json, math, struct
+reading and writing safetensors without the safetensors package (the tower in the Java layout: audio_tower.*,
+multi_modal_projector.*), and io.rrs.pretrain.Spelling's symbols."""
+import json, math, struct, unicodedata
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -97,3 +99,48 @@ def write_safetensors(path, tensors):
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(h))); f.write(h)
         for b in blobs: f.write(b)
+
+
+def read_safetensors(path):
+    """(header without __metadata__, __metadata__ or None, the data bytes) of a safetensors file."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        head = json.loads(f.read(n))
+        data = f.read()
+    return {k: v for k, v in head.items() if k != "__metadata__"}, head.get("__metadata__"), data
+
+
+def tensor(meta, data):
+    """One tensor of read_safetensors' output as float32 numpy (F32, F16 or BF16 stored)."""
+    s, e = meta["data_offsets"]
+    buf = data[s:e]
+    if meta["dtype"] == "BF16":
+        return (np.frombuffer(buf, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32).reshape(meta["shape"])
+    return np.frombuffer(buf, dtype={"F32": np.float32, "F16": np.float16}[meta["dtype"]]).astype(np.float32).reshape(meta["shape"])
+
+
+def read_tensor(path, name):
+    head, _, data = read_safetensors(path)
+    return tensor(head[name], data)
+
+
+def spelling(text):
+    """io.rrs.pretrain.Spelling.symbols: blank 0, a-z 1-26, 0-9 27-36, apostrophe 37 inside words, word break 38."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    out, pending = [], False
+    for i, c in enumerate(plain):
+        s = 1 + ord(c) - 97 if "a" <= c <= "z" else 27 + ord(c) - 48 if "0" <= c <= "9" else 37 if c in "'\u2019" else -1
+        inside = out and not pending and i + 1 < len(plain) and plain[i + 1].isalnum()
+        if s == 37 and not inside: s = -1
+        if s < 0:
+            if c.isspace() or c in "-/": pending = bool(out)
+            continue
+        if pending: out.append(38)
+        pending = False
+        out.append(s)
+    return out
+
+
+def spelled(symbols):
+    """The text of Spelling's symbols."""
+    return "".join(" " if k == 38 else "'" if k == 37 else chr(96 + k) if k <= 26 else str(k - 27) for k in symbols)
