@@ -4,6 +4,7 @@ features of one split (uint8: within 0.0063 of the Java log-mel), one clip at a 
 error, which `rrs pretrain transcription-error` reports on the same model, and the spelling head's character error.
 
 usage: python3 mirror_check.py STATE_STEP_DIR/model.safetensors DUMP_DIR BLANK_ID [SPLIT=VALIDATION] [LIMIT=0]
+       (BLANK_ID -1: the spelling head alone, for a tower trained on characters only)
 """
 import os, sys
 import numpy as np
@@ -36,10 +37,11 @@ with torch.no_grad():
         n = pooled_len(valid)
         frames = tower(mel, [valid])[0, :n]
         ref = [int(x) for x in ids.split(",") if x]
-        we += edit(greedy((frames @ E.T).argmax(-1), n, blank), ref); wr += len(ref)
+        if blank >= 0:
+            we += edit(greedy((frames @ E.T).argmax(-1), n, blank), ref); wr += len(ref)
         if spell_w is not None:
             hc = greedy((frames @ spell_w.T + spell_b).view(2 * n, -1).argmax(-1), 2 * n, 0)
             sym = spelling(text)
             ce += edit(hc, sym); cr += len(sym)
             if i < 4: print(f"  said:  {text}\n  spelt: {spelled(hc)}")
-print(f"{split}: {len(rows)} clips, word-piece error {we / wr:.3f}" + (f", character error {ce / cr:.3f}" if cr else ""))
+print(f"{split}: {len(rows)} clips" + (f", word-piece error {we / wr:.3f}" if wr else "") + (f", character error {ce / cr:.3f}" if cr else ""))

@@ -20,6 +20,8 @@ if [ "${1:-}" = gpu ]; then
   $P E-noaug --aug 0 --budget "$B" > "$OUT/E.out" 2>&1 &
   # F: characters alone (no word-piece CTC): do the letters come first when the 30k-way task does not pull on the frames?
   $P F-spell-only --pieces 0 --budget "$B" --save 1 > "$OUT/F.out" 2>&1 &
+  # G: characters alone on the d 128 x 4 tower (on the CPU the d 64 x 2 one stops near 0.63 character error)
+  $P G-d128x4-spell-only --width 128 --layers 4 --ffn 512 --pieces 0 --budget "$B" > "$OUT/G.out" 2>&1 &
   wait
   grep -h RESULT "$OUT"/*.log | sed 's/^RESULT //' > "$OUT/results.jsonl" || true
   cat "$OUT"/*.log > "$OUT/all.txt"; rm -f "$OUT"/*.log "$OUT"/*.out

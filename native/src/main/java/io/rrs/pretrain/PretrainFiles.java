@@ -60,6 +60,7 @@ public final class PretrainFiles {
         if (s.teacher() != null)
             o.put("teacher", TEACHER_NAME).put("distill_weight", s.teacher().distillWeight()).put("answer_opening", "same").put("storage", "bf16");
         if (spells(s)) o.put("spelling_weight", s.teacher().spellingWeight()).put("spelling", Spelling.DESCRIPTION);
+        if (spells(s) && s.teacher().spellFirstEpochs() > 0) o.put("spell_first_epochs", s.teacher().spellFirstEpochs());
         if (masksTranscription(s)) o.put("transcription_masking", SpecAugment.DESCRIPTION);
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path

@@ -26,8 +26,10 @@ import java.util.Set;
  *   opening for every compliant answer; a wider decoder ({@link DemoModelSize#knowing}). Hearing comes as a later stage.</li>
  *   <li>{@link #KNOWING_HEARING}: {@link #KNOWING}'s stage, then {@code hear}: the audio tower and projector alone learn
  *   to transcribe the many-voice corpus (CTC against the frozen teacher table, the hearing sentences and the training
- *   questions, SpecAugment; the decoder gets no gradient, so it keeps what the written stage taught), 8 epochs at twice
- *   the learning rate; then {@code listen}: every task, the transcription kept in the mix, the distillation target on
+ *   questions, SpecAugment, plus the characters' CTC ({@link Spelling}); the decoder gets no gradient, so it keeps what
+ *   the written stage taught), {@value #HEAR_EPOCHS} epochs at twice the learning rate, the first {@value #SPELL_FIRST_EPOCHS}
+ *   with the characters' CTC alone (letters are learned first and ~10x faster a step; the word pieces then start from
+ *   frames that already carry sounds); then {@code listen}: every task, the transcription kept in the mix, the distillation target on
  *   spoken rows too, 3 epochs, so the decoder learns to read what the tower lands.</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
@@ -38,19 +40,24 @@ import java.util.Set;
 public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.Teacher teacher) {
     /**
      * One stage: which tasks, how many epochs (of a schedule spanning {@code epochs}), the first-token weight, the lr
-     * factor, and the weight of the characters' CTC in its transcription batches ({@link Spelling}; teacher recipes only).
+     * factor, the weight of the characters' CTC in its transcription batches ({@link Spelling}; teacher recipes only),
+     * and for how many of its first epochs that CTC is their only loss ({@code spellFirst}).
      */
-    public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale, double spellingWeight) {
+    public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale, double spellingWeight,
+                        int spellFirst) {
         public Stage {
             tasks = Set.copyOf(tasks);
             if (name.isBlank() || name.contains("/")) throw new IllegalArgumentException("stage name '" + name + "' must be a plain folder name");
             if (!(lrScale > 0)) throw new IllegalArgumentException("stage " + name + ": lrScale " + lrScale + " must be > 0");
             if (!(spellingWeight >= 0)) throw new IllegalArgumentException("stage " + name + ": spellingWeight " + spellingWeight + " must be >= 0");
+            if (spellFirst < 0 || spellFirst >= epochs || (spellFirst > 0 && spellingWeight == 0))
+                throw new IllegalArgumentException("stage " + name + ": spellFirst " + spellFirst + " must be in [0, epochs " + epochs
+                        + "), and 0 without the spelling aid");
         }
 
         /** Without the spelling aid. */
         public Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale) {
-            this(name, tasks, epochs, stopAfter, firstTokenWeight, lrScale, 0);
+            this(name, tasks, epochs, stopAfter, firstTokenWeight, lrScale, 0, 0);
         }
     }
 
@@ -88,13 +95,16 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /** Weight of the characters' CTC next to the word pieces' in the hearing stage ({@link Spelling}). */
     public static final double SPELLING_WEIGHT = 1;
 
+    /** The hearing stage's epochs, and how many of the first ones train the characters' CTC alone (docs/pretrain.md). */
+    public static final int HEAR_EPOCHS = 16, SPELL_FIRST_EPOCHS = 8;
+
     private static final Stage KNOWING_WRITTEN = new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1);
 
     public static final PretrainRecipe KNOWING = new PretrainRecipe("knowing", List.of(KNOWING_WRITTEN), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     public static final PretrainRecipe KNOWING_HEARING = new PretrainRecipe("knowing-hearing", List.of(
             KNOWING_WRITTEN,
-            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), 8, 0, 1, 2, SPELLING_WEIGHT),
+            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), HEAR_EPOCHS, 0, 1, 2, SPELLING_WEIGHT, SPELL_FIRST_EPOCHS),
             new Stage("listen", EVERY_TASK, 3, 0, FIRST_TOKEN_WEIGHT, 1)), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     /** Reports which stage starts (the command prints it); {@code index} is 0-based. */
@@ -134,7 +144,7 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
                 st.epochs(), 0, shared.batchSize(), shared.learningRate() * st.lrScale(), shared.warmupFraction(), shared.minLearningRateRatio(),
                 shared.weightDecay(), shared.clipNorm(), shared.seed(), shared.limit(), shared.threads(),
                 index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter(),
-                teacher != null ? teacher.withSpelling(st.spellingWeight()) : shared.teacher());
+                teacher != null ? teacher.withSpelling(st.spellingWeight(), st.spellFirst()) : shared.teacher());
     }
 
     /**

@@ -25,23 +25,27 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
      * head (cosine loss weighted {@code distillWeight}, on every example that has the question as text), one opening for
      * every compliant answer (so only the representation tells harmful from benign), and the model folder's weights
      * stored as bfloat16 (the vocabulary of 30528 makes float32 too large to commit). {@code spellingWeight} > 0 adds
-     * the characters' CTC ({@link Spelling}) to every transcription batch, with that weight.
+     * the characters' CTC ({@link Spelling}) to every transcription batch, with that weight; in the first
+     * {@code spellFirstEpochs} epochs it is the transcription batches' only loss (the word pieces' CTC is not computed).
      */
-    public record Teacher(double distillWeight, double spellingWeight) {
+    public record Teacher(double distillWeight, double spellingWeight, int spellFirstEpochs) {
         public Teacher {
             if (!(distillWeight >= 0) || !Double.isFinite(distillWeight))
                 throw new IllegalArgumentException("distillation weight " + distillWeight + " must be >= 0");
             if (!(spellingWeight >= 0) || !Double.isFinite(spellingWeight))
                 throw new IllegalArgumentException("spelling weight " + spellingWeight + " must be >= 0");
+            if (spellFirstEpochs < 0 || (spellFirstEpochs > 0 && spellingWeight == 0))
+                throw new IllegalArgumentException("spell-first epochs " + spellFirstEpochs + " must be >= 0, and 0 without the spelling aid");
         }
 
         /** Without the spelling aid. */
         public Teacher(double distillWeight) {
-            this(distillWeight, 0);
+            this(distillWeight, 0, 0);
         }
 
-        public Teacher withSpelling(double weight) {
-            return new Teacher(distillWeight, weight);
+        /** The characters' CTC at {@code weight}, alone in the first {@code spellFirstEpochs} epochs. */
+        public Teacher withSpelling(double weight, int spellFirstEpochs) {
+            return new Teacher(distillWeight, weight, spellFirstEpochs);
         }
     }
 

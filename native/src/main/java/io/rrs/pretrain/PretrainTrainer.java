@@ -116,7 +116,8 @@ public final class PretrainTrainer {
                         PretrainBatcher.Transcription t = batcher.transcription(picked, masking ? Seeds.mix(s.seed(), epoch, 0x6D61736BL + batch) : 0);
                         lossTensor = spelling
                                 ? TranscriptionLoss.lossWithSpelling(model, parameters, t.features(), t.validFrames(), t.targets(), template.padId(),
-                                        picked.stream().map(PretrainMix.Example::question).toList(), s.teacher().spellingWeight())
+                                        picked.stream().map(PretrainMix.Example::question).toList(), epoch >= s.teacher().spellFirstEpochs(),
+                                        s.teacher().spellingWeight())
                                 : TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId());
                     }
                     lossTensor.backward();

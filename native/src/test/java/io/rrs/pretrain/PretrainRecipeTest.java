@@ -124,17 +124,20 @@ class PretrainRecipeTest {
 
     /**
      * The knowing-hearing recipe on the many-voice fixture (hearing sentences; a text with more renditions than an epoch
-     * uses): written 24 steps, hear 8 epochs of 13 clips in 4 batches, listen 3 epochs of 5 chat + 4 transcription
-     * batches. In hear only the audio tower and projector move (the decoder keeps the
-     * written stage's bytes), its batches are masked (recorded), and listen moves the decoder again. One kill, mid-hear (the
-     * masks are seeded per batch), then --resume runs the rest: the whole recipe's bytes.
+     * uses): written 24 steps, hear 16 epochs of 13 clips in 4 batches (the first 8 spelling alone), listen 3 epochs of
+     * 5 chat + 4 transcription batches. In hear only the audio tower and projector move (the decoder keeps the
+     * written stage's bytes), its batches are masked (recorded), the word pieces' CTC joins after the spell-first epochs
+     * (the per-step loss jumps there), and listen moves the decoder again. Two kills in hear, one while it spells alone
+     * and one after the word pieces joined (the masks are seeded per batch), then --resume runs the rest: the whole
+     * recipe's bytes.
      */
     @Test
     void knowingHearingHearsWithTheDecoderFrozenThenListensAndResumesAKillToTheSameBytes() throws Exception {
         Path tokenizer = io.rrs.teacher.MiniLmChatTokenizer.write(tmp.resolve("tokenizer.json"));
         PretrainRecipe recipe = PretrainRecipe.KNOWING_HEARING;
-        runsEveryStageAndResumes(recipe, List.of(24, 32, 27), new int[][] {{1, 10}}, (data, work) -> knowingSettings(data, work, tokenizer),
-                dir -> PretrainFixtures.manyVoiceDataset(dir, 3));
+        int spelling = 4 * PretrainRecipe.SPELL_FIRST_EPOCHS;
+        runsEveryStageAndResumes(recipe, List.of(24, 4 * PretrainRecipe.HEAR_EPOCHS, 27), new int[][] {{1, spelling - 3}, {1, spelling + 3}},
+                (data, work) -> knowingSettings(data, work, tokenizer), dir -> PretrainFixtures.manyVoiceDataset(dir, 3));
         PretrainSettings whole = knowingSettings(tmp.resolve("data"), tmp.resolve(recipe.name() + "-whole"), tokenizer);
         var written = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 0).resolve("model.safetensors"));
         var heard = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 1).resolve("model.safetensors"));
@@ -149,6 +152,14 @@ class PretrainRecipeTest {
         assertTrue(!java.util.Arrays.equals(io.rrs.model.Tensors.toFloats(heard.tensor(decoderLayer).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
                 io.rrs.model.Tensors.toFloats(listened.tensor(decoderLayer).to(org.bytedeco.pytorch.global.torch.ScalarType.Float))), "listen trains the decoder");
         assertEquals(SpecAugment.DESCRIPTION, JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).at("/settings/transcription_masking").asText());
+        assertEquals(PretrainRecipe.SPELL_FIRST_EPOCHS, JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).at("/settings/spell_first_epochs").asInt());
+        var hearLosses = JSON.readTree(PretrainFiles.latest(recipe.stateDir(whole, 1)).resolve(PretrainFiles.STATE).toFile()).get("losses");
+        double spelled = 0, joined = 0;
+        for (int k = 1; k <= 4; k++) {
+            spelled += hearLosses.get(spelling - k).asDouble() / 4;
+            joined += hearLosses.get(spelling + k - 1).asDouble() / 4;
+        }
+        assertTrue(joined > spelled + 5, "the word pieces' CTC over 30528 ids joins the loss after the spell-first epochs: " + spelled + " -> " + joined);
         assertTrue(JSON.readTree(whole.outDir().resolve("written-pretrain.json").toFile()).at("/settings/transcription_masking").isMissingNode(),
                 "the written stage's settings stay those of --recipe knowing");
     }
@@ -201,7 +212,7 @@ class PretrainRecipeTest {
         }
 
         for (int[] kill : kills) {
-            PretrainSettings s = fixture.settings(data, tmp.resolve(recipe.name() + "-killed-" + kill[0]));
+            PretrainSettings s = fixture.settings(data, tmp.resolve(recipe.name() + "-killed-" + kill[0] + "-" + kill[1]));
             int[] stage = {-1};
             RuntimeException killed = new RuntimeException("killed");
             assertEquals(killed, assertThrows(RuntimeException.class, () -> recipe.run(s, false, Progress.none(), (step, l) -> {

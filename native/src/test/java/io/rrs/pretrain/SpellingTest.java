@@ -59,12 +59,14 @@ class SpellingTest {
         List<String> texts = clips.stream().map(PretrainMix.Example::question).toList();
 
         double words = TranscriptionLoss.loss(model, t.features(), t.validFrames(), t.targets(), template.padId()).item_double();
-        double none = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, 0).item_double();
-        Tensor combined = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, 0.5);
+        double none = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, true, 0).item_double();
+        double alone = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, false, 0.5).item_double();
+        Tensor combined = TranscriptionLoss.lossWithSpelling(model, weights, t.features(), t.validFrames(), t.targets(), template.padId(), texts, true, 0.5);
         assertEquals(words, none, 1e-6 * words, "weight 0 is the word pieces' loss");
         double spelled = Spelling.loss(weights, model.encodeAudio(t.features(), t.validFrames()), TranscriptionLoss.pooledLengths(t.validFrames()), texts).item_double();
         assertTrue(spelled > 1, "a random head spells badly: " + spelled);
         assertEquals(words + 0.5 * spelled, combined.item_double(), 1e-5 * combined.item_double());
+        assertEquals(0.5 * spelled, alone, 1e-6 * alone, "without the word pieces: the spelling term alone");
 
         combined.backward();
         List<String> withGradient = new ArrayList<>();
@@ -90,10 +92,24 @@ class SpellingTest {
             java.nio.file.Files.writeString(r.modelDir(shared, stage).resolve("model.safetensors"), "weights of stage " + stage);
         }
         assertEquals(List.of(0.0, PretrainRecipe.SPELLING_WEIGHT, 0.0), r.stages().stream().map(PretrainRecipe.Stage::spellingWeight).toList());
+        assertEquals(List.of(0, PretrainRecipe.SPELL_FIRST_EPOCHS, 0), r.stages().stream().map(PretrainRecipe.Stage::spellFirst).toList());
+        assertEquals(PretrainRecipe.SPELL_FIRST_EPOCHS, PretrainFiles.settingsJson(r.settings(shared, 1)).get("spell_first_epochs").asInt());
+        assertTrue(!PretrainFiles.settingsJson(r.settings(shared, 2)).has("spell_first_epochs"));
         assertEquals(PretrainRecipe.SPELLING_WEIGHT, r.settings(shared, 1).teacher().spellingWeight());
         assertTrue(PretrainFiles.spells(r.settings(shared, 1)));
         assertTrue(PretrainFiles.settingsJson(r.settings(shared, 1)).has("spelling_weight"));
         assertTrue(!PretrainFiles.spells(r.settings(shared, 2)) && !PretrainFiles.settingsJson(r.settings(shared, 2)).has("spelling_weight"),
                 "listen does not spell (and nothing is recorded)");
+    }
+
+    @Test
+    void spellFirstNeedsTheSpellingAidAndALaterEpochWithTheWordPieces() {
+        var transcribe = java.util.EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE);
+        assertEquals(3, new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 3).spellFirst());
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 4), "every epoch spelling alone");
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 0, 2), "no spelling aid");
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new PretrainSettings.Teacher(1).withSpelling(0, 2));
+        assertEquals(2, new PretrainSettings.Teacher(1).withSpelling(1, 2).spellFirstEpochs());
     }
 }
