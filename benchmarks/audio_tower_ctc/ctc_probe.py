@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import Tower, edit, pooled_len, write_safetensors  # noqa: E402
+from tower_mirror import Tower, edit, greedy, log_mel, pooled_len, write_safetensors  # noqa: E402
 
 name, D, L, FFN, head, lr, epochs, outdir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 budget = float(sys.argv[9])  # wall seconds: stop training after the epoch that passes it, then evaluate and save
@@ -28,7 +28,7 @@ clips = []
 for line in open(os.path.join(here, "index.tsv")):
     uid, split, label, off, kept, valid, ids, text = line.rstrip("\n").split("\t")[:8]
     off, kept, valid = int(off), int(kept), int(valid)
-    mel = torch.from_numpy(raw[off:off + kept * 80].reshape(kept, 80).astype(np.float32) / 255 * 3.2 - 1.5)
+    mel = torch.from_numpy(log_mel(raw[off:off + kept * 80].reshape(kept, 80)))
     tok = [int(x) for x in ids.split(",")]
     ch = [CHARS.index(c) + 1 if c in CHARS else len(CHARS) + 1 for c in text.lower().strip()]
     clips.append(dict(split=split, mel=mel.to(dev), valid=valid, kept=kept, tok=tok, ch=ch, text=text, label=label))
@@ -75,11 +75,7 @@ def error(cs, show=0):
             lp, lens = batch_logp(b)
             arg = lp.argmax(-1).cpu().numpy()
             for j, c in enumerate(b):
-                hyp, prev = [], -1
-                for t in range(int(lens[j])):
-                    v = int(arg[t, j])
-                    if v != prev and v != blank: hyp.append(v)
-                    prev = v
+                hyp = greedy(arg[:, j], int(lens[j]), blank)
                 r = targets(c)
                 errs += edit(hyp, r); refs += len(r)
                 if i == 0 and j < show:

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import Tower, edit, greedy, pooled_len, read_safetensors, spelled, spelling, tensor  # noqa: E402
+from tower_mirror import Tower, edit, greedy, log_mel, pooled_len, read_safetensors, spelled, spelling, tensor  # noqa: E402
 
 state, dump, blank = sys.argv[1], sys.argv[2], int(sys.argv[3])
 split = sys.argv[4] if len(sys.argv) > 4 else "VALIDATION"
@@ -33,7 +33,7 @@ we = wr = ce = cr = 0
 with torch.no_grad():
     for i, (uid, _, _, off, kept, valid, ids, text, *_) in enumerate(rows):
         off, kept, valid = int(off), int(kept), int(valid)
-        mel = torch.from_numpy(raw[off:off + kept * 80].reshape(kept, 80).astype(np.float32) / 255 * 3.2 - 1.5).T[None]
+        mel = torch.from_numpy(log_mel(raw[off:off + kept * 80].reshape(kept, 80))).T[None]
         n = pooled_len(valid)
         frames = tower(mel, [valid])[0, :n]
         ref = [int(x) for x in ids.split(",") if x]

@@ -9,7 +9,7 @@ import json, lzma, os, sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import read_tensor  # noqa: E402
+from tower_mirror import log_mel, read_tensor  # noqa: E402
 
 dump, model, out = sys.argv[1:4]
 K = int(sys.argv[4]) if len(sys.argv) > 4 else 24
@@ -17,15 +17,11 @@ STEP = float(sys.argv[5]) if len(sys.argv) > 5 else 0.12
 os.makedirs(out, exist_ok=True)
 
 
-def mel_of(raw):
-    return raw.astype(np.float32) / 255 * 3.2 - 1.5  # DumpFeatures' uint8 grid
-
-
 raw = np.memmap(os.path.join(dump, "feats.u8"), dtype=np.uint8, mode="r").reshape(-1, 80)
 rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(dump, "index.tsv"))]
 pre = [r for r in rows if r[1] == "PRETRAIN"] or rows
 rng = np.random.default_rng(0)
-sample = np.concatenate([mel_of(raw[int(r[3]) // 80:int(r[3]) // 80 + int(r[4])]) for r in rng.choice(np.array(pre, dtype=object), 1500, replace=False)])
+sample = np.concatenate([log_mel(raw[int(r[3]) // 80:int(r[3]) // 80 + int(r[4])]) for r in rng.choice(np.array(pre, dtype=object), 1500, replace=False)])
 mu = sample.mean(0)
 w, v = np.linalg.eigh(np.cov((sample - mu).T))
 basis = v[:, ::-1][:, :K].astype(np.float32)  # [80, K]
@@ -34,7 +30,7 @@ print(f"{len(rows)} clips, {len(raw)} frames; K={K} keeps {w[::-1][:K].sum() / w
 codes = np.empty((K, len(raw)), dtype=np.int8)
 err, chunk = 0.0, 200_000
 for s in range(0, len(raw), chunk):
-    m = mel_of(raw[s:s + chunk])
+    m = log_mel(raw[s:s + chunk])
     q = np.clip(np.round((m - mu) @ basis / STEP), -127, 127)
     codes[:, s:s + chunk] = q.T.astype(np.int8)
     err += float((((q * STEP) @ basis.T + mu - m) ** 2).sum())

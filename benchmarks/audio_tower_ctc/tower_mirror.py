@@ -10,6 +10,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+def log_mel(raw):
+    """DumpFeatures' uint8 grid back to Whisper log-mel values (it quantises [-1.5, 1.7] to 0..255)."""
+    return raw.astype(np.float32) / 255 * 3.2 - 1.5
+
+
 def conv_len(frames): return (frames - 1) // 2 + 1
 def pooled_len(frames): return (conv_len(frames) - 2) // 2 + 1
 
