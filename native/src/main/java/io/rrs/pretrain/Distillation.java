@@ -38,7 +38,7 @@ final class Distillation {
         this.seed = seed;
     }
 
-    /** Opens the teacher, checks that {@code tokenizer} numbers word pieces as it does, and embeds {@code questions}. */
+    /** Opens the teacher, checks that {@code tokenizer} numbers word pieces as it does, and embeds {@code questions} (any texts a row may ask about). */
     static Distillation open(PretrainSettings s, TextTokenizer tokenizer, Qwen2AudioConfig config, List<String> questions) throws IOException {
         try (MiniLmEncoder teacher = MiniLmEncoder.open(s.threads(), MiniLmEncoder.DEFAULT_BATCH_SIZE)) {
             List<String> vocabulary = teacher.vocabulary();
@@ -69,14 +69,19 @@ final class Distillation {
         int b = rows.size();
         long length = hidden.size(1), width = hidden.size(2);
         long[] flat = new long[b];
+        for (int r = 0; r < b; r++) flat[r] = r * length + lastPrompt[r];
+        return loss(parameters, hidden.reshape(b * length, width).index_select(0, Tensors.longs(flat, b)), rows);
+    }
+
+    /** The distillation loss of the rows' last prompt states {@code states} [B, D]. */
+    Tensor loss(Map<String, Tensor> parameters, Tensor states, List<PretrainMix.Example> rows) {
+        int b = rows.size();
         float[] target = new float[b * MiniLmEncoder.DIMENSION];
         for (int r = 0; r < b; r++) {
-            flat[r] = r * length + lastPrompt[r];
             float[] t = targets.get(rows.get(r).question());
-            if (t == null) throw new IllegalStateException("no teacher embedding for training question '" + rows.get(r).question() + "'");
+            if (t == null) throw new IllegalStateException("no teacher embedding for the text '" + rows.get(r).question() + "'");
             System.arraycopy(t, 0, target, r * MiniLmEncoder.DIMENSION, t.length);
         }
-        Tensor states = hidden.reshape(b * length, width).index_select(0, Tensors.longs(flat, b));
         Tensor predicted = TrainingHead.DISTILL.apply(parameters, states);
         Tensor norm = predicted.pow(Tensors.scalar(2)).sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()).add(Tensors.scalar(1e-12)).sqrt();
         Tensor cosine = predicted.div(norm).mul(Tensors.floats(target, b, MiniLmEncoder.DIMENSION)).sum();

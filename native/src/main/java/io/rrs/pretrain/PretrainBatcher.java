@@ -69,6 +69,16 @@ public final class PretrainBatcher {
         return new Transcription(io.rrs.model.Tensors.floats(audio.features(), examples.size(), audio.melBins(), audio.frames()), audio.validFrames(), targets);
     }
 
+    /** A batch of {@link PretrainTask#AUDIO_MEANING} prompts, left-padded with their clips (no answer: the last column is each row's last prompt token). */
+    io.rrs.model.ModelInput meaning(List<PretrainMix.Example> examples) {
+        List<EncodedQuery> queries = new ArrayList<>();
+        for (PretrainMix.Example e : examples) {
+            if (e.task() != PretrainTask.AUDIO_MEANING) throw new IllegalArgumentException(e.task() + " in a meaning batch");
+            queries.add(query(e));
+        }
+        return io.rrs.model.ModelInput.of(encoder().batch(queries, QueryEncoder.AudioPadding.BATCH));
+    }
+
     AnswerTokens.Batch batch(List<PretrainMix.Example> examples) {
         return chat(examples).batch();
     }

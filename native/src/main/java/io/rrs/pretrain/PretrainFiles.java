@@ -62,6 +62,7 @@ public final class PretrainFiles {
         if (spells(s)) o.put("spelling_weight", s.teacher().spellingWeight()).put("spelling", Spelling.DESCRIPTION);
         if (spells(s) && s.teacher().spellFirstEpochs() > 0) o.put("spell_first_epochs", s.teacher().spellFirstEpochs());
         if (masksTranscription(s)) o.put("transcription_masking", SpecAugment.DESCRIPTION);
+        if (s.teacher() != null && s.teacher().decoderFrozen()) o.put("decoder_frozen", true);
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path
                 o.put("init_model_sha256", AtomicFiles.sha256(s.initFrom().resolve("model.safetensors")));

@@ -19,7 +19,10 @@ import java.util.Random;
  * Instructions are drawn per example from the pool of ten plus the evaluation prompt (and, for
  * refusals, "none": audio + the refusal instruction alone). With {@link PretrainTask#AUDIO_TRANSCRIBE} selected, every
  * utterance also gives one transcribe example, batched apart from the chat examples (another loss), and so does every
- * hearing sentence (the many-voice corpus's {@code pretrain} split: plain sentences, transcribed only).
+ * hearing sentence (the many-voice corpus's {@code pretrain} split: plain sentences). With
+ * {@link PretrainTask#AUDIO_MEANING} selected, every such utterance and sentence also gives one meaning example (its
+ * prompt the clip alone or with an instruction of the pool, half and half, drawn apart from the chat examples' draws),
+ * batched apart as well.
  *
  * <p>A text spoken more than {@link #UTTERANCES_PER_TEXT} times (the many-voice corpus: 51 renditions) gives that many
  * of them per epoch, a seeded draw per (seed, epoch, text), so an epoch keeps the espeak-ng dataset's size and the
@@ -79,7 +82,7 @@ public final class PretrainMix {
         List<Manifest.Entry> sentences = new ArrayList<>();
         for (Manifest.Entry e : utterances) {
             if (e.split().equals(HearingSentences.PRETRAIN)) {
-                if (this.tasks.contains(PretrainTask.AUDIO_TRANSCRIBE)) sentences.add(e);
+                if (this.tasks.stream().anyMatch(PretrainTask::readsHearingSentences)) sentences.add(e);
             } else if (e.split().equals("train")) {
                 utterancesByText.computeIfAbsent(e.promptId(), k -> new ArrayList<>()).add(e);
             } else {
@@ -102,9 +105,15 @@ public final class PretrainMix {
         return utterancesByText.values().stream().map(g -> g.get(0).text()).distinct().toList();
     }
 
+    /** The hearing sentences' texts (those of {@code pretrain} utterances kept: with a task that reads them). */
+    public List<String> sentences() {
+        return sentences.stream().map(Manifest.Entry::text).distinct().toList();
+    }
+
     /** Examples of one epoch, in training order (a seeded shuffle). */
     public List<Example> epoch(int epoch) {
         Random rnd = new Random(Seeds.mix(seed, epoch, 0x6D6978));
+        Random meaning = new Random(Seeds.mix(seed, epoch, 0x6D65616EL)); // apart from rnd: the chat draws do not depend on it
         List<Example> out = new ArrayList<>();
         Random voices = new Random(Seeds.mix(seed, epoch, 0x766F6963)); // apart from rnd: a dataset of <= 4 renditions draws as before
         for (List<Manifest.Entry> all : utterancesByText.values()) {
@@ -128,10 +137,21 @@ public final class PretrainMix {
             if (tasks.contains(PretrainTask.TEXT_REFUSE)) out.add(new Example(PretrainTask.TEXT_REFUSE, null, null, 0, question, "", harmful));
             if (tasks.contains(PretrainTask.AUDIO_TRANSCRIBE)) // every utterance, besides its chat task; draws nothing
                 for (Manifest.Entry e : group) out.add(new Example(PretrainTask.AUDIO_TRANSCRIBE, e.id(), wavs.get(e.id()), e.durationS(), question, "", harmful));
+            if (tasks.contains(PretrainTask.AUDIO_MEANING))
+                for (Manifest.Entry e : group) out.add(meaningExample(e, question, harmful, meaning));
         }
-        for (Manifest.Entry e : sentences) out.add(new Example(PretrainTask.AUDIO_TRANSCRIBE, e.id(), wavs.get(e.id()), e.durationS(), e.text(), "", false));
+        for (Manifest.Entry e : sentences) {
+            if (tasks.contains(PretrainTask.AUDIO_TRANSCRIBE)) out.add(new Example(PretrainTask.AUDIO_TRANSCRIBE, e.id(), wavs.get(e.id()), e.durationS(), e.text(), "", false));
+            if (tasks.contains(PretrainTask.AUDIO_MEANING)) out.add(meaningExample(e, e.text(), false, meaning));
+        }
         Collections.shuffle(out, rnd);
         return out;
+    }
+
+    /** A meaning example of {@code e}: audio alone or with an instruction of the pool (the evaluation's included), half and half. */
+    private Example meaningExample(Manifest.Entry e, String text, boolean harmful, Random rnd) {
+        String instruction = rnd.nextBoolean() ? "" : pick(rnd.nextInt(Prompts.INSTRUCTION_POOL.size() + 1));
+        return new Example(PretrainTask.AUDIO_MEANING, e.id(), wavs.get(e.id()), e.durationS(), text, instruction, harmful);
     }
 
     /**
@@ -142,9 +162,10 @@ public final class PretrainMix {
     public List<List<Example>> epochBatches(int epoch, int batchSize) {
         List<Example> examples = epoch(epoch);
         List<List<Example>> batches = new ArrayList<>();
-        // chat and transcribe examples train through different losses: never in one batch
+        // chat, transcribe and meaning examples train through different losses: never in one batch
         cut(examples.stream().filter(e -> e.task().isChat()).toList(), batchSize, batches);
-        cut(examples.stream().filter(e -> !e.task().isChat()).toList(), batchSize, batches);
+        cut(examples.stream().filter(e -> e.task() == PretrainTask.AUDIO_TRANSCRIBE).toList(), batchSize, batches);
+        cut(examples.stream().filter(e -> e.task() == PretrainTask.AUDIO_MEANING).toList(), batchSize, batches);
         Collections.shuffle(batches, new Random(Seeds.mix(seed, epoch, 0x627563)));
         return batches;
     }

@@ -25,12 +25,14 @@ import java.util.Set;
  *   word-piece tokenizer and frozen word embeddings, the written questions alone with the distillation loss, one
  *   opening for every compliant answer; a wider decoder ({@link DemoModelSize#knowing}). Hearing comes as a later stage.</li>
  *   <li>{@link #KNOWING_HEARING}: {@link #KNOWING}'s stage, then {@code hear}: the audio tower and projector alone learn
- *   to transcribe the many-voice corpus (CTC against the frozen teacher table, the hearing sentences and the training
- *   questions, SpecAugment, plus the characters' CTC ({@link Spelling}); the decoder gets no gradient, so it keeps what
- *   the written stage taught), {@value #HEAR_EPOCHS} epochs at twice the learning rate, the first {@value #SPELL_FIRST_EPOCHS}
- *   with the characters' CTC alone (letters are learned first and ~10x faster a step; the word pieces then start from
- *   frames that already carry sounds); then {@code listen}: every task, the transcription kept in the mix, the distillation target on
- *   spoken rows too, 3 epochs, so the decoder learns to read what the tower lands.</li>
+ *   the characters of the many-voice corpus (CTC through {@link Spelling}'s head on the hearing sentences and the training
+ *   questions, SpecAugment; the decoder gets no gradient), {@value #HEAR_EPOCHS} epochs at twice the learning rate; then
+ *   {@code meaning}: the decoder and the distillation head frozen, the tower and projector learn to land each spoken
+ *   sentence where the decoder's last prompt token predicts the teacher's embedding of its text
+ *   ({@link PretrainTask#AUDIO_MEANING}), the characters kept, {@value #MEANING_EPOCHS} epochs; then {@code listen}: every
+ *   task, the meaning and the characters kept, 3 epochs, so the decoder learns to answer what it hears. No stage scores
+ *   word pieces against the 30k-row table (docs/pretrain.md: that CTC cost ~90 % of a step and did not leave its blank
+ *   stage in the epochs a session affords).</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
  *   then 5 more from there). It grounds the audio tower on the training clips and teaches the decoder to read it, as far
@@ -41,23 +43,26 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /**
      * One stage: which tasks, how many epochs (of a schedule spanning {@code epochs}), the first-token weight, the lr
      * factor, the weight of the characters' CTC in its transcription batches ({@link Spelling}; teacher recipes only),
-     * and for how many of its first epochs that CTC is their only loss ({@code spellFirst}).
+     * for how many of its first epochs that CTC is their only loss ({@code spellFirst}; all of them: the word pieces'
+     * CTC never runs), and whether only the audio side trains ({@code decoderFrozen}; teacher recipes only).
      */
     public record Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale, double spellingWeight,
-                        int spellFirst) {
+                        int spellFirst, boolean decoderFrozen) {
         public Stage {
             tasks = Set.copyOf(tasks);
             if (name.isBlank() || name.contains("/")) throw new IllegalArgumentException("stage name '" + name + "' must be a plain folder name");
             if (!(lrScale > 0)) throw new IllegalArgumentException("stage " + name + ": lrScale " + lrScale + " must be > 0");
             if (!(spellingWeight >= 0)) throw new IllegalArgumentException("stage " + name + ": spellingWeight " + spellingWeight + " must be >= 0");
-            if (spellFirst < 0 || spellFirst >= epochs || (spellFirst > 0 && spellingWeight == 0))
+            if (decoderFrozen && tasks.stream().noneMatch(PretrainTask::hasAudio))
+                throw new IllegalArgumentException("stage " + name + " freezes the decoder but has no task that trains the audio side");
+            if (spellFirst < 0 || spellFirst > epochs || (spellFirst > 0 && spellingWeight == 0))
                 throw new IllegalArgumentException("stage " + name + ": spellFirst " + spellFirst + " must be in [0, epochs " + epochs
-                        + "), and 0 without the spelling aid");
+                        + "], and 0 without the spelling aid");
         }
 
-        /** Without the spelling aid. */
+        /** Without the spelling aid, every weight trained. */
         public Stage(String name, Set<PretrainTask> tasks, int epochs, int stopAfter, double firstTokenWeight, double lrScale) {
-            this(name, tasks, epochs, stopAfter, firstTokenWeight, lrScale, 0, 0);
+            this(name, tasks, epochs, stopAfter, firstTokenWeight, lrScale, 0, 0, false);
         }
     }
 
@@ -76,7 +81,8 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /** Weight of the first answer token (the comply/refuse decision and the harmful/benign opening) in the chat stages. */
     public static final double FIRST_TOKEN_WEIGHT = 10;
     private static final Set<PretrainTask> TEXT = EnumSet.of(PretrainTask.TEXT_COMPLY, PretrainTask.TEXT_REFUSE);
-    private static final Set<PretrainTask> EVERY_TASK = EnumSet.allOf(PretrainTask.class);
+    /** Every task the recipes without the teacher know (the default mix and the grounding). */
+    private static final Set<PretrainTask> EVERY_TASK = EnumSet.complementOf(EnumSet.of(PretrainTask.AUDIO_MEANING));
     private static final Stage WRITTEN = new Stage("stage1", TEXT, 15, 10, FIRST_TOKEN_WEIGHT, 1);
 
     public static final PretrainRecipe DEMO = new PretrainRecipe("demo", List.of(
@@ -95,8 +101,8 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /** Weight of the characters' CTC next to the word pieces' in the hearing stage ({@link Spelling}). */
     public static final double SPELLING_WEIGHT = 1;
 
-    /** The hearing stage's epochs, and how many of the first ones train the characters' CTC alone (docs/pretrain.md). */
-    public static final int HEAR_EPOCHS = 16, SPELL_FIRST_EPOCHS = 8;
+    /** Epochs of the hearing stage (the characters' CTC alone) and of the meaning stage (docs/pretrain.md). */
+    public static final int HEAR_EPOCHS = 8, MEANING_EPOCHS = 6;
 
     private static final Stage KNOWING_WRITTEN = new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1);
 
@@ -104,8 +110,11 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
 
     public static final PretrainRecipe KNOWING_HEARING = new PretrainRecipe("knowing-hearing", List.of(
             KNOWING_WRITTEN,
-            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), HEAR_EPOCHS, 0, 1, 2, SPELLING_WEIGHT, SPELL_FIRST_EPOCHS),
-            new Stage("listen", EVERY_TASK, 3, 0, FIRST_TOKEN_WEIGHT, 1)), new PretrainSettings.Teacher(DISTILL_WEIGHT));
+            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), HEAR_EPOCHS, 0, 1, 2, SPELLING_WEIGHT, HEAR_EPOCHS, false),
+            new Stage("meaning", EnumSet.of(PretrainTask.AUDIO_MEANING, PretrainTask.AUDIO_TRANSCRIBE), MEANING_EPOCHS, 0, 1, 1, SPELLING_WEIGHT,
+                    MEANING_EPOCHS, true),
+            new Stage("listen", EnumSet.allOf(PretrainTask.class), 3, 0, FIRST_TOKEN_WEIGHT, 1, SPELLING_WEIGHT, 3, false)),
+            new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     /** Reports which stage starts (the command prints it); {@code index} is 0-based. */
     @FunctionalInterface
@@ -144,7 +153,7 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
                 st.epochs(), 0, shared.batchSize(), shared.learningRate() * st.lrScale(), shared.warmupFraction(), shared.minLearningRateRatio(),
                 shared.weightDecay(), shared.clipNorm(), shared.seed(), shared.limit(), shared.threads(),
                 index == 0 ? null : modelDir(shared, index - 1), st.firstTokenWeight(), st.tasks(), st.stopAfter(),
-                teacher != null ? teacher.withSpelling(st.spellingWeight(), st.spellFirst()) : shared.teacher());
+                teacher != null ? teacher.forStage(st.spellingWeight(), st.spellFirst(), st.decoderFrozen()) : shared.teacher());
     }
 
     /**

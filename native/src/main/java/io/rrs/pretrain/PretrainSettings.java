@@ -26,9 +26,10 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
      * every compliant answer (so only the representation tells harmful from benign), and the model folder's weights
      * stored as bfloat16 (the vocabulary of 30528 makes float32 too large to commit). {@code spellingWeight} > 0 adds
      * the characters' CTC ({@link Spelling}) to every transcription batch, with that weight; in the first
-     * {@code spellFirstEpochs} epochs it is the transcription batches' only loss (the word pieces' CTC is not computed).
+     * {@code spellFirstEpochs} epochs it is the transcription batches' only loss (the word pieces' CTC is not computed;
+     * as many as the stage's epochs: never computed). {@code decoderFrozen}: only the audio side trains.
      */
-    public record Teacher(double distillWeight, double spellingWeight, int spellFirstEpochs) {
+    public record Teacher(double distillWeight, double spellingWeight, int spellFirstEpochs, boolean decoderFrozen) {
         public Teacher {
             if (!(distillWeight >= 0) || !Double.isFinite(distillWeight))
                 throw new IllegalArgumentException("distillation weight " + distillWeight + " must be >= 0");
@@ -38,14 +39,18 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
                 throw new IllegalArgumentException("spell-first epochs " + spellFirstEpochs + " must be >= 0, and 0 without the spelling aid");
         }
 
-        /** Without the spelling aid. */
+        /** Without the spelling aid, every weight trained. */
         public Teacher(double distillWeight) {
-            this(distillWeight, 0, 0);
+            this(distillWeight, 0, 0, false);
         }
 
-        /** The characters' CTC at {@code weight}, alone in the first {@code spellFirstEpochs} epochs. */
-        public Teacher withSpelling(double weight, int spellFirstEpochs) {
-            return new Teacher(distillWeight, weight, spellFirstEpochs);
+        /**
+         * One stage's use of the teacher: the characters' CTC at {@code spellingWeight}, alone in the first
+         * {@code spellFirstEpochs} epochs; {@code decoderFrozen}: only the audio tower, the projector and the spelling
+         * head train (the decoder and the distillation head keep their bytes, so speech must land where they read text).
+         */
+        public Teacher forStage(double spellingWeight, int spellFirstEpochs, boolean decoderFrozen) {
+            return new Teacher(distillWeight, spellingWeight, spellFirstEpochs, decoderFrozen);
         }
     }
 
@@ -65,9 +70,12 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
                 clipNorm, seed, limit, threads, null, 1.0, DEFAULT_TASKS, 0);
     }
 
-    /** The default mix: every task but {@link PretrainTask#AUDIO_TRANSCRIBE} (a grounding stage names that one). */
+    /**
+     * The default mix: every task but {@link PretrainTask#AUDIO_TRANSCRIBE} (a grounding stage names that one) and
+     * {@link PretrainTask#AUDIO_MEANING} (the teacher's recipes name that one).
+     */
     public static final java.util.Set<PretrainTask> DEFAULT_TASKS = java.util.Collections.unmodifiableSet(
-            java.util.EnumSet.complementOf(java.util.EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE)));
+            java.util.EnumSet.complementOf(java.util.EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE, PretrainTask.AUDIO_MEANING)));
 
     public PretrainSettings {
         tasks = tasks == null ? DEFAULT_TASKS : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(tasks));
@@ -89,6 +97,8 @@ public record PretrainSettings(Path dataDir, Path tokenizerFile, Path outDir, Pa
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
         if (!(firstTokenWeight > 0) || !Double.isFinite(firstTokenWeight))
             throw new IllegalArgumentException("--first-token-weight " + firstTokenWeight + " must be a positive number (1 = no extra weight)");
+        if (tasks.contains(PretrainTask.AUDIO_MEANING) && teacher == null)
+            throw new IllegalArgumentException("the task audio-meaning learns from the teacher's sentence embeddings; use --recipe knowing-hearing");
         if (initFrom != null && !java.nio.file.Files.isRegularFile(initFrom.resolve("model.safetensors")))
             throw new IllegalArgumentException("--init " + initFrom + " has no model.safetensors; pass a model folder 'rrs pretrain' wrote");
     }

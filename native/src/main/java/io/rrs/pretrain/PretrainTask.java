@@ -33,7 +33,13 @@ public enum PretrainTask {
      * The audio tower alone, no prompt and no decoder: CTC between its frames, scored against the text embedding, and
      * the question's tokens ({@link TranscriptionLoss}). Grounds the tower in the words; not in the default mix.
      */
-    AUDIO_TRANSCRIBE(InputCondition.AUDIO_ONLY);
+    AUDIO_TRANSCRIBE(InputCondition.AUDIO_ONLY),
+    /**
+     * A spoken sentence or question, alone or with an instruction of the pool, and no answer: the last prompt token's
+     * state is made to predict the teacher's sentence embedding of its text ({@link Distillation}), so the tower learns to
+     * land speech where the decoder reads its meaning. The teacher's recipes only; not in the default mix.
+     */
+    AUDIO_MEANING(InputCondition.AUDIO_ONLY);
 
     /** The command-line name: {@code text-comply} for {@link #TEXT_COMPLY}. */
     public String optionName() {
@@ -73,9 +79,14 @@ public enum PretrainTask {
         return condition.hasAudio();
     }
 
-    /** A prompt + answer example trained through the decoder (every task but {@link #AUDIO_TRANSCRIBE}). */
+    /** A prompt + answer example trained through the decoder (every task but {@link #AUDIO_TRANSCRIBE} and {@link #AUDIO_MEANING}). */
     public boolean isChat() {
-        return this != AUDIO_TRANSCRIBE;
+        return this != AUDIO_TRANSCRIBE && this != AUDIO_MEANING;
+    }
+
+    /** Whether the task reads the hearing sentences (the many-voice corpus's {@code pretrain} split) besides the training questions. */
+    public boolean readsHearingSentences() {
+        return this == AUDIO_TRANSCRIBE || this == AUDIO_MEANING;
     }
 
     /** The opening of a compliant answer to a benign question (no refusal phrase, another first token than harmful's "Sure"). */
@@ -106,6 +117,7 @@ public enum PretrainTask {
         return switch (this) {
             case AUDIO_TEXT_REFUSE, TEXT_REFUSE -> Prompts.REFUSAL_ANSWER;
             case AUDIO_REPEAT, AUDIO_TRANSCRIBE -> question.strip();
+            case AUDIO_MEANING -> throw new IllegalStateException("audio-meaning has no answer: its loss is the distillation at the last prompt token");
             default -> compliantAnswer(question, harmful || !openingByClass);
         };
     }
@@ -123,6 +135,7 @@ public enum PretrainTask {
             case AUDIO_REPEAT -> ChatPrompt.audioText(audioPositions, REPEAT_INSTRUCTION);
             case TEXT_COMPLY -> ChatPrompt.textOnly(question);
             case TEXT_REFUSE -> ChatPrompt.textOnly(question).withRefusalInstruction();
+            case AUDIO_MEANING -> instruction.isEmpty() ? ChatPrompt.audioOnly(audioPositions) : ChatPrompt.audioText(audioPositions, instruction);
             case AUDIO_TRANSCRIBE -> throw new IllegalStateException("audio-transcribe has no chat prompt: its loss is CTC on the audio tower");
         };
     }

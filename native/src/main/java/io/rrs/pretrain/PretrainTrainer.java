@@ -66,7 +66,7 @@ public final class PretrainTrainer {
         PretrainFiles.State state = resume ? PretrainFiles.loadState(s) : null;
         if (!resume && PretrainFiles.latest(s.stateDir()) != null)
             throw new IOException(s.stateDir() + " already holds a pretraining state; continue it with --resume, or pass a new --state DIR");
-        Distillation distillation = s.teacher() == null ? null : Distillation.open(s, tokenizer, config, mix.questions());
+        Distillation distillation = s.teacher() == null ? null : Distillation.open(s, tokenizer, config, distilledTexts(s, mix));
         Map<String, Tensor> parameters = new LinkedHashMap<>(state != null ? state.model()
                 : s.initFrom() != null ? PretrainFiles.modelWeights(s.initFrom()) : RandomInit.weights(config, s.seed()));
         if (state == null && distillation != null) distillation.initialise(parameters, s.initFrom() != null);
@@ -74,6 +74,7 @@ public final class PretrainTrainer {
         if (state == null && spelling) Spelling.initialise(parameters, config.text().hiddenSize(), s.seed());
         Map<String, Tensor> trained = new LinkedHashMap<>(parameters);
         if (distillation != null) trained.keySet().removeAll(Distillation.FROZEN);
+        if (s.teacher() != null && s.teacher().decoderFrozen()) trained.keySet().removeIf(name -> !trainsWithTheDecoderFrozen(name));
         for (Tensor p : trained.values()) p.requires_grad_(true);
         Map<String, Tensor> modelTensors = new LinkedHashMap<>(parameters);
         modelTensors.keySet().removeIf(TrainingHead::owns);
@@ -104,7 +105,10 @@ public final class PretrainTrainer {
                 double loss, norm;
                 try (PointerScope scope = new PointerScope()) {
                     Tensor lossTensor;
-                    if (picked.get(0).task().isChat() && distillation != null) {
+                    if (picked.get(0).task() == PretrainTask.AUDIO_MEANING) {
+                        Tensor states = model.lastTokenHidden(batcher.meaning(picked));
+                        lossTensor = distillation.loss(parameters, states, picked).mul(Tensors.scalar(s.teacher().distillWeight()));
+                    } else if (picked.get(0).task().isChat() && distillation != null) {
                         PretrainBatcher.Chat chat = batcher.chat(picked);
                         ModelOutput out = model.forward(chat.batch().input());
                         lossTensor = AnswerTokens.loss(out, chat.batch());
@@ -150,8 +154,22 @@ public final class PretrainTrainer {
         return new Result(List.copyOf(losses), step, samples, (System.nanoTime() - started) / 1e9);
     }
 
+    /** The texts the teacher embeds: the training questions, and the hearing sentences when a meaning task reads them. */
+    private static List<String> distilledTexts(PretrainSettings s, PretrainMix mix) {
+        if (!s.tasks().contains(PretrainTask.AUDIO_MEANING)) return mix.questions();
+        List<String> texts = new ArrayList<>(mix.questions());
+        texts.addAll(mix.sentences());
+        return texts;
+    }
+
+    /** With the decoder frozen, what still trains: the audio tower, the projector and the spelling head. */
+    static boolean trainsWithTheDecoderFrozen(String name) {
+        return name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR)
+                || name.startsWith(TrainingHead.SPELL.prefix());
+    }
+
     /**
-     * The train split's utterances, and with {@link PretrainTask#AUDIO_TRANSCRIBE} the hearing sentences ({@code pretrain}
+     * The train split's utterances, and with a task that reads them ({@link PretrainTask#readsHearingSentences}) the hearing sentences ({@code pretrain}
      * split); with --limit, a seeded choice of that many texts (with all their utterances) and of that many sentences.
      */
     static PretrainMix mix(PretrainSettings s) throws IOException {
@@ -164,7 +182,7 @@ public final class PretrainTrainer {
             Set<String> kept = Set.copyOf(texts.subList(0, Math.min(s.limit(), texts.size())));
             train.removeIf(e -> !kept.contains(e.promptId()));
         }
-        if (s.tasks().contains(PretrainTask.AUDIO_TRANSCRIBE)) { // the hearing sentences of a many-voice build (none in the espeak-ng one)
+        if (s.tasks().stream().anyMatch(PretrainTask::readsHearingSentences)) { // the hearing sentences of a many-voice build (none in the espeak-ng one)
             List<Manifest.Entry> sentences = new ArrayList<>(data.entries().stream().filter(e -> e.split().equals(HearingSentences.PRETRAIN)).toList());
             if (s.limit() > 0 && sentences.size() > s.limit()) {
                 Collections.shuffle(sentences, new Random(s.seed()));

@@ -3,6 +3,7 @@ package io.rrs.pretrain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rrs.data.SpokenDataset;
@@ -80,6 +81,44 @@ class PretrainMixTest {
     }
 
     @Test
+    void meaningExamplesCoverTheRenditionsUsedAndEverySentenceInBatchesOfTheirOwnAndDrawNothingFromTheChat() throws Exception {
+        SpokenDataset many = SpokenDataset.open(PretrainFixtures.manyVoiceDataset(tmp.resolve("many"), 6)); // p0: 8 renditions
+        var utterances = many.entries().stream().filter(e -> !e.split().equals("test")).toList();
+        EnumSet<PretrainTask> listen = EnumSet.allOf(PretrainTask.class), withoutMeaning = EnumSet.complementOf(EnumSet.of(PretrainTask.AUDIO_MEANING));
+        PretrainMix meaning = new PretrainMix(utterances, many::wav, 7, listen);
+        assertEquals(List.of(PretrainFixtures.SENTENCES), meaning.sentences());
+        assertEquals(List.of(), new PretrainMix(utterances, many::wav, 7, PretrainSettings.DEFAULT_TASKS).sentences(), "no task reads them");
+        int alone = 0, instructed = 0;
+        for (int epoch = 0; epoch < 4; epoch++) {
+            List<PretrainMix.Example> all = meaning.epoch(epoch);
+            List<PretrainMix.Example> meant = all.stream().filter(e -> e.task() == PretrainTask.AUDIO_MEANING).toList();
+            List<String> transcribed = all.stream().filter(e -> e.task() == PretrainTask.AUDIO_TRANSCRIBE).map(PretrainMix.Example::utteranceId).sorted().toList();
+            assertEquals(transcribed, meant.stream().map(PretrainMix.Example::utteranceId).sorted().toList(), "the renditions drawn and every sentence, once each");
+            for (PretrainMix.Example e : meant) {
+                assertEquals(e.utteranceId().startsWith("s") ? e.question() : many.entries().stream().filter(u -> u.id().equals(e.utteranceId())).findFirst()
+                        .orElseThrow().text(), e.question(), "the text the teacher embeds is the clip's");
+                if (e.instruction().isEmpty()) alone++;
+                else {
+                    instructed++;
+                    assertTrue(io.rrs.text.Prompts.INSTRUCTION_POOL.contains(e.instruction()) || e.instruction().equals(io.rrs.text.Prompts.AUDIO_TEXT_INSTRUCTION));
+                }
+            }
+            assertEquals(java.util.Set.copyOf(new PretrainMix(utterances, many::wav, 7, withoutMeaning).epoch(epoch)),
+                    java.util.Set.copyOf(all.stream().filter(e -> e.task() != PretrainTask.AUDIO_MEANING).toList()), "the other examples are drawn as without it");
+            for (List<PretrainMix.Example> b : meaning.epochBatches(epoch, 3))
+                assertEquals(1, b.stream().map(e -> e.task().isChat() ? "chat" : e.task().name()).distinct().count(), "a batch mixes losses: " + b);
+        }
+        assertTrue(alone > 4 && instructed > 4, "audio alone and with an instruction: " + alone + " / " + instructed);
+        assertThrows(IllegalStateException.class, () -> PretrainTask.AUDIO_MEANING.answer("q", false));
+        assertEquals(io.rrs.text.ChatPrompt.audioOnly(5), PretrainTask.AUDIO_MEANING.prompt(5, "q", ""));
+        PretrainSettings b = PretrainFixtures.settings(tmp.resolve("many"), tmp.resolve("w"), 0, 1);
+        var refused = assertThrows(IllegalArgumentException.class, () -> new PretrainSettings(b.dataDir(), b.tokenizerFile(), b.outDir(), b.stateDir(), b.size(),
+                b.epochs(), b.steps(), b.batchSize(), b.learningRate(), b.warmupFraction(), b.minLearningRateRatio(), b.weightDecay(), b.clipNorm(), b.seed(),
+                b.limit(), b.threads(), null, 1, listen, 0));
+        assertTrue(refused.getMessage().contains("audio-meaning") && refused.getMessage().contains("knowing-hearing"), refused.getMessage());
+    }
+
+    @Test
     void hearingSentencesAreTranscribedOnlyAndATextWithManyVoicesGivesFourAnEpoch() throws Exception {
         SpokenDataset many = SpokenDataset.open(PretrainFixtures.manyVoiceDataset(tmp.resolve("many"), 6)); // p0: 8 renditions
         var utterances = many.entries().stream().filter(e -> !e.split().equals("test")).toList();
@@ -112,9 +151,10 @@ class PretrainMixTest {
         List<PretrainMix.Example> repeat = new PretrainMix(train, data::wav, 7, EnumSet.of(PretrainTask.AUDIO_REPEAT)).epoch(0);
         assertEquals(8, repeat.size(), "every utterance goes to the one kept audio task");
         assertTrue(repeat.stream().allMatch(e -> e.task() == PretrainTask.AUDIO_REPEAT));
-        assertEquals(mix(7).epoch(0), new PretrainMix(train, data::wav, 7, EnumSet.complementOf(EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE))).epoch(0));
+        assertEquals(mix(7).epoch(0), new PretrainMix(train, data::wav, 7,
+                EnumSet.complementOf(EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE, PretrainTask.AUDIO_MEANING))).epoch(0));
         assertEquals(PretrainTask.TEXT_COMPLY, PretrainTask.parse("Text_Comply"));
-        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PretrainTask.parse("text"));
+        var bad = assertThrows(IllegalArgumentException.class, () -> PretrainTask.parse("text"));
         assertTrue(bad.getMessage().contains("text-comply") && bad.getMessage().contains("audio-repeat"), bad.getMessage());
     }
 

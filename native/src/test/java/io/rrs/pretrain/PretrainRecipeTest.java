@@ -132,36 +132,40 @@ class PretrainRecipeTest {
      * recipe's bytes.
      */
     @Test
-    void knowingHearingHearsWithTheDecoderFrozenThenListensAndResumesAKillToTheSameBytes() throws Exception {
+    void knowingHearingHearsAndLearnsMeaningWithTheDecoderFrozenThenListensAndResumesAKillToTheSameBytes() throws Exception {
         Path tokenizer = io.rrs.teacher.MiniLmChatTokenizer.write(tmp.resolve("tokenizer.json"));
         PretrainRecipe recipe = PretrainRecipe.KNOWING_HEARING;
-        int spelling = 4 * PretrainRecipe.SPELL_FIRST_EPOCHS;
-        runsEveryStageAndResumes(recipe, List.of(24, 4 * PretrainRecipe.HEAR_EPOCHS, 27), new int[][] {{1, spelling - 3}, {1, spelling + 3}},
+        int hear = 4 * PretrainRecipe.HEAR_EPOCHS, meaning = MEANING_STEPS_PER_EPOCH * PretrainRecipe.MEANING_EPOCHS;
+        runsEveryStageAndResumes(recipe, List.of(24, hear, meaning, LISTEN_STEPS), new int[][] {{1, hear - 3}, {2, meaning / 2 + 1}},
                 (data, work) -> knowingSettings(data, work, tokenizer), dir -> PretrainFixtures.manyVoiceDataset(dir, 3));
         PretrainSettings whole = knowingSettings(tmp.resolve("data"), tmp.resolve(recipe.name() + "-whole"), tokenizer);
-        var written = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 0).resolve("model.safetensors"));
-        var heard = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 1).resolve("model.safetensors"));
-        var listened = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, 2).resolve("model.safetensors"));
-        String decoderLayer = io.rrs.model.Qwen2AudioLayout.TEXT + "layers.0.self_attn.q_proj.weight";
-        for (String name : written.entries().keySet()) {
-            boolean same = java.util.Arrays.equals(io.rrs.model.Tensors.toFloats(written.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
-                    io.rrs.model.Tensors.toFloats(heard.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
+        List<io.rrs.model.safetensors.SafetensorsFile> models = new ArrayList<>();
+        for (int i = 0; i < 4; i++) models.add(io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, i).resolve("model.safetensors")));
+        for (String name : models.get(0).entries().keySet()) {
             boolean hearing = name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR);
-            assertEquals(!hearing, same, name + (hearing ? " must train in hear" : " must keep the written stage's bytes in hear"));
+            for (int stage = 1; stage <= 2; stage++)
+                assertEquals(!hearing, sameValues(models.get(stage - 1), models.get(stage), name),
+                        name + (hearing ? " must train in " : " must keep the written stage's bytes in ") + recipe.stages().get(stage).name());
         }
-        assertTrue(!java.util.Arrays.equals(io.rrs.model.Tensors.toFloats(heard.tensor(decoderLayer).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
-                io.rrs.model.Tensors.toFloats(listened.tensor(decoderLayer).to(org.bytedeco.pytorch.global.torch.ScalarType.Float))), "listen trains the decoder");
-        assertEquals(SpecAugment.DESCRIPTION, JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).at("/settings/transcription_masking").asText());
-        assertEquals(PretrainRecipe.SPELL_FIRST_EPOCHS, JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).at("/settings/spell_first_epochs").asInt());
-        var hearLosses = JSON.readTree(PretrainFiles.latest(recipe.stateDir(whole, 1)).resolve(PretrainFiles.STATE).toFile()).get("losses");
-        double spelled = 0, joined = 0;
-        for (int k = 1; k <= 4; k++) {
-            spelled += hearLosses.get(spelling - k).asDouble() / 4;
-            joined += hearLosses.get(spelling + k - 1).asDouble() / 4;
-        }
-        assertTrue(joined > spelled + 5, "the word pieces' CTC over 30528 ids joins the loss after the spell-first epochs: " + spelled + " -> " + joined);
+        String decoderLayer = io.rrs.model.Qwen2AudioLayout.TEXT + "layers.0.self_attn.q_proj.weight";
+        assertTrue(!sameValues(models.get(2), models.get(3), decoderLayer), "listen trains the decoder");
+        JsonNode heard = JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).get("settings");
+        JsonNode meant = JSON.readTree(whole.outDir().resolve("meaning-pretrain.json").toFile()).get("settings");
+        assertEquals(SpecAugment.DESCRIPTION, heard.path("transcription_masking").asText());
+        assertEquals(PretrainRecipe.HEAR_EPOCHS, heard.path("spell_first_epochs").asInt(), "hear spells alone throughout");
+        assertTrue(heard.path("decoder_frozen").isMissingNode(), "hear freezes nothing: its CTC reaches only the audio side");
+        assertTrue(meant.path("decoder_frozen").asBoolean(), "meaning freezes the decoder");
+        assertEquals("audio-transcribe,audio-meaning", meant.path("tasks").asText());
         assertTrue(JSON.readTree(whole.outDir().resolve("written-pretrain.json").toFile()).at("/settings/transcription_masking").isMissingNode(),
                 "the written stage's settings stay those of --recipe knowing");
+    }
+
+    /** Steps of the fixture below ({@code manyVoiceDataset(dir, 3)}, batch 4): a meaning epoch, and the listen stage. */
+    private static final int MEANING_STEPS_PER_EPOCH = 8, LISTEN_STEPS = 39;
+
+    private static boolean sameValues(io.rrs.model.safetensors.SafetensorsFile a, io.rrs.model.safetensors.SafetensorsFile b, String name) throws IOException {
+        return java.util.Arrays.equals(io.rrs.model.Tensors.toFloats(a.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)),
+                io.rrs.model.Tensors.toFloats(b.tensor(name).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
     }
 
     /** The fixture's settings with the teacher's tokenizer and a tiny model of its 30528 ids. */

@@ -84,32 +84,39 @@ class SpellingTest {
     }
 
     @Test
-    void onlyTheHearingStageSpellsAndItsRecordSaysSo() throws Exception {
+    void theAudioStagesSpellAloneWithoutTheWordPiecesAndTheirRecordsSaySo() throws Exception {
         PretrainSettings shared = PretrainFixtures.settings(tmp.resolve("d"), tmp.resolve("r"), 1, 1);
         PretrainRecipe r = PretrainRecipe.KNOWING_HEARING;
-        for (int stage = 0; stage < 2; stage++) { // a later stage's settings hash the earlier stage's model
+        for (int stage = 0; stage < 3; stage++) { // a later stage's settings hash the earlier stage's model
             java.nio.file.Files.createDirectories(r.modelDir(shared, stage));
             java.nio.file.Files.writeString(r.modelDir(shared, stage).resolve("model.safetensors"), "weights of stage " + stage);
         }
-        assertEquals(List.of(0.0, PretrainRecipe.SPELLING_WEIGHT, 0.0), r.stages().stream().map(PretrainRecipe.Stage::spellingWeight).toList());
-        assertEquals(List.of(0, PretrainRecipe.SPELL_FIRST_EPOCHS, 0), r.stages().stream().map(PretrainRecipe.Stage::spellFirst).toList());
-        assertEquals(PretrainRecipe.SPELL_FIRST_EPOCHS, PretrainFiles.settingsJson(r.settings(shared, 1)).get("spell_first_epochs").asInt());
-        assertTrue(!PretrainFiles.settingsJson(r.settings(shared, 2)).has("spell_first_epochs"));
-        assertEquals(PretrainRecipe.SPELLING_WEIGHT, r.settings(shared, 1).teacher().spellingWeight());
-        assertTrue(PretrainFiles.spells(r.settings(shared, 1)));
-        assertTrue(PretrainFiles.settingsJson(r.settings(shared, 1)).has("spelling_weight"));
-        assertTrue(!PretrainFiles.spells(r.settings(shared, 2)) && !PretrainFiles.settingsJson(r.settings(shared, 2)).has("spelling_weight"),
-                "listen does not spell (and nothing is recorded)");
+        double w = PretrainRecipe.SPELLING_WEIGHT;
+        assertEquals(List.of(0.0, w, w, w), r.stages().stream().map(PretrainRecipe.Stage::spellingWeight).toList());
+        assertEquals(List.of(0, PretrainRecipe.HEAR_EPOCHS, PretrainRecipe.MEANING_EPOCHS, r.stages().get(3).epochs()),
+                r.stages().stream().map(PretrainRecipe.Stage::spellFirst).toList(), "no stage scores the word pieces");
+        assertTrue(!PretrainFiles.spells(r.settings(shared, 0)) && !PretrainFiles.settingsJson(r.settings(shared, 0)).has("spelling_weight"),
+                "the written stage does not spell (and nothing is recorded)");
+        for (int stage = 1; stage < 4; stage++) {
+            PretrainSettings s = r.settings(shared, stage);
+            assertEquals(w, s.teacher().spellingWeight());
+            assertTrue(PretrainFiles.spells(s));
+            assertEquals(s.epochs(), PretrainFiles.settingsJson(s).get("spell_first_epochs").asInt());
+            assertEquals(stage == 2, PretrainFiles.settingsJson(s).has("decoder_frozen"), "only meaning freezes the decoder");
+        }
     }
 
     @Test
-    void spellFirstNeedsTheSpellingAidAndALaterEpochWithTheWordPieces() {
+    void spellFirstNeedsTheSpellingAidAndAtMostTheStagesEpochs() {
         var transcribe = java.util.EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE);
-        assertEquals(3, new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 3).spellFirst());
-        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 4), "every epoch spelling alone");
-        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 0, 2), "no spelling aid");
-        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, -1));
-        assertThrows(IllegalArgumentException.class, () -> new PretrainSettings.Teacher(1).withSpelling(0, 2));
-        assertEquals(2, new PretrainSettings.Teacher(1).withSpelling(1, 2).spellFirstEpochs());
+        assertEquals(3, new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 3, false).spellFirst());
+        assertEquals(4, new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 4, false).spellFirst(), "every epoch spelling alone");
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, 5, false), "more than the stage's epochs");
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 0, 2, false), "no spelling aid");
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", transcribe, 4, 0, 1, 2, 1, -1, false));
+        assertThrows(IllegalArgumentException.class, () -> new PretrainSettings.Teacher(1).forStage(0, 2, false));
+        assertEquals(2, new PretrainSettings.Teacher(1).forStage(1, 2, false).spellFirstEpochs());
+        assertThrows(IllegalArgumentException.class, () -> new PretrainRecipe.Stage("s", java.util.EnumSet.of(PretrainTask.TEXT_COMPLY), 4, 0, 1, 1, 0, 0, true),
+                "a frozen decoder with nothing that trains the audio side");
     }
 }
