@@ -160,6 +160,25 @@ class PretrainRecipeTest {
                 "the written stage's settings stay those of --recipe knowing");
     }
 
+    @Test
+    void theMeaningAloneMovesOnlyTheAudioSideThroughTheFrozenDecoder() throws Exception {
+        Path tokenizer = io.rrs.teacher.MiniLmChatTokenizer.write(tmp.resolve("tokenizer.json"));
+        PretrainRecipe recipe = new PretrainRecipe("meaning-alone", List.of(
+                new PretrainRecipe.Stage("written", java.util.EnumSet.of(PretrainTask.TEXT_COMPLY), 1, 0, 1, 1),
+                new PretrainRecipe.Stage("meaning", java.util.EnumSet.of(PretrainTask.AUDIO_MEANING), 2, 0, 1, 1, 0, 0, true)), new PretrainSettings.Teacher(1));
+        PretrainSettings s = knowingSettings(PretrainFixtures.manyVoiceDataset(tmp.resolve("data"), 3), tmp.resolve("run"), tokenizer);
+        recipe.run(s, false, Progress.none(), (step, l) -> {}, (i, st, settings, resuming) -> {});
+        var before = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(s, 0).resolve("model.safetensors"));
+        var after = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(s, 1).resolve("model.safetensors"));
+        for (String name : before.entries().keySet()) {
+            boolean hearing = name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR);
+            assertEquals(!hearing, sameValues(before, after, name), name + (hearing ? ": the distillation's gradient reaches the audio side" : " is frozen"));
+        }
+        JsonNode losses = JSON.readTree(PretrainFiles.latest(recipe.stateDir(s, 1)).resolve(PretrainFiles.STATE).toFile()).get("losses");
+        assertEquals(8, losses.size(), "13 meaning examples an epoch in batches of 4 (p0: 4 of its 5 renditions, p1-p3: 2 each, 3 sentences)");
+        for (JsonNode l : losses) assertTrue(l.asDouble() > 0 && l.asDouble() < 2, "1 - cosine: " + l);
+    }
+
     /** Steps of the fixture below ({@code manyVoiceDataset(dir, 3)}, batch 4): a meaning epoch, and the listen stage. */
     private static final int MEANING_STEPS_PER_EPOCH = 8, LISTEN_STEPS = 39;
 
