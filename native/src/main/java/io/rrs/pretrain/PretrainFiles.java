@@ -66,6 +66,8 @@ public final class PretrainFiles {
         if (s.initFrom() != null) {
             try { // the starting weights decide the result: recorded by content, not by path
                 o.put("init_model_sha256", AtomicFiles.sha256(s.initFrom().resolve("model.safetensors")));
+                if (Files.isRegularFile(s.initFrom().resolve(TRAINING_HEADS)))
+                    o.put("init_heads_sha256", AtomicFiles.sha256(s.initFrom().resolve(TRAINING_HEADS)));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -142,6 +144,8 @@ public final class PretrainFiles {
         Path tmp = AtomicFiles.tempDirFor(out);
         Files.writeString(tmp.resolve("config.json"), s.size().configJson());
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), modelTensors(parameters, s.teacher() != null));
+        Map<String, Tensor> heads = trainingHeads(parameters);
+        if (!heads.isEmpty()) SafetensorsWriter.write(tmp.resolve(TRAINING_HEADS), heads);
         Files.copy(s.tokenizerFile(), tmp.resolve("tokenizer.json"));
         PreprocessorConfig.write(tmp, frontEnd(s.initFrom(), config));
         ObjectNode manifest = JSON.createObjectNode();
@@ -173,9 +177,27 @@ public final class PretrainFiles {
         return RunFiles.readTagged(file, "pretraining record", MODEL_FORMAT, REWRITE_MODEL);
     }
 
-    /** A model folder's weights as writable tensors (the start of a continued pretraining). */
+    /**
+     * The training heads' tensors ({@link TrainingHead}), float32: written beside a model folder's weights so that a stage
+     * continuing from the folder reads through the heads its predecessor trained (the meaning stage's frozen
+     * distillation head must be the one the written stage fitted to the decoder). Not part of the model: the runtime
+     * and the export never read it.
+     */
+    static final String TRAINING_HEADS = "training-heads.safetensors";
+
+    private static Map<String, Tensor> trainingHeads(Map<String, Tensor> parameters) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        parameters.forEach((name, t) -> {
+            if (TrainingHead.owns(name)) out.put(name, t.detach());
+        });
+        return out;
+    }
+
+    /** A model folder's weights as writable tensors (the start of a continued pretraining), with its training heads when it has them. */
     static Map<String, Tensor> modelWeights(Path modelDir) throws IOException {
-        return tensors(modelDir.resolve("model.safetensors"));
+        Map<String, Tensor> out = tensors(modelDir.resolve("model.safetensors"));
+        if (Files.isRegularFile(modelDir.resolve(TRAINING_HEADS))) out.putAll(tensors(modelDir.resolve(TRAINING_HEADS)));
+        return out;
     }
 
     /** Writable float32 copies (a bfloat16 model folder is widened: training runs in float32), not the mapping. */

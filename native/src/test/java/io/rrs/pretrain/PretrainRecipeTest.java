@@ -149,6 +149,16 @@ class PretrainRecipeTest {
         }
         String decoderLayer = io.rrs.model.Qwen2AudioLayout.TEXT + "layers.0.self_attn.q_proj.weight";
         assertTrue(!sameValues(models.get(2), models.get(3), decoderLayer), "listen trains the decoder");
+        List<io.rrs.model.safetensors.SafetensorsFile> heads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) heads.add(io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, i).resolve(PretrainFiles.TRAINING_HEADS)));
+        assertEquals(java.util.Set.of(Distillation.HEAD_WEIGHT, TrainingHead.DISTILL.bias()), heads.get(0).entries().keySet(), "written trains the distillation head");
+        for (int stage = 1; stage <= 2; stage++)
+            assertTrue(sameValues(heads.get(0), heads.get(stage), Distillation.HEAD_WEIGHT),
+                    recipe.stages().get(stage).name() + " reads through the distillation head the written stage fitted");
+        assertTrue(heads.get(1).entries().containsKey(Spelling.HEAD_WEIGHT) && !sameValues(heads.get(1), heads.get(2), Spelling.HEAD_WEIGHT),
+                "hear's spelling head is carried on and trains further in meaning");
+        assertTrue(!sameValues(heads.get(2), heads.get(3), Distillation.HEAD_WEIGHT), "listen trains the distillation head with the decoder");
+        assertTrue(JSON.readTree(recipe.modelDir(whole, 2).resolve(PretrainFiles.MANIFEST).toFile()).at("/settings/init_heads_sha256").isTextual());
         JsonNode heard = JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).get("settings");
         JsonNode meant = JSON.readTree(whole.outDir().resolve("meaning-pretrain.json").toFile()).get("settings");
         assertEquals(SpecAugment.DESCRIPTION, heard.path("transcription_masking").asText());
