@@ -27,12 +27,12 @@ import java.util.Set;
  *   <li>{@link #KNOWING_HEARING}: {@link #KNOWING}'s stage, then {@code hear}: the audio tower and projector alone learn
  *   the characters of the many-voice corpus (CTC through {@link Spelling}'s head on the hearing sentences and the training
  *   questions, SpecAugment; the decoder gets no gradient), {@value #HEAR_EPOCHS} epochs at twice the learning rate; then
- *   {@code meaning}: the decoder and the distillation head frozen, the tower and projector learn to land each spoken
- *   sentence where the decoder's last prompt token predicts the teacher's embedding of its text
- *   ({@link PretrainTask#AUDIO_MEANING}), the characters kept, {@value #MEANING_EPOCHS} epochs; then {@code listen}: every
- *   task, the meaning and the characters kept, 3 epochs, so the decoder learns to answer what it hears. No stage scores
- *   word pieces against the 30k-row table (docs/pretrain.md: that CTC cost ~90 % of a step and did not leave its blank
- *   stage in the epochs a session affords).</li>
+ *   {@code listen}: every task, the characters kept, and {@link PretrainTask#AUDIO_MEANING} (each spoken sentence and
+ *   question made to predict the teacher's embedding of its text at the last prompt token), 3 epochs, so the decoder
+ *   learns to read what it hears. No stage scores word pieces against the 30k-row table (docs/pretrain.md: that CTC cost
+ *   ~90 % of a step and did not leave its blank stage in the epochs a session affords). A stage may freeze the decoder
+ *   ({@link Stage#decoderFrozen}) so that only the audio side learns meaning; measured on this tower it learned nothing
+ *   (docs/pretrain.md, "Meaning"), so this recipe has no such stage.</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
  *   then 5 more from there). It grounds the audio tower on the training clips and teaches the decoder to read it, as far
@@ -101,8 +101,8 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     /** Weight of the characters' CTC next to the word pieces' in the hearing stage ({@link Spelling}). */
     public static final double SPELLING_WEIGHT = 1;
 
-    /** Epochs of the hearing stage (the characters' CTC alone) and of the meaning stage (docs/pretrain.md). */
-    public static final int HEAR_EPOCHS = 8, MEANING_EPOCHS = 6;
+    /** Epochs of the hearing stage (the characters' CTC alone; docs/pretrain.md). */
+    public static final int HEAR_EPOCHS = 8;
 
     private static final Stage KNOWING_WRITTEN = new Stage("written", TEXT, 12, 0, FIRST_TOKEN_WEIGHT, 1);
 
@@ -111,8 +111,6 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
     public static final PretrainRecipe KNOWING_HEARING = new PretrainRecipe("knowing-hearing", List.of(
             KNOWING_WRITTEN,
             new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), HEAR_EPOCHS, 0, 1, 2, SPELLING_WEIGHT, HEAR_EPOCHS, false),
-            new Stage("meaning", EnumSet.of(PretrainTask.AUDIO_MEANING, PretrainTask.AUDIO_TRANSCRIBE), MEANING_EPOCHS, 0, 1, 1, SPELLING_WEIGHT,
-                    MEANING_EPOCHS, true),
             new Stage("listen", EnumSet.allOf(PretrainTask.class), 3, 0, FIRST_TOKEN_WEIGHT, 1, SPELLING_WEIGHT, 3, false)),
             new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
