@@ -179,9 +179,9 @@ public final class PretrainFiles {
 
     /**
      * The training heads' tensors ({@link TrainingHead}), float32: written beside a model folder's weights so that a stage
-     * continuing from the folder reads through the heads its predecessor trained (the meaning stage's frozen
-     * distillation head must be the one the written stage fitted to the decoder). Not part of the model: the runtime
-     * and the export never read it.
+     * continuing from the folder reads through the heads its predecessor trained (the distillation head is fitted to
+     * the decoder; a fresh random one would be a different reading). Not part of the model: the runtime and the export
+     * never read it.
      */
     static final String TRAINING_HEADS = "training-heads.safetensors";
 
