@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import Tower, edit, greedy, pooled_len, spelled, spelling, write_safetensors  # noqa: E402
+from tower_mirror import sinusoids, Tower, edit, greedy, pooled_len, spelled, spelling, write_safetensors  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("name")
@@ -29,6 +29,8 @@ ap.add_argument("--ffn", type=int, default=256)
 ap.add_argument("--heads", type=int, default=4)
 ap.add_argument("--pieces", type=float, default=1.0, help="weight of the word-piece CTC (0: off)")
 ap.add_argument("--spell", type=float, default=1.0, help="weight of the characters' CTC (0: off)")
+ap.add_argument("--positions", default="sinusoids", choices=["learned", "sinusoids"],
+                help="the encoder's positions: Whisper's sinusoids, frozen (RandomInit, as Qwen2-Audio), or N(0, 1) and trained")
 ap.add_argument("--aug", type=int, default=1)
 ap.add_argument("--lr", type=float, default=4e-3)
 ap.add_argument("--batch", type=int, default=16)
@@ -39,7 +41,7 @@ ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cp
 ap.add_argument("--save", type=int, default=0, help="write the tower, projector and spelling head as safetensors")
 a = ap.parse_args()
 torch.manual_seed(0)
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("PROBE_THREADS", "2")))
 dev = a.device
 torch.backends.cuda.matmul.allow_tf32 = True
 os.makedirs(a.out, exist_ok=True)
@@ -90,15 +92,17 @@ log(f"{a.name}: {len(train)} training clips, {len(val)} validation, {len(test)} 
 H = E.shape[1]
 tower = Tower(a.width, a.layers, a.ffn, a.heads, H).to(dev)
 spell_head = nn.Linear(H, 2 * 39).to(dev)
-with torch.no_grad():  # io.rrs.model.RandomInit and TrainingHead: weights N(0, 1/fan_in), biases N(0, 0.1), norms N(1, 0.1), positions N(0, 1)
+with torch.no_grad():  # io.rrs.model.RandomInit and TrainingHead: weights N(0, 1/fan_in), biases N(0, 0.1), norms N(1, 0.1)
     for m in tower.modules():
-        if isinstance(m, (nn.Linear, nn.Conv1d)):  # (the positions keep Tower's N(0, 1))
+        if isinstance(m, (nn.Linear, nn.Conv1d)):
             m.weight.normal_(0, 1 / math.sqrt(m.weight[0].numel()))
             if m.bias is not None: m.bias.normal_(0, 0.1)
         elif isinstance(m, nn.LayerNorm):
             m.weight.normal_(1, 0.1); m.bias.normal_(0, 0.1)
     spell_head.weight.normal_(0, 1 / math.sqrt(H)); spell_head.bias.zero_()
-params = list(tower.parameters()) + (list(spell_head.parameters()) if a.spell > 0 else [])
+    if a.positions == "sinusoids":
+        tower.pos.copy_(sinusoids(*tower.pos.shape)); tower.pos.requires_grad_(False)
+params = [p for p in tower.parameters() if p.requires_grad] + (list(spell_head.parameters()) if a.spell > 0 else [])
 opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01)
 
 

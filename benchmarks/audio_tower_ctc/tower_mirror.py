@@ -15,6 +15,14 @@ def log_mel(raw):
     return raw.astype(np.float32) / 255 * 3.2 - 1.5
 
 
+def sinusoids(length, channels):
+    """Whisper's encoder positions (what Qwen2-Audio's checkpoint holds, frozen): sin over the first half of the
+    channels, cos over the second, timescales from 1 to 10,000 in geometric steps."""
+    step = math.log(10000) / (channels // 2 - 1)
+    t = torch.arange(length, dtype=torch.float32)[:, None] * torch.exp(-step * torch.arange(channels // 2, dtype=torch.float32))[None, :]
+    return torch.cat([torch.sin(t), torch.cos(t)], dim=1)
+
+
 def conv_len(frames): return (frames - 1) // 2 + 1
 def pooled_len(frames): return (conv_len(frames) - 2) // 2 + 1
 

@@ -14,6 +14,8 @@ public final class Qwen2AudioLayout {
     public static final String PROJECTOR = "multi_modal_projector.linear.";
     public static final String TEXT = "language_model.model.";
     public static final String LM_HEAD = "language_model.lm_head.weight";
+    /** The audio tower's position table: Whisper's sinusoids, a constant of the layout that no training changes. */
+    public static final String AUDIO_POSITIONS = AUDIO + "embed_positions.weight";
 
     private Qwen2AudioLayout() {}
 
@@ -26,7 +28,7 @@ public final class Qwen2AudioLayout {
         m.put(AUDIO + "conv1.bias", new long[] {d});
         m.put(AUDIO + "conv2.weight", new long[] {d, d, 3});
         m.put(AUDIO + "conv2.bias", new long[] {d});
-        m.put(AUDIO + "embed_positions.weight", new long[] {a.maxSourcePositions(), d});
+        m.put(AUDIO_POSITIONS, new long[] {a.maxSourcePositions(), d});
         for (int i = 0; i < a.encoderLayers(); i++) {
             String p = AUDIO + "layers." + i + ".";
             linear(m, p + "self_attn.q_proj", d, d, true);

@@ -12,7 +12,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Seeded random weights in the Qwen2-Audio layout, for a model trained from scratch and for
  * tests and benchmarks that need a checkpoint of a given shape. Scales keep activations of order
- * one (fan-in scaled projections, unit embeddings, norms near one), unlike an all-zero start.
+ * one (fan-in scaled projections, unit embeddings, norms near one), unlike an all-zero start. The
+ * audio tower's positions are not random: they are Whisper's sinusoids ({@link WhisperSinusoids}).
  */
 public final class RandomInit {
     private RandomInit() {}
@@ -32,6 +33,9 @@ public final class RandomInit {
             for (int i = 0; i < v.length; i++) v[i] = (float) (mean + std * rnd.nextGaussian());
             out.put(name, Tensors.floats(v, shape));
         });
+        // drawn above like every tensor, so the others keep the values a seed gave them
+        out.put(Qwen2AudioLayout.AUDIO_POSITIONS, Tensors.floats(WhisperSinusoids.table(config.audio().maxSourcePositions(), config.audio().dModel()),
+                new long[] {config.audio().maxSourcePositions(), config.audio().dModel()}));
         return out;
     }
 

@@ -26,13 +26,12 @@ import java.util.Set;
  *   opening for every compliant answer; a wider decoder ({@link DemoModelSize#knowing}). Hearing comes as a later stage.</li>
  *   <li>{@link #KNOWING_HEARING}: {@link #KNOWING}'s stage, then {@code hear}: the audio tower and projector alone learn
  *   the characters of the many-voice corpus (CTC through {@link Spelling}'s head on the hearing sentences and the training
- *   questions, SpecAugment; the decoder gets no gradient), {@value #HEAR_EPOCHS} epochs at twice the learning rate; then
- *   {@code listen}: every task, the characters kept, and {@link PretrainTask#AUDIO_MEANING} (each spoken sentence and
- *   question made to predict the teacher's embedding of its text at the last prompt token), 3 epochs, so the decoder
- *   learns to read what it hears. No stage scores word pieces against the 30k-row table (docs/pretrain.md: that CTC cost
- *   ~90 % of a step and did not leave its blank stage in the epochs a session affords). A stage may freeze the decoder
- *   ({@link Stage#decoderFrozen}) so that only the audio side learns meaning; measured on this tower it learned nothing
- *   (docs/pretrain.md, "Meaning"), so this recipe has no such stage.</li>
+ *   questions, SpecAugment; the decoder gets no gradient), {@value #HEAR_EPOCHS} epochs at twice the learning rate. The
+ *   written decoder then answers spoken questions as it answers written ones (complies, refuses with the refusal
+ *   instruction, in every condition) and reads what the tower hears as far as it does; every stage measured after
+ *   {@code hear} read speech worse (a {@code listen} stage with every task and {@link PretrainTask#AUDIO_MEANING}, a
+ *   frozen-decoder meaning stage, CTC over the word pieces: docs/pretrain.md, "Voices, not sentences"), so the recipe
+ *   ends there.</li>
  *   <li>{@link #HEARING}: the demo's stage 1, then a grounding stage (the audio tower alone learns to transcribe its
  *   clips, CTC, 18 epochs at twice the learning rate), then every task with the grounding kept in the mix (3 epochs,
  *   then 5 more from there). It grounds the audio tower on the training clips and teaches the decoder to read it, as far
@@ -110,8 +109,7 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
 
     public static final PretrainRecipe KNOWING_HEARING = new PretrainRecipe("knowing-hearing", List.of(
             KNOWING_WRITTEN,
-            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), HEAR_EPOCHS, 0, 1, 2, SPELLING_WEIGHT, HEAR_EPOCHS, false),
-            new Stage("listen", EnumSet.allOf(PretrainTask.class), 3, 0, FIRST_TOKEN_WEIGHT, 1, SPELLING_WEIGHT, 3, false)),
+            new Stage("hear", EnumSet.of(PretrainTask.AUDIO_TRANSCRIBE), HEAR_EPOCHS, 0, 1, 2, SPELLING_WEIGHT, HEAR_EPOCHS, false)),
             new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
     /** Reports which stage starts (the command prints it); {@code index} is 0-based. */

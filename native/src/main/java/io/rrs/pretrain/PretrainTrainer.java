@@ -73,6 +73,7 @@ public final class PretrainTrainer {
         boolean spelling = PretrainFiles.spells(s);
         if (state == null && spelling) Spelling.initialise(parameters, config.text().hiddenSize(), s.seed());
         Map<String, Tensor> trained = new LinkedHashMap<>(parameters);
+        trained.remove(io.rrs.model.Qwen2AudioLayout.AUDIO_POSITIONS);
         if (distillation != null) trained.keySet().removeAll(Distillation.FROZEN);
         if (s.teacher() != null && s.teacher().decoderFrozen()) trained.keySet().removeIf(name -> !trainsWithTheDecoderFrozen(name));
         for (Tensor p : trained.values()) p.requires_grad_(true);
