@@ -32,6 +32,12 @@ final class PretrainFixtures {
     }
 
     /** 80 mel bins, a 2 s audio window, one audio layer, two text layers with GQA 6/2. */
+    /** The tensors an audio-only loss trains: the audio tower's and the projector's, but the positions (Whisper's constant sinusoids). */
+    static boolean trainedByHearing(String name) {
+        return (name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR))
+                && !name.equals(io.rrs.model.Qwen2AudioLayout.AUDIO_POSITIONS);
+    }
+
     static DemoModelSize tinySize() {
         return new DemoModelSize(32, 1, 4, 64, 80, 100, 48, 2, 6, 2, 96, 2048, 512, 2045);
     }

@@ -143,8 +143,7 @@ class PretrainRecipeTest {
             heads.add(io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, i).resolve(PretrainFiles.TRAINING_HEADS)));
         }
         for (String name : models.get(0).entries().keySet()) {
-            boolean hearing = (name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR))
-                    && !name.equals(io.rrs.model.Qwen2AudioLayout.AUDIO_POSITIONS);
+            boolean hearing = PretrainFixtures.trainedByHearing(name);
             assertEquals(!hearing, sameValues(models.get(0), models.get(1), name), name + (hearing ? " must train in hear" : " must keep the written stage's bytes in hear"));
         }
         assertEquals(java.util.Set.of(Distillation.HEAD_WEIGHT, TrainingHead.DISTILL.bias()), heads.get(0).entries().keySet(), "written trains the distillation head");
@@ -170,8 +169,7 @@ class PretrainRecipeTest {
         var before = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(s, 0).resolve("model.safetensors"));
         var after = io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(s, 1).resolve("model.safetensors"));
         for (String name : before.entries().keySet()) {
-            boolean hearing = (name.startsWith(io.rrs.model.Qwen2AudioLayout.AUDIO) || name.startsWith(io.rrs.model.Qwen2AudioLayout.PROJECTOR))
-                    && !name.equals(io.rrs.model.Qwen2AudioLayout.AUDIO_POSITIONS);
+            boolean hearing = PretrainFixtures.trainedByHearing(name);
             assertEquals(!hearing, sameValues(before, after, name), name + (hearing ? ": the distillation's gradient reaches the audio side" : " is frozen"));
         }
         JsonNode losses = JSON.readTree(PretrainFiles.latest(recipe.stateDir(s, 1)).resolve(PretrainFiles.STATE).toFile()).get("losses");
