@@ -46,6 +46,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class DatasetBuilder {
     public static final String PROMPTS_FILE = "prompts.jsonl";
+    /**
+     * The hearing-sentence utterances a synthesiser failed on in the last run (id, engine, voice, text, error; absent
+     * when none did): a hearing sentence is one of thousands, so its failure (festival's diphone voice has crashed on
+     * one) leaves it out instead of stopping the build; a dataset question's failure still stops it.
+     */
+    public static final String SKIPPED_FILE = "skipped.jsonl";
 
     /**
      * Everything the build needs. {@code limit} > 0 synthesises only that many prompts (alternating
@@ -361,8 +367,11 @@ public final class DatasetBuilder {
         ProgressBarBuilder pbb = new ProgressBarBuilder().setTaskName(engines == null ? "espeak-ng" : "speech").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .startsFrom(reused, Duration.ZERO).setUpdateIntervalMillis(500)
                 .setConsumer(new ConsoleProgressBarConsumer(options.progressBar() ? System.err : new PrintStream(PrintStream.nullOutputStream())));
+        java.util.concurrent.atomic.AtomicInteger skippedCount = new java.util.concurrent.atomic.AtomicInteger();
+        Path skippedFile = options.outDir().resolve(SKIPPED_FILE);
         try (ProgressBar bar = pbb.build();
-             BufferedWriter append = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+             BufferedWriter append = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+             BufferedWriter skipped = Files.newBufferedWriter(skippedFile, StandardCharsets.UTF_8)) {
             List<Future<?>> futures = new ArrayList<>();
             for (Manifest.Entry want : todo) {
                 futures.add(pool.submit(() -> {
@@ -379,6 +388,18 @@ public final class DatasetBuilder {
                         }
                         bar.step();
                         return null;
+                    } catch (IOException e) {
+                        if (!Manifest.QUESTION_SPLITS.contains(want.split())) { // one sentence fewer: the corpus still serves
+                            synchronized (skipped) {
+                                skipped.write(failure(want, e) + "\n");
+                                skipped.flush();
+                                skippedCount.incrementAndGet();
+                            }
+                            bar.step();
+                            return null;
+                        }
+                        failed.set(true);
+                        throw e;
                     } catch (Exception e) {
                         failed.set(true);
                         throw e;
@@ -397,6 +418,16 @@ public final class DatasetBuilder {
         } finally {
             pool.shutdownNow();
         }
+        if (skippedCount.get() == 0) Files.deleteIfExists(skippedFile);
+        else log.println(skippedCount.get() + " hearing-sentence utterances failed to synthesise and are left out of the manifest (listed in "
+                + skippedFile + "); a rerun tries them again");
+    }
+
+    /** One line of {@value #SKIPPED_FILE}: the utterance that failed and why. */
+    private static String failure(Manifest.Entry want, IOException e) {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("id", want.id()).put("engine", want.engine()).put("voice", want.voice()).put("text", want.text()).put("error", String.valueOf(e.getMessage()));
+        return n.toString();
     }
 
     /** Speaks one utterance with its engine into {@code out}, atomically (a WAV at its final name is whole). */

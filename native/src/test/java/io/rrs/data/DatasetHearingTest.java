@@ -109,6 +109,42 @@ class DatasetHearingTest {
         }
     }
 
+    /**
+     * A synthesiser that crashes on one hearing sentence (espeak-ng behind a wrapper that exits 139, as festival's
+     * diphone voice did, when the text holds "Gerald") leaves that sentence's utterances out and lists them in
+     * skipped.jsonl; the rest of the corpus is built, and a rerun without the crash completes it and removes the list.
+     */
+    @Test
+    void aSentenceTheSynthesiserCrashesOnIsSkippedAndListedAndTheRestIsBuilt(@TempDir Path tmp) throws Exception {
+        requireEspeak();
+        Path hearing = tmp.resolve("hearing.jsonl");
+        HearingSentences.write(hearing, sentences());
+        Path crashing = tmp.resolve("espeak-crashing.sh");
+        Files.writeString(crashing, "#!/bin/sh\ntext=$(cat)\ncase \"$text\" in *Gerald*) exit 139;; esac\nprintf '%s' \"$text\" | exec espeak-ng \"$@\"\n");
+        assertTrue(crashing.toFile().setExecutable(true));
+        Path out = tmp.resolve("corpus");
+        DatasetBuilder.Options normal = options(out, hearing);
+        DatasetBuilder.Options withCrash = new DatasetBuilder.Options(normal.sharedDir(), out, normal.voices(), normal.split(), normal.jobs(),
+                normal.limit(), normal.tools(), false, new DatasetBuilder.EngineVoices(
+                        new io.rrs.data.speech.VoiceCatalog(List.of(io.rrs.data.speech.EspeakEngine.espeak(crashing.toString()))), List.of("espeak-ng"),
+                        Set.of("pretrain")), normal.hearing());
+
+        DatasetBuilder.Report crashed = new DatasetBuilder(withCrash, DatasetBuilderTest.QUIET).build();
+        assertEquals(18, crashed.utterances(), "ten sentences in 2 renditions, less the crashing sentence's 2");
+        List<String> skipped = Files.readAllLines(out.resolve(DatasetBuilder.SKIPPED_FILE));
+        assertEquals(2, skipped.size(), String.join("\n", skipped));
+        for (String line : skipped) {
+            assertTrue(line.contains("\"text\":\"" + TEXTS.get(3) + "\"") && line.contains("\"engine\":\"espeak-ng\""), line);
+            assertTrue(line.contains("139"), "the error names the exit status: " + line);
+        }
+        for (Manifest.Entry e : Manifest.read(out.resolve(Manifest.FILE))) assertTrue(!e.text().equals(TEXTS.get(3)), e.id());
+
+        DatasetBuilder.Report completed = new DatasetBuilder(normal, DatasetBuilderTest.QUIET).build();
+        assertEquals(18, completed.reused());
+        assertEquals(2, completed.synthesised());
+        assertTrue(!Files.exists(out.resolve(DatasetBuilder.SKIPPED_FILE)), "nothing skipped: no list");
+    }
+
     @Test
     void aHearingSentenceNearAQuestionStopsTheBuildBeforeSynthesis(@TempDir Path tmp) throws Exception {
         List<PromptSplit.Prompt> prompts = PromptSplit.split(SourceDataset.read(TestData.repoDataDir()), PromptSplit.Settings.defaults());
