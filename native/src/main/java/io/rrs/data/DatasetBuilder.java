@@ -419,8 +419,8 @@ public final class DatasetBuilder {
             pool.shutdownNow();
         }
         if (skippedCount.get() == 0) Files.deleteIfExists(skippedFile);
-        else log.println(skippedCount.get() + " hearing-sentence utterances failed to synthesise and are left out of the manifest (listed in "
-                + skippedFile + "); a rerun tries them again");
+        else log.println(skippedCount.get() + (skippedCount.get() == 1 ? " hearing-sentence utterance" : " hearing-sentence utterances")
+                + " failed to synthesise, left out of the manifest and listed in " + skippedFile + "; a rerun tries again");
     }
 
     /** One line of {@value #SKIPPED_FILE}: the utterance that failed and why. */
