@@ -115,9 +115,7 @@ public final class PretrainFiles {
 
     /** The latest state, verified; its settings must equal the requested ones (a changed setting would change the run). */
     static State loadState(PretrainSettings s) throws IOException {
-        Path dir = latest(s.stateDir());
-        if (dir == null) throw new IOException(s.stateDir() + " holds no pretraining state to resume; run without --resume");
-        RunFiles.verify(dir, STATE_MANIFEST, "pretraining state", STATE_FORMAT,
+        Path dir = verifiedLatest(s.stateDir(), "to resume; run without --resume",
                 "start again without --resume and with a new --state DIR (this rrs version cannot continue it)");
         JsonNode json = JSON.readTree(dir.resolve(STATE).toFile());
         if (!json.path("settings").toString().equals(settingsJson(s).toString())) // by text: a long and an int node differ
@@ -127,6 +125,24 @@ public final class PretrainFiles {
         json.path("losses").forEach(l -> losses.add(l.asDouble()));
         return new State(json.path("epoch").asInt(), json.path("next_batch").asInt(), json.path("step").asLong(), losses,
                 tensors(dir.resolve("model.safetensors")), tensors(dir.resolve("optimizer.safetensors")));
+    }
+
+    /**
+     * The trained tensors of the latest state in {@code stateDir} (the model's and the training heads', float32, as
+     * {@link #loadState} reads them; no optimizer), its files verified: what a stage learned, for measuring it.
+     */
+    static Map<String, Tensor> stateWeights(Path stateDir) throws IOException {
+        Path dir = verifiedLatest(stateDir, "(no '" + LATEST + "' file naming a step); pass the folder a stage saved its state to, "
+                + "e.g. STATE/hear of --recipe knowing-hearing", "pass a state this rrs version wrote");
+        return tensors(dir.resolve("model.safetensors"));
+    }
+
+    /** The state {@code latest} names in {@code stateDir}, its format tag and every file's hash checked. */
+    private static Path verifiedLatest(Path stateDir, String whenNone, String whenUnreadable) throws IOException {
+        Path dir = latest(stateDir);
+        if (dir == null) throw new IOException(stateDir + " holds no pretraining state " + whenNone);
+        RunFiles.verify(dir, STATE_MANIFEST, "pretraining state", STATE_FORMAT, whenUnreadable);
+        return dir;
     }
 
     /**

@@ -19,12 +19,29 @@ import picocli.CommandLine.Option;
 
 /** Scope: {@code rrs pretrain transcription-error}: how well a pretrained model's audio tower hears a split ({@link TranscriptionError}). */
 @Command(name = "transcription-error", mixinStandardHelpOptions = true,
-        description = "Greedy CTC transcription of a split's clips by a model's audio tower (frames scored against the text embedding, "
-                + "as the audio-transcribe task trains it) and its token error against the clips' texts: edit distance / reference tokens, "
-                + "overall and per synthesiser engine; prints a few transcripts. Set OPENBLAS_NUM_THREADS to --threads.")
+        description = "Greedy CTC transcription of a split's clips by a model's audio tower and its error against the clips' texts: "
+                + "edit distance / reference length, overall and per synthesiser engine (or voice); prints a few transcripts. "
+                + "Without --state: word pieces, the frames scored against the text embedding as the audio-transcribe task trains them "
+                + "(token error). With --state: characters, through the spelling head the state trained (--recipe knowing-hearing's "
+                + "hear stage; character error: 2 slots a frame, best symbol per slot, repeats merged, blanks dropped, against the "
+                + "text lower-cased to letters, digits, apostrophes and word breaks). Set OPENBLAS_NUM_THREADS to --threads.")
 final class TranscriptionErrorCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder 'rrs pretrain' wrote (weights, tokenizer.json, front end).")
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "A model folder 'rrs pretrain' wrote: its config.json, front end (preprocessor_config.json) and tokenizer.json, "
+                    + "and without --state its weights.")
     Path model;
+
+    @Option(names = "--state", paramLabel = "DIR",
+            description = "A pretraining state folder whose latest step holds a spelling head (e.g. STATE/hear of --recipe knowing-hearing; "
+                    + "a stage before the last keeps its state in STATE/<stage>/state): measure the character error instead. The audio "
+                    + "tower, projector and head all come from that step, float32, as they trained together; --model then gives only the "
+                    + "shape, front end and tokenizer: pass the model folder of the same run (for the last stage, the recipe's --out).")
+    Path state;
+
+    @Option(names = "--transcripts", paramLabel = "FILE",
+            description = "Also write every clip's transcript as one JSON line: id, engine, voice, text, heard (characters, a word break as a "
+                    + "space; word pieces decoded without --state), errors, and the reference length as symbols (tokens without --state).")
+    Path transcripts;
 
     @Mixin
     CommonOptions.SpokenData data;
@@ -66,13 +83,17 @@ final class TranscriptionErrorCommand implements Callable<Integer> {
         long started = System.nanoTime();
         TranscriptionError.Result r;
         try (PretrainProgress bar = new PretrainProgress(progress.show(), "transcribe")) {
-            r = TranscriptionError.measure(PretrainCommand.resolve(model), dataset, clips, batchSize, examples, bar);
+            r = TranscriptionError.measure(PretrainCommand.resolve(model), state == null ? null : PretrainCommand.resolve(state), dataset, clips,
+                    batchSize, bar);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        for (String[] e : r.examples()) System.out.printf("%s%n  said:  %s%n  heard: %s%n", e[0], e[1], e[2]);
+        String error = state == null ? "token error" : "character error", unit = state == null ? "tokens" : "symbols";
+        if (transcripts != null) TranscriptionError.writeTranscripts(PretrainCommand.resolve(transcripts), r.transcripts(), unit);
+        for (TranscriptionError.Transcript t : r.transcripts().subList(0, Math.min(examples, r.transcripts().size())))
+            System.out.printf("%s%n  said:  %s%n  heard: %s%n", t.clip().id(), t.clip().text(), t.heard());
         for (Map.Entry<String, TranscriptionError.Count> e : r.byEngine().entrySet())
-            System.out.printf("%-12s %5d clips  token error %.3f%n", e.getKey(), e.getValue().clips(), e.getValue().rate());
-        System.out.printf("%s: %d clips, %d reference tokens, token error %.3f (%.1f s)%n", split, r.all().clips(), r.all().tokens(), r.all().rate(), seconds);
+            System.out.printf("%-12s %5d clips  %s %.3f%n", e.getKey(), e.getValue().clips(), error, e.getValue().rate());
+        System.out.printf("%s: %d clips, %d reference %s, %s %.3f (%.1f s)%n", split, r.all().clips(), r.all().tokens(), unit, error, r.all().rate(), seconds);
         return ExitCodes.OK;
     }
 }

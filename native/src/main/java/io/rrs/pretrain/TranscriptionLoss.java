@@ -34,24 +34,33 @@ final class TranscriptionLoss {
     }
 
     /**
-     * Greedy CTC decoding of each clip: the best id per frame, repeats merged, {@code blank} dropped. What the tower
-     * transcribes, for measuring how well it hears ({@link TranscriptionError}).
+     * Greedy CTC decoding of each clip against the text embedding ({@link #greedy(Tensor, long[], long)}): what the tower
+     * transcribes in word pieces, for measuring how well it hears ({@link TranscriptionError}).
      */
     static List<int[]> greedy(Qwen2AudioModel model, Tensor features, long[] validFrames, long blank) {
-        long[] best = Tensors.toLongs(frameLogProbs(model, features, validFrames).argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+        return greedy(frameLogProbs(model, features, validFrames), pooledLengths(validFrames), blank);
+    }
+
+    /**
+     * Greedy CTC decoding of {@code scores} [sum of lengths, V] (logits or log-probabilities; clips in order, clip b
+     * {@code lengths[b]} rows): each row's best id, repeats merged, {@code blank} dropped (so a blank between two equal
+     * ids keeps both).
+     */
+    static List<int[]> greedy(Tensor scores, long[] lengths, long blank) {
+        long[] best = Tensors.toLongs(scores.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
         List<int[]> out = new java.util.ArrayList<>();
         int offset = 0;
-        for (long valid : validFrames) {
-            int length = (int) AudioPositions.pooled(valid);
-            java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (long length : lengths) {
+            int[] ids = new int[(int) length];
+            int n = 0;
             long previous = -1;
             for (int t = 0; t < length; t++) {
                 long id = best[offset + t];
-                if (id != previous && id != blank) ids.add((int) id);
+                if (id != previous && id != blank) ids[n++] = (int) id;
                 previous = id;
             }
-            out.add(ids.stream().mapToInt(Integer::intValue).toArray());
-            offset += length;
+            out.add(java.util.Arrays.copyOf(ids, n));
+            offset += (int) length;
         }
         return out;
     }

@@ -42,6 +42,60 @@ class SpellingTest {
     }
 
     @Test
+    void symbolsSpellBackToTheirText() {
+        assertEquals("how do i", Spelling.text(Spelling.symbols("How do I?")));
+        assertEquals("don't stop 42 times", Spelling.text(Spelling.symbols("  \"Don\u2019t  stop -- 42 times!\" ")));
+        assertEquals("cafe naive", Spelling.text(Spelling.symbols("Café, naïve.")));
+        assertEquals("", Spelling.text(Spelling.symbols("?!")));
+        int[] every = new int[Spelling.SYMBOLS - 1];
+        for (int s = 1; s < Spelling.SYMBOLS; s++) every[s - 1] = s;
+        assertEquals("abcdefghijklmnopqrstuvwxyz0123456789' ", Spelling.text(every));
+        assertArrayEquals(spell("x  y'"), new int[] {24, 38, 38, 25, 37});
+        assertEquals("x  y'", Spelling.text(spell("x  y'")), "what a head spells is written as heard, breaks and all");
+        for (String s : List.of("the quick brown fox", "it's 9 o'clock", "a b c"))
+            assertArrayEquals(Spelling.symbols(s), Spelling.symbols(Spelling.text(Spelling.symbols(s))), s);
+        assertThrows(IllegalArgumentException.class, () -> Spelling.text(new int[] {1, (int) Spelling.BLANK}));
+        assertThrows(IllegalArgumentException.class, () -> Spelling.text(new int[] {Spelling.SYMBOLS}));
+    }
+
+    @Test
+    void greedyDecodingTakesEachRowsBestMergesRepeatsAndDropsBlanks() {
+        // best ids per row (blank 0): clip 1 "1 1 0 1 2 2 0 0 3" -> 1 1 2 3 (a blank between equal ids keeps both), clip 2 "0 0" -> nothing,
+        // clip 3 "2 3 3 1" -> 2 3 1
+        long[][] best = {{1, 1, 0, 1, 2, 2, 0, 0, 3}, {0, 0}, {2, 3, 3, 1}};
+        List<Float> rows = new ArrayList<>();
+        int n = 0;
+        for (long[] clip : best)
+            for (long id : clip) {
+                for (int v = 0; v < 4; v++) rows.add(v == id ? 2.5f : -1f + 0.1f * v);
+                n++;
+            }
+        float[] scores = new float[rows.size()];
+        for (int i = 0; i < scores.length; i++) scores[i] = rows.get(i);
+        List<int[]> decoded = TranscriptionLoss.greedy(io.rrs.model.Tensors.floats(scores, n, 4), new long[] {9, 2, 4}, 0);
+        assertEquals(3, decoded.size());
+        assertArrayEquals(new int[] {1, 1, 2, 3}, decoded.get(0));
+        assertArrayEquals(new int[] {}, decoded.get(1));
+        assertArrayEquals(new int[] {2, 3, 1}, decoded.get(2));
+    }
+
+    @Test
+    void theHeadSpellsTwoConsecutiveSlotsPerFrame() {
+        // an identity head: frame f's logits are its own values, slot k in columns [k * SYMBOLS, (k + 1) * SYMBOLS)
+        int width = Spelling.PER_FRAME * Spelling.SYMBOLS;
+        Map<String, Tensor> head = new LinkedHashMap<>();
+        head.put(Spelling.HEAD_WEIGHT, org.bytedeco.pytorch.global.torch.eye(width));
+        head.put(Spelling.HEAD_BIAS, io.rrs.model.Tensors.floats(new float[width], width));
+        // clip 1: (t, e) (l, blank) (l, l) -> "tell"; clip 2: (a, a) (break, b) -> "a b"
+        int[][] slots = {{20, 5}, {12, 0}, {12, 12}, {1, 1}, {38, 2}};
+        float[] frames = new float[slots.length * width];
+        for (int f = 0; f < slots.length; f++)
+            for (int k = 0; k < Spelling.PER_FRAME; k++) frames[f * width + k * Spelling.SYMBOLS + slots[f][k]] = 1;
+        List<int[]> spelled = Spelling.greedy(head, io.rrs.model.Tensors.floats(frames, slots.length, width), new long[] {3, 2});
+        assertEquals(List.of("tell", "a b"), spelled.stream().map(Spelling::text).toList());
+    }
+
+    @Test
     void theCombinedLossIsTheWordPiecesPlusTheWeightedSpellingAndReachesOnlyTowerProjectorAndHead() throws Exception {
         Qwen2AudioConfig config = PretrainFixtures.tinySize().toConfig();
         Map<String, Tensor> weights = new LinkedHashMap<>(RandomInit.weights(config, 3));
