@@ -63,6 +63,20 @@ public record ClassSeparation(double meanDistance, double spread, double separat
                 harmful.length, benign.length);
     }
 
+    /**
+     * Balanced accuracy of the rule whose class means come from the training rows ({@code trainHarmful},
+     * {@code trainBenign}), scored on other rows ({@code harmful}, {@code benign}; e.g. the test split): what RRS does
+     * with a direction found on its training rows, applied to queries it never saw.
+     */
+    public static double judgedBy(float[][] trainHarmful, float[][] trainBenign, float[][] harmful, float[][] benign) {
+        if (trainHarmful.length == 0 || trainBenign.length == 0 || harmful.length == 0 || benign.length == 0)
+            throw new IllegalArgumentException("judging needs rows of both classes on both sides");
+        int d = trainHarmful[0].length;
+        double[] mh = mean(trainHarmful, d, null, -1), mb = mean(trainBenign, d, null, -1);
+        if (harmful[0].length != d) throw new IllegalArgumentException("rows of different widths: " + harmful[0].length + " and " + d);
+        return (right(harmful, mh, mb, true, null, -1) / (double) harmful.length + right(benign, mh, mb, false, null, -1) / (double) benign.length) / 2;
+    }
+
     private static double heldOut(float[][] harmful, String[] harmfulQuestions, float[][] benign, String[] benignQuestions, long seed) {
         TreeSet<String> hq = new TreeSet<>(Arrays.asList(harmfulQuestions));
         TreeSet<String> bq = new TreeSet<>(Arrays.asList(benignQuestions));

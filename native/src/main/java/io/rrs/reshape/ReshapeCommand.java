@@ -24,14 +24,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * Scope: {@code rrs reshape prepare} and {@code rrs reshape train}, the command line of RRS alignment
+ * Scope: {@code rrs reshape prepare}, {@code separation} and {@code train}, the command line of RRS alignment
  * (DESIGN section 3, docs/reshape.md). Relative paths resolve against the repository root ({@code rrs.root},
  * set by the {@code ./rrs} launcher), else the working directory. Exit codes as every command's
  * ({@link ExitCodes}): 0 done, 1 failed, 2 bad options, 3 non-finite loss, 4 a rank failed, 5 corrupted run files.
  */
 @Command(name = "reshape", mixinStandardHelpOptions = true,
         description = "RRS alignment: prepare the frozen model's representations and targets, then train LoRA adapters towards them.",
-        subcommands = {ReshapeCommand.Prepare.class, ReshapeCommand.Train.class})
+        subcommands = {ReshapeCommand.Prepare.class, ReshapeCommand.Separation.class, ReshapeCommand.Train.class})
 public final class ReshapeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -105,6 +105,45 @@ public final class ReshapeCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "%s: warning: below %.0f %%, the model barely tells harmful from benign queries; RRS moves them in "
                         + "opposite directions, so on such a model the targets cancel and training changes little (docs/reshape.md)%n",
                         "rrs reshape prepare", 100 * ClassSeparation.WARN_BELOW);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "separation", mixinStandardHelpOptions = true,
+            description = "How well the prepared training rows' class means tell harmful from benign queries of another split: the "
+                    + "test split's utterances (unseen questions, and unseen voices in a many-voice dataset) through the same frozen model, "
+                    + "condition and audio padding as prepare, scored by the midpoint of the training rows' class means (balanced accuracy; "
+                    + "0.5 = indistinguishable). The direction RRS reshapes along, judged where it must generalise. Writes RUN/separation.json.")
+    static final class Separation implements Callable<Integer> {
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory that 'rrs reshape prepare' wrote.")
+        Path run;
+
+        @Option(names = "--split", defaultValue = "test", paramLabel = "NAME", description = "Which utterances to judge: test or train; default: ${DEFAULT-VALUE}.")
+        String split;
+
+        @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+                description = "Judge N utterances per class (seeded as prepare's choice); 0 = all (default).")
+        int limit;
+
+        @Option(names = "--batch-size", defaultValue = "8", description = "Queries per frozen forward pass; default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @CommandLine.Mixin
+        ComputeOption compute;
+
+        @Override
+        public Integer call() throws Exception {
+            io.rrs.data.PromptSplit.Split which = UsageException.fromOptions(() -> {
+                if (!split.equalsIgnoreCase("test") && !split.equalsIgnoreCase("train"))
+                    throw new IllegalArgumentException("--split " + split + ": use test or train");
+                return io.rrs.data.PromptSplit.Split.parse(split);
+            });
+            if (limit < 0 || batchSize < 1) throw new UsageException("--limit must be >= 0 and --batch-size >= 1");
+            SplitSeparation.Result result;
+            try (ConsoleProgress bar = new ConsoleProgress("separation", "queries")) {
+                result = SplitSeparation.measure(RepoPaths.resolve(run), which, limit, batchSize, compute.compute(), bar);
+            }
+            System.out.println(SplitSeparation.describe(result) + "; written to " + RepoPaths.resolve(run).resolve(SplitSeparation.FILE));
             return ExitCodes.OK;
         }
     }

@@ -15,6 +15,7 @@ import io.rrs.model.OpenedModel;
 import io.rrs.model.Qwen2AudioLayout;
 import io.rrs.model.Qwen2AudioModel;
 import io.rrs.model.Tensors;
+import io.rrs.text.InputCondition;
 import io.rrs.text.Prompts;
 import io.rrs.training.Progress;
 import io.rrs.training.Query;
@@ -148,12 +149,18 @@ public final class ReshapePrepare {
 
     private static Tensor representations(Qwen2AudioModel model, QueryBatches encoder, List<Query> queries, PrepareConfig config,
                                           boolean refusal, java.util.function.IntConsumer progress) {
+        return representations(model, encoder, queries, config.condition(), config.batchSize(), refusal, progress);
+    }
+
+    /** The frozen last-prompt-token states [queries, hidden] of {@code queries} in {@code condition}, {@code batchSize} at a time. */
+    static Tensor representations(Qwen2AudioModel model, QueryBatches encoder, List<Query> queries, InputCondition condition, int batchSize,
+                                  boolean refusal, java.util.function.IntConsumer progress) {
         long width = model.config().text().hiddenSize();
         float[] rows = new float[(int) (queries.size() * width)];
-        for (int start = 0; start < queries.size(); start += config.batchSize()) {
-            List<Query> batch = queries.subList(start, Math.min(queries.size(), start + config.batchSize()));
+        for (int start = 0; start < queries.size(); start += batchSize) {
+            List<Query> batch = queries.subList(start, Math.min(queries.size(), start + batchSize));
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                ModelInput in = encoder.encode(batch, config.condition(), Collections.nCopies(batch.size(), Prompts.AUDIO_TEXT_INSTRUCTION), refusal);
+                ModelInput in = encoder.encode(batch, condition, Collections.nCopies(batch.size(), Prompts.AUDIO_TEXT_INSTRUCTION), refusal);
                 float[] h = Tensors.toFloats(model.lastTokenHidden(in));
                 System.arraycopy(h, 0, rows, (int) (start * width), h.length);
             }

@@ -32,8 +32,13 @@ public record Query(String id, String label, String text, Path wav) {
      * too, so both trainers see the same rows.
      */
     public static List<Query> trainSplit(SpokenDataset data, SourceDataset.Label label, int limitPerClass, long seed) {
+        return split(data, PromptSplit.Split.TRAIN, label, limitPerClass, seed);
+    }
+
+    /** As {@link #trainSplit}, from any split (e.g. the test split that {@code rrs reshape separation} judges). */
+    public static List<Query> split(SpokenDataset data, PromptSplit.Split split, SourceDataset.Label label, int limitPerClass, long seed) {
         List<Query> all = new ArrayList<>();
-        for (var e : data.select(PromptSplit.Split.TRAIN, label)) all.add(new Query(e.id(), e.label(), e.text(), data.wav(e)));
+        for (var e : data.select(split, label)) all.add(new Query(e.id(), e.label(), e.text(), data.wav(e)));
         if (limitPerClass == 0 || limitPerClass >= all.size()) return all;
         // A seeded subset, so a quick run is reproducible and still spans categories and voices.
         List<Query> shuffled = new ArrayList<>(all);

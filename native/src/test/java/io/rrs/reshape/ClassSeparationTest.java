@@ -36,6 +36,17 @@ class ClassSeparationTest {
     }
 
     @Test
+    void otherRowsAreJudgedByTheTrainingRowsMeans() {
+        // training means (3, 0) and (-3, 0): midpoint 0, direction +x. Harmful (1, 5) is on its side, (-1, 0) is not;
+        // benign (-0.5, 3) is: (1/2 + 1/1) / 2.
+        double judged = ClassSeparation.judgedBy(new float[][] {{2, 0}, {4, 0}}, new float[][] {{-2, 0}, {-4, 0}},
+                new float[][] {{1, 5}, {-1, 0}}, new float[][] {{-0.5f, 3}});
+        assertEquals(0.75, judged, 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> ClassSeparation.judgedBy(new float[][] {{1, 0}}, new float[][] {{-1, 0}},
+                new float[][] {{1, 0, 0}}, new float[][] {{-1, 0, 0}}));
+    }
+
+    @Test
     void inSampleTheRuleFlattersWideNoiseHeldOutItScoresChance() {
         Random r = new Random(5);
         // 351 rows of 192-dimensional noise

@@ -97,6 +97,23 @@ class ReshapePrepareTest {
     }
 
     @Test
+    void theTrainingMeansJudgeASplitAndTheTrainingRowsAsPrepareDid() throws Exception {
+        PreparedRun run = ReshapePrepare.run(config("run-separation", FeatureMask.positive(), RrsObjective.Path.FUSED), Progress.none());
+        // the training rows again, judged by their own class means: prepare's in-sample figure, recomputed from fresh states
+        SplitSeparation.Result train = SplitSeparation.measure(run.dir().getParent(), io.rrs.data.PromptSplit.Split.TRAIN, 0, 4,
+                io.rrs.model.Compute.CPU, Progress.none());
+        assertEquals(run.statistics().path("class_separation").path("separated").asDouble(), train.separated(), 1e-12);
+        assertEquals(5, train.harmfulRows());
+        JsonNode written = io.rrs.training.RunFiles.JSON.readTree(run.dir().getParent().resolve(SplitSeparation.FILE).toFile());
+        assertEquals(SplitSeparation.FORMAT, written.path("format").asText());
+        assertEquals(train.separated(), written.path("separated").asDouble(), 0);
+        // the fixture's test split holds one harmful utterance and no benign one
+        IOException none = assertThrows(IOException.class, () -> SplitSeparation.measure(run.dir().getParent(), io.rrs.data.PromptSplit.Split.TEST,
+                0, 4, io.rrs.model.Compute.CPU, Progress.none()));
+        assertTrue(none.getMessage().contains("1 harmful and 0 benign test utterances"), none.getMessage());
+    }
+
+    @Test
     void representationsAreTheModelsLastTokenStateForTheMethodsPrompts() throws Exception {
         PreparedRun run = ReshapePrepare.run(config("run-direct", FeatureMask.positive(), RrsObjective.Path.REFERENCE), Progress.none());
         OpenedModel opened = OpenedModel.open(model);
