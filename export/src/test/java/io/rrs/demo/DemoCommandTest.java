@@ -91,6 +91,12 @@ class DemoCommandTest {
                 "try:      ./rrs guard screen --model " + work.resolve("guard")))
             assertTrue(first.out().contains(s), s + ":\n" + first.out());
         assertFalse(first.out().contains("skipped"), first.out());
+        // the prepare stage says how far apart the base model holds the classes, as prepare measured it
+        com.fasterxml.jackson.databind.JsonNode separation = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(work.resolve("rrs/prepare/statistics.json").toFile()).path("class_separation");
+        double judged = separation.path("held_out").isNumber() ? separation.path("held_out").asDouble() : separation.path("separated").asDouble();
+        String said = String.format(java.util.Locale.ROOT, "harmful vs benign %.0f %% separated at the last prompt token", 100 * judged);
+        assertTrue(first.out().contains(said), said + ":\n" + first.out());
         assertOtherTagRefused(work.resolve("screen/screen.json"), DemoScreening.FORMAT, () -> DemoScreening.read(work.resolve("screen")));
         assertOtherTagRefused(work.resolve("demo.json"), DemoState.FORMAT, () -> DemoState.load(work));
 
