@@ -2,6 +2,7 @@ package io.rrs.reshape;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rrs.frontend.PreprocessorConfig;
 import io.rrs.io.AtomicFiles;
 import io.rrs.io.FormatTag;
 import io.rrs.model.safetensors.SafetensorsFile;
@@ -99,5 +100,18 @@ public record PreparedRun(Path dir, JsonNode manifest, JsonNode statistics, Map<
 
     public String modelConfigSha256() {
         return manifest.path("model_config_sha256").asText();
+    }
+
+    /** Refuses {@code modelDir} when its config.json is not the one prepare used; {@code fix} says what to do instead. */
+    public void requireSameModel(Path modelDir, String fix) throws IOException {
+        if (!AtomicFiles.sha256(modelDir.resolve("config.json")).equals(modelConfigSha256()))
+            throw new IOException(modelDir.resolve("config.json") + " differs from the model prepare used (" + modelDir() + "); " + fix);
+    }
+
+    /** Refuses a front-end ({@code PreprocessorConfig.toJson} of {@code modelDir}'s) other than the one prepare encoded with. */
+    public void requireSameFrontEnd(Path modelDir, JsonNode frontEnd, String fix) throws IOException {
+        if (!frontEnd.equals(frontEnd()))
+            throw new IOException(modelDir + ": the front-end (" + PreprocessorConfig.FILE + ", or its default) is " + frontEnd
+                    + ", prepare used " + frontEnd() + "; " + fix);
     }
 }

@@ -66,16 +66,12 @@ public final class ReshapeTrainer {
                 : TrainConfig.fromJson(resumed.state().config(), requested.runDir(), requested.modelDir()).withEpochs(requested.epochs())
                         .withCompute(requested.compute());
         Path modelDir = config.modelDir() != null ? config.modelDir() : prepared.modelDir();
-        if (!AtomicFiles.sha256(modelDir.resolve("config.json")).equals(prepared.modelConfigSha256()))
-            throw new IOException(modelDir.resolve("config.json") + " differs from the model prepare used (" + prepared.modelDir()
-                    + "); train on the same model, or prepare a new run");
+        prepared.requireSameModel(modelDir, "train on the same model, or prepare a new run");
         int rows = prepared.queries().size();
         DataParallelBatches.check(rows, config.batchSize(), dist.worldSize());
         try (OpenedModel opened = OpenedModel.open(modelDir, config.compute())) { // frees the tokenizer's native memory when the stage ends
-            if (!PreprocessorConfig.toJson(opened.queries().frontEnd()).equals(prepared.frontEnd()))
-                throw new IOException(modelDir + ": the front-end (" + PreprocessorConfig.FILE + ", or its default) is "
-                        + PreprocessorConfig.toJson(opened.queries().frontEnd()) + ", prepare used " + prepared.frontEnd()
-                        + "; train with the front-end prepare used, or prepare a new run");
+            prepared.requireSameFrontEnd(modelDir, PreprocessorConfig.toJson(opened.queries().frontEnd()),
+                    "train with the front-end prepare used, or prepare a new run");
             torch.manual_seed(config.seed() & Long.MAX_VALUE);
             opened.model().cacheAudioEmbeddings(QueryBatches.AUDIO_EMBEDDING_CACHE_BYTES); // the tower is frozen: once per clip
             LoraAdapters lora = LoraAdapters.attach(opened.model(), config.lora());

@@ -37,8 +37,7 @@ public final class SplitSeparation {
             throws IOException {
         PreparedRun prepared = PreparedRun.load(runDir);
         Path modelDir = prepared.modelDir(), dataDir = Path.of(prepared.manifest().path("data").asText());
-        if (!AtomicFiles.sha256(modelDir.resolve("config.json")).equals(prepared.modelConfigSha256()))
-            throw new IOException(modelDir.resolve("config.json") + " has changed since prepare; prepare a new run to measure this model");
+        prepared.requireSameModel(modelDir, "measure the model prepare used, or prepare a new run");
         long seed = prepared.manifest().path("seed").asLong();
         SpokenDataset data = SpokenDataset.open(dataDir);
         List<Query> harmful = Query.split(data, split, SourceDataset.Label.HARMFUL, limitPerClass, seed);
@@ -47,8 +46,8 @@ public final class SplitSeparation {
             throw new IOException(dataDir + " has " + harmful.size() + " harmful and " + benign.size() + " benign " + split.json()
                     + " utterances; both are needed (rebuild with 'rrs data build', or choose another --split)");
         try (OpenedModel opened = OpenedModel.open(modelDir, compute)) {
-            if (!PreprocessorConfig.toJson(opened.queries().frontEnd()).equals(prepared.frontEnd()))
-                throw new IOException(modelDir + ": the front-end differs from the one prepare used; prepare a new run");
+            prepared.requireSameFrontEnd(modelDir, PreprocessorConfig.toJson(opened.queries().frontEnd()),
+                    "measure the model prepare used, or prepare a new run");
             opened.model().cacheAudioEmbeddings(QueryBatches.AUDIO_EMBEDDING_CACHE_BYTES);
             QueryBatches encoder = new QueryBatches(opened.queries(), prepared.audioPadding(), 0);
             long total = harmful.size() + benign.size();
