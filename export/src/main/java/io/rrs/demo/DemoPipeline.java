@@ -207,12 +207,11 @@ public final class DemoPipeline {
             }
         }
         ClassSeparation separation = ClassSeparation.fromJson(p.statistics().path("class_separation"));
-        double judged = Double.isNaN(separation.heldOut()) ? separation.separated() : separation.heldOut();
         // RRS can only reshape what the base model tells apart: say so where the demo's table would otherwise stay flat unexplained
         return new Outcome(String.format(Locale.ROOT, "%d harmful + %d benign training queries; the mask keeps %d of %d features; "
                         + "harmful vs benign %.0f %% separated at the last prompt token (%s; 50 %% = indistinguishable)%s",
                 p.manifest().path("harmful_rows").asLong(), p.manifest().path("benign_rows").asLong(),
-                p.statistics().path("kept_features").asLong(), p.manifest().path("hidden_size").asLong(), 100 * judged,
+                p.statistics().path("kept_features").asLong(), p.manifest().path("hidden_size").asLong(), 100 * separation.judged(),
                 Double.isNaN(separation.heldOut()) ? "in-sample" : "held-out questions", separation.weak()
                         ? "; below " + Math.round(100 * ClassSeparation.WARN_BELOW) + " %, so RRS has little to reshape (docs/reshape.md)" : ""), List.of());
     }

@@ -57,8 +57,7 @@ public record ClassSeparation(double meanDistance, double spread, double separat
         for (int j = 0; j < d; j++) dist2 += (mh[j] - mb[j]) * (mh[j] - mb[j]);
         double squares = squaredDistances(harmful, mh) + squaredDistances(benign, mb);
         double spread = Math.sqrt(squares / (harmful.length + benign.length));
-        double separated = (right(harmful, mh, mb, true, null, -1) / (double) harmful.length
-                + right(benign, mh, mb, false, null, -1) / (double) benign.length) / 2;
+        double separated = balancedAccuracy(harmful, benign, mh, mb);
         return new ClassSeparation(Math.sqrt(dist2), spread, separated, heldOut(harmful, harmfulQuestions, benign, benignQuestions, seed),
                 harmful.length, benign.length);
     }
@@ -74,6 +73,11 @@ public record ClassSeparation(double meanDistance, double spread, double separat
         int d = trainHarmful[0].length;
         double[] mh = mean(trainHarmful, d, null, -1), mb = mean(trainBenign, d, null, -1);
         if (harmful[0].length != d) throw new IllegalArgumentException("rows of different widths: " + harmful[0].length + " and " + d);
+        return balancedAccuracy(harmful, benign, mh, mb);
+    }
+
+    /** Balanced accuracy of the midpoint rule of the class means {@code mh}, {@code mb} on every row. */
+    private static double balancedAccuracy(float[][] harmful, float[][] benign, double[] mh, double[] mb) {
         return (right(harmful, mh, mb, true, null, -1) / (double) harmful.length + right(benign, mh, mb, false, null, -1) / (double) benign.length) / 2;
     }
 
@@ -105,7 +109,12 @@ public record ClassSeparation(double meanDistance, double spread, double separat
 
     /** True when RRS is unlikely to move this model (see {@link #WARN_BELOW}): by the held-out measure when there is one. */
     public boolean weak() {
-        return (Double.isNaN(heldOut) ? separated : heldOut) < WARN_BELOW;
+        return judged() < WARN_BELOW;
+    }
+
+    /** The figure {@link #weak()} reads: the held-out one, or the in-sample one where there is no held-out measure. */
+    public double judged() {
+        return Double.isNaN(heldOut) ? separated : heldOut;
     }
 
     public void writeTo(ObjectNode o) {

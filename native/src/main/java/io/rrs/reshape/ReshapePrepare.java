@@ -63,9 +63,9 @@ public final class ReshapePrepare {
             long total = 2L * harmful.size() + benign.size();
             long[] done = {0};
             java.util.function.IntConsumer step = n -> progress.update(done[0] += n, total, "frozen representations");
-            Tensor h0Harmful = representations(opened.model(), encoder, harmful, config, false, step);
-            Tensor h0Refusal = representations(opened.model(), encoder, harmful, config, true, step);
-            Tensor h0Benign = representations(opened.model(), encoder, benign, config, false, step);
+            Tensor h0Harmful = representations(opened.model(), encoder, harmful, config.condition(), config.batchSize(), false, step);
+            Tensor h0Refusal = representations(opened.model(), encoder, harmful, config.condition(), config.batchSize(), true, step);
+            Tensor h0Benign = representations(opened.model(), encoder, benign, config.condition(), config.batchSize(), false, step);
 
             int refusalToken = opened.tokenizer().refusalTokenId();
             Tensor storedRow = opened.model().weights().get(Qwen2AudioLayout.LM_HEAD).select(0, refusalToken);
@@ -145,11 +145,6 @@ public final class ReshapePrepare {
 
     private static List<Query> select(SpokenDataset data, SourceDataset.Label label, PrepareConfig config) {
         return Query.trainSplit(data, label, config.limitPerClass(), config.seed());
-    }
-
-    private static Tensor representations(Qwen2AudioModel model, QueryBatches encoder, List<Query> queries, PrepareConfig config,
-                                          boolean refusal, java.util.function.IntConsumer progress) {
-        return representations(model, encoder, queries, config.condition(), config.batchSize(), refusal, progress);
     }
 
     /** The frozen last-prompt-token states [queries, hidden] of {@code queries} in {@code condition}, {@code batchSize} at a time. */
