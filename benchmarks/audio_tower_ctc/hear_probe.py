@@ -9,6 +9,7 @@ length-sorted within windows of 16, and the schedule's length is fitted to a tim
 
 usage: python3 hear_probe.py NAME --data .gpu/hear --out OUT [--width 64 --layers 2 --ffn 256] [--pieces 1] [--spell 1]
        [--aug 1] [--lr 4e-3] [--batch 16] [--epochs 60] [--budget 400] [--limit 0] [--device cuda]
+       [--teacher STATES --distill W]  (MoonshineStates.java's states of the same clips, distilled beside the CTC)
 """
 import argparse, json, lzma, math, os, sys, time
 import numpy as np
@@ -39,6 +40,9 @@ ap.add_argument("--budget", type=float, default=400, help="training seconds; the
 ap.add_argument("--limit", type=int, default=0, help="keep N clips of each split (a smoke test)")
 ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 ap.add_argument("--save", type=int, default=0, help="write the tower, projector and spelling head as safetensors")
+ap.add_argument("--teacher", default="", help="MoonshineStates.java's output: a real-speech encoder's states to distil into the tower")
+ap.add_argument("--distill", type=float, default=0.0, help="weight of the distillation term: squared error of a linear "
+                "map of the tower's output against the teacher's standardised states, interpolated to the tower's frames")
 a = ap.parse_args()
 torch.manual_seed(0)
 torch.set_num_threads(int(os.environ.get("PROBE_THREADS", "2")))
@@ -83,6 +87,16 @@ with torch.no_grad():
         for cs in by_split.values():
             for c in cs: c["start"] = remap[c["start"]]
 del codes
+if a.distill > 0:  # the teacher's states per clip id, 24 ms frames (384 samples), float16
+    t_states = np.memmap(os.path.join(a.teacher, "states.f16"), dtype=np.float16, mode="r").reshape(-1, 288)
+    t_index = {}
+    for line in open(os.path.join(a.teacher, "index.tsv")):
+        uid, _, off, n = line.rstrip("\n").split("\t")
+        t_index[uid] = (int(off) // 576, int(n))
+    sample = np.asarray(t_states[::97], dtype=np.float32)
+    t_mean, t_std = torch.from_numpy(sample.mean(0)).to(dev), torch.from_numpy(sample.std(0) + 1e-3).to(dev)
+    for cs in by_split.values():
+        for c in cs: c["teacher"] = t_index.get(c["id"])
 train = by_split.get("PRETRAIN", []) + by_split.get("TRAIN", [])
 train = [c for c in train if c["tok"] and c["ch"]]
 val, test = by_split.get("VALIDATION", []), by_split.get("TEST", [])
@@ -92,6 +106,7 @@ log(f"{a.name}: {len(train)} training clips, {len(val)} validation, {len(test)} 
 H = E.shape[1]
 tower = Tower(a.width, a.layers, a.ffn, a.heads, H).to(dev)
 spell_head = nn.Linear(H, 2 * 39).to(dev)
+distill_head = nn.Linear(H, 288).to(dev)
 with torch.no_grad():  # io.rrs.model.RandomInit and TrainingHead: weights N(0, 1/fan_in), biases N(0, 0.1), norms N(1, 0.1)
     for m in tower.modules():
         if isinstance(m, (nn.Linear, nn.Conv1d)):
@@ -102,7 +117,8 @@ with torch.no_grad():  # io.rrs.model.RandomInit and TrainingHead: weights N(0, 
     spell_head.weight.normal_(0, 1 / math.sqrt(H)); spell_head.bias.zero_()
     if a.positions == "sinusoids":
         tower.pos.copy_(sinusoids(*tower.pos.shape)); tower.pos.requires_grad_(False)
-params = [p for p in tower.parameters() if p.requires_grad] + (list(spell_head.parameters()) if a.spell > 0 else [])
+params = [p for p in tower.parameters() if p.requires_grad] + (list(spell_head.parameters()) if a.spell > 0 else []) \
+    + (list(distill_head.parameters()) if a.distill > 0 else [])
 opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.01)
 
 
@@ -137,13 +153,32 @@ def features(batch, augment):
     return x.transpose(1, 2)
 
 
-def forward(batch, augment=False):
+def teacher_loss(batch, out):
+    """Mean squared error, over the clips' valid pooled frames, between distill_head(out) and the teacher's standardised
+    states linearly interpolated at each pooled frame's centre (40 ms frames against the teacher's 24 ms)."""
+    B, T2, _ = out.shape
+    target = torch.zeros(B, T2, 288, device=dev)
+    mask = torch.zeros(B, T2, device=dev)
+    for i, c in enumerate(batch):
+        if c.get("teacher") is None: continue
+        start, n = c["teacher"]
+        m = min(pooled_len(c["valid"]), T2)
+        pos = np.clip((np.arange(m) * 40 + 20) / 24 - 0.5, 0, n - 1)
+        lo = np.floor(pos).astype(int); hi = np.minimum(lo + 1, n - 1); w = torch.from_numpy((pos - lo).astype(np.float32))[:, None].to(dev)
+        s = torch.from_numpy(np.asarray(t_states[start:start + n], dtype=np.float32)).to(dev)
+        target[i, :m] = ((1 - w) * s[lo] + w * s[hi] - t_mean) / t_std
+        mask[i, :m] = 1
+    err = ((distill_head(out) - target) ** 2).mean(-1)
+    return (err * mask).sum() / mask.sum().clamp(min=1)
+
+
+def forward(batch, augment=False, with_out=False):
     out = tower(features(batch, augment), [c["valid"] for c in batch])  # [B, T2, H]
     lens = torch.tensor([pooled_len(c["valid"]) for c in batch])
     words = F.log_softmax(out @ E.t(), -1).transpose(0, 1) if a.pieces > 0 else None  # [T2, B, V]
     B, T2, _ = out.shape
     chars = F.log_softmax(spell_head(out).view(B, T2 * 2, 39), -1).transpose(0, 1)  # [2 T2, B, 39]
-    return words, chars, lens
+    return (words, chars, lens, out) if with_out else (words, chars, lens)
 
 
 def ctc(logp, lens, targets, blank):
@@ -190,32 +225,33 @@ for ep in range(1, a.epochs + 1):
         part = sorted(order[w:w + a.batch * 16], key=lambda i: train[i]["kept"])
         batches += [part[b:b + a.batch] for b in range(0, len(part), a.batch)]
     rng.shuffle(batches)
-    sums, t_ep = np.zeros(2), time.time()
+    sums, t_ep = np.zeros(3), time.time()
     for bi in batches:
         step += 1
         warm = max(1, round(0.03 * total))
         cur = a.lr * step / warm if step <= warm else a.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warm) / max(1, total - warm)))))
         for g in opt.param_groups: g["lr"] = cur
         b = [train[i] for i in bi]
-        words, chars, lens = forward(b, a.aug == 1)
+        words, chars, lens, out = forward(b, a.aug == 1, with_out=True)
         lw = ctc(words, lens, [c["tok"] for c in b], BLANK) if a.pieces > 0 else torch.zeros((), device=dev)
         lc = ctc(chars, lens * 2, [c["ch"] for c in b], 0) if a.spell > 0 else torch.zeros((), device=dev)
-        loss = a.pieces * lw + a.spell * lc
+        ld = teacher_loss(b, out) if a.distill > 0 else torch.zeros((), device=dev)
+        loss = a.pieces * lw + a.spell * lc + a.distill * ld
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        sums += (lw.item(), lc.item())
+        sums += (lw.item(), lc.item(), ld.item())
     if ep == 1:  # fit the schedule to the budget: as many whole epochs as it holds (at least 2)
         fitted = max(2, min(a.epochs, int(a.budget / (time.time() - t0))))
         total = per_epoch * fitted
         log(f"{a.name}: epoch 1 took {time.time() - t0:.0f} s; schedule fitted to {fitted} epochs")
     last = step >= total
     if ep in checkpoints or last:
-        vw, vc = errors(val)
-        tw, tc = errors(test, show=4 if last else 0)
+        vw, vc = errors(val, chars_upto=500)
+        tw, tc = errors(test, chars_upto=600, show=4 if last else 0)
         pw, pc = errors(probe)
-        rec = dict(name=a.name, epoch=ep, of=total // per_epoch, loss_pieces=sums[0] / len(batches), loss_spell=sums[1] / len(batches),
+        rec = dict(name=a.name, epoch=ep, of=total // per_epoch, loss_pieces=sums[0] / len(batches), loss_spell=sums[1] / len(batches), loss_distill=sums[2] / len(batches),
                    val_tok=vw, val_chr=vc, test_tok=tw, test_chr=tc, train_tok=pw, train_chr=pc, seconds=round(time.time() - t0), epoch_s=round(time.time() - t_ep))
         log("RESULT " + json.dumps(rec))
     if last:

@@ -35,7 +35,7 @@ for s in range(0, len(raw), chunk):
     codes[:, s:s + chunk] = q.T.astype(np.int8)
     err += float((((q * STEP) @ basis.T + mu - m) ** 2).sum())
 print(f"reconstruction rms error {np.sqrt(err / raw.size):.4f} (log-mel units)", flush=True)
-with lzma.open(os.path.join(out, "feats.pca.xz"), "wb", preset=6) as f:
+with lzma.open(os.path.join(out, "feats.pca.xz"), "wb", preset=int(os.environ.get("XZ_PRESET", "6"))) as f:  # 0 for a local run
     f.write(codes.tobytes())
 with lzma.open(os.path.join(out, "index.tsv.xz"), "wt") as f:
     f.writelines("\t".join(r) + "\n" for r in rows)
@@ -43,6 +43,6 @@ table = read_tensor(os.path.join(model, "model.safetensors"), "language_model.mo
 scale = np.abs(table).max(1, keepdims=True) / 127
 np.savez(os.path.join(out, "basis.npz"), mu=mu, basis=basis, step=np.float32(STEP), frames=np.int64(len(raw)),
          table=np.round(table / scale).astype(np.int8), table_scale=scale.astype(np.float32),
-         blank=np.int64(json.load(open(os.path.join(model, "tokenizer.json")))["model"]["vocab"]["[PAD]"]))
+         blank=np.int64(json.load(open(os.path.join(model, "tokenizer.json")))["model"]["vocab"].get("[PAD]", 0)))  # a tokenizer without [PAD]: blank 0, for a run without --pieces
 for f in sorted(os.listdir(out)):
     print(f, os.path.getsize(os.path.join(out, f)))
