@@ -18,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import sinusoids, Tower, edit, greedy, pooled_len, spelled, spelling, write_safetensors  # noqa: E402
+from tower_mirror import sinusoids, Tower, edit, greedy, pooled_len, spelled, spelling, teacher_states, write_safetensors  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("name")
@@ -88,15 +88,11 @@ with torch.no_grad():
             for c in cs: c["start"] = remap[c["start"]]
 del codes
 if a.distill > 0:  # the teacher's states per clip id, 24 ms frames (384 samples), float16
-    t_states = np.memmap(os.path.join(a.teacher, "states.f16"), dtype=np.float16, mode="r").reshape(-1, 288)
-    t_index = {}
-    for line in open(os.path.join(a.teacher, "index.tsv")):
-        uid, _, off, n = line.rstrip("\n").split("\t")
-        t_index[uid] = (int(off) // 576, int(n))
+    t_states, t_index = teacher_states(a.teacher)
     sample = np.asarray(t_states[::97], dtype=np.float32)
     t_mean, t_std = torch.from_numpy(sample.mean(0)).to(dev), torch.from_numpy(sample.std(0) + 1e-3).to(dev)
     for cs in by_split.values():
-        for c in cs: c["teacher"] = t_index.get(c["id"])
+        for c in cs: c["teacher"] = t_index[c["id"]][1:] if c["id"] in t_index else None
 train = by_split.get("PRETRAIN", []) + by_split.get("TRAIN", [])
 train = [c for c in train if c["tok"] and c["ch"]]
 val, test = by_split.get("VALIDATION", []), by_split.get("TEST", [])

@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tower_mirror import edit, greedy, spelled, spelling  # noqa: E402
+from tower_mirror import edit, greedy, spelled, spelling, teacher_states  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("states")
@@ -32,14 +32,13 @@ meta = {}
 for line in open(os.path.join(a.data, "manifest.jsonl")):
     r = json.loads(line)
     meta[r["id"]] = r
-states = np.memmap(os.path.join(a.states, "states.f16"), dtype=np.float16, mode="r").reshape(-1, 288)
+states, index = teacher_states(a.states)
 clips = {}
-for line in open(os.path.join(a.states, "index.tsv")):
-    uid, split, off, n = line.rstrip("\n").split("\t")
+for uid, (split, start, n) in index.items():
     r = meta[uid]
     ch = spelling(r["text"])
     if ch:
-        clips.setdefault(split, []).append(dict(id=uid, start=int(off) // 576, n=int(n), ch=ch, text=r["text"], voice=r["engine"] + ":" + r["voice"]))
+        clips.setdefault(split, []).append(dict(id=uid, start=start, n=n, ch=ch, text=r["text"], voice=r["engine"] + ":" + r["voice"]))
 train = clips.get("PRETRAIN", []) + clips.get("TRAIN", [])
 if a.limit:
     train = [train[i] for i in rng.choice(len(train), min(a.limit, len(train)), replace=False)]

@@ -137,6 +137,17 @@ def read_tensor(path, name):
     return tensor(head[name], data)
 
 
+def teacher_states(folder):
+    """MoonshineStates.java's output: the states as a float16 memmap [frames, 288] and, per clip id, (split, first
+    frame, frames)."""
+    states = np.memmap(folder + "/states.f16", dtype=np.float16, mode="r").reshape(-1, 288)
+    index = {}
+    for line in open(folder + "/index.tsv"):
+        uid, split, offset, frames = line.rstrip("\n").split("\t")
+        index[uid] = (split, int(offset) // (288 * 2), int(frames))
+    return states, index
+
+
 def spelling(text):
     """io.rrs.pretrain.Spelling.symbols: blank 0, a-z 1-26, 0-9 27-36, apostrophe 37 inside words, word break 38."""
     plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
