@@ -86,14 +86,17 @@ public final class ReshapeCommand implements Callable<Integer> {
                 description = "Class statistics by the fused kernel (fused) or libtorch ops (reference); default: ${DEFAULT-VALUE}.")
         String statistics;
 
+        @CommandLine.Mixin
+        CommonOptions.Progress progress;
+
         @Override
         public Integer call() throws Exception {
             PrepareConfig config = UsageException.fromOptions(() -> new PrepareConfig(RepoPaths.resolve(model), data.dir(), RepoPaths.resolve(run),
                     InputCondition.parse(condition), topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit,
                     batchSize, seed, path(statistics), audioPadding.mode(), compute.compute()));
             PreparedRun prepared;
-            try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries")) {
-                prepared = ReshapePrepare.run(config, bar);
+            try (ConsoleProgress bar = progress.show() ? new ConsoleProgress("prepare", "queries") : null) {
+                prepared = ReshapePrepare.run(config, bar == null ? Progress.none() : bar);
             }
             System.out.printf("prepared %d harmful + %d benign queries; mask %s keeps %d of %d features; written to %s%n",
                     prepared.manifest().path("harmful_rows").asLong(), prepared.manifest().path("benign_rows").asLong(),
@@ -131,6 +134,9 @@ public final class ReshapeCommand implements Callable<Integer> {
         @CommandLine.Mixin
         ComputeOption compute;
 
+        @CommandLine.Mixin
+        CommonOptions.Progress progress;
+
         @Override
         public Integer call() throws Exception {
             io.rrs.data.PromptSplit.Split which = UsageException.fromOptions(() -> {
@@ -140,8 +146,8 @@ public final class ReshapeCommand implements Callable<Integer> {
             });
             if (limit < 0 || batchSize < 1) throw new UsageException("--limit must be >= 0 and --batch-size >= 1");
             SplitSeparation.Result result;
-            try (ConsoleProgress bar = new ConsoleProgress("separation", "queries")) {
-                result = SplitSeparation.measure(RepoPaths.resolve(run), which, limit, batchSize, compute.compute(), bar);
+            try (ConsoleProgress bar = progress.show() ? new ConsoleProgress("separation", "queries") : null) {
+                result = SplitSeparation.measure(RepoPaths.resolve(run), which, limit, batchSize, compute.compute(), bar == null ? Progress.none() : bar);
             }
             System.out.println(SplitSeparation.describe(result) + "; written to " + RepoPaths.resolve(run).resolve(SplitSeparation.FILE));
             return ExitCodes.OK;
@@ -194,6 +200,9 @@ public final class ReshapeCommand implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Mixin
+        CommonOptions.Progress progress;
+
         @Override
         public Integer call() throws Exception {
             Path runDir = RepoPaths.resolve(run);
@@ -206,8 +215,8 @@ public final class ReshapeCommand implements Callable<Integer> {
             Path from = train.resumeCheckpoint(runDir);
             ReshapeTrainer.Result result;
             if (dist.writesFiles()) {
-                try (ConsoleProgress bar = new ConsoleProgress("train", "batches")) {
-                    result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {}, dist);
+                try (ConsoleProgress bar = progress.show() ? new ConsoleProgress("train", "batches") : null) {
+                    result = ReshapeTrainer.train(config, from, bar == null ? Progress.none() : bar, (steps, stepLoss) -> {}, dist);
                 }
             } else {
                 result = ReshapeTrainer.train(config, from, Progress.none(), (steps, stepLoss) -> {}, dist);

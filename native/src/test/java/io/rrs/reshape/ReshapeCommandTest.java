@@ -25,21 +25,24 @@ class ReshapeCommandTest {
         Path model = TrainingFixtures.model(tmp.resolve("model"), 41), data = TrainingFixtures.dataset(tmp.resolve("data"), 4);
         String run = tmp.resolve("run").toString();
         CommandRun prepare = CommandRun.rrs("reshape", "prepare", "--model", model.toString(), "--data", data.toString(), "--run", run, "--limit", "3",
-                "--top-percent", "50");
+                "--top-percent", "50", "--no-progress");
         assertEquals(0, prepare.code(), prepare.err());
         assertTrue(prepare.out().contains("prepared 3 harmful + 3 benign queries; mask top 50.0% keeps 24 of 48"), prepare.out());
+        assertTrue(!prepare.err().contains("queries"), "--no-progress draws no bar: " + prepare.err());
 
         CommandRun train = CommandRun.rrs("reshape", "train", "--run", run, "--epochs", "1", "--batch-size", "2", "--lr", "1e-3");
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("trained to epoch 1, step 2") && train.out().contains("queries/s"), train.out());
         assertTrue(train.out().contains(io.rrs.training.TrainingLog.FILE_NAME) && train.out().contains("--aligned"), train.out());
+        assertTrue(train.err().contains("batches"), "the progress bar is drawn on stderr by default: " + train.err());
 
         CommandRun again = CommandRun.rrs("reshape", "train", "--run", run, "--epochs", "1");
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already has checkpoints") && again.err().contains("--resume"), again.err());
 
-        CommandRun resumed = CommandRun.rrs("reshape", "train", "--run", run, "--epochs", "2", "--resume");
+        CommandRun resumed = CommandRun.rrs("reshape", "train", "--run", run, "--epochs", "2", "--resume", "--no-progress");
         assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(!resumed.err().contains("batches"), "--no-progress draws no bar: " + resumed.err());
         assertTrue(resumed.out().contains("trained to epoch 2, step 4"), resumed.out());
 
         CommandRun bad = CommandRun.rrs("reshape", "train", "--run", run, "--lora-dropout", "1.5");
