@@ -22,7 +22,6 @@ import io.rrs.reshape.ReshapePrepare;
 import io.rrs.reshape.ReshapeTrainer;
 import io.rrs.training.Checkpoint;
 import io.rrs.training.ConsoleProgress;
-import io.rrs.training.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -202,8 +201,8 @@ public final class DemoPipeline {
         if (Files.exists(s.runDir().resolve(PreparedRun.DIR))) {
             p = PreparedRun.load(s.runDir()); // the interrupted run got as far as the atomic rename
         } else {
-            try (ConsoleProgress bar = s.progress() ? new ConsoleProgress("prepare", "queries") : null) {
-                p = ReshapePrepare.run(s.prepareConfig(), bar == null ? Progress.none() : bar);
+            try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries", s.progress())) {
+                p = ReshapePrepare.run(s.prepareConfig(), bar);
             }
         }
         ClassSeparation separation = ClassSeparation.fromJson(p.statistics().path("class_separation"));
@@ -226,8 +225,8 @@ public final class DemoPipeline {
     private Outcome train() throws Exception {
         Path latest = Checkpoint.latest(s.runDir()); // an interrupted run continues exactly from its last checkpoint
         ReshapeTrainer.Result r;
-        try (ConsoleProgress bar = s.progress() ? new ConsoleProgress("train", "batches") : null) {
-            r = ReshapeTrainer.train(s.trainConfig(), latest, bar == null ? Progress.none() : bar, (steps, loss) -> {});
+        try (ConsoleProgress bar = new ConsoleProgress("train", "batches", s.progress())) {
+            r = ReshapeTrainer.train(s.trainConfig(), latest, bar, (steps, loss) -> {});
         }
         List<Checkpoint.StepLoss> losses = r.state().losses();
         return new Outcome(String.format(Locale.ROOT, "%d epochs, %d optimiser steps%s; loss %.5f -> %.5f; %s",

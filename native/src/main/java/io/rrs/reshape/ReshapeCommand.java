@@ -95,8 +95,8 @@ public final class ReshapeCommand implements Callable<Integer> {
                     InputCondition.parse(condition), topPercent == null ? FeatureMask.positive() : FeatureMask.topPercent(topPercent), limit,
                     batchSize, seed, path(statistics), audioPadding.mode(), compute.compute()));
             PreparedRun prepared;
-            try (ConsoleProgress bar = progress.show() ? new ConsoleProgress("prepare", "queries") : null) {
-                prepared = ReshapePrepare.run(config, bar == null ? Progress.none() : bar);
+            try (ConsoleProgress bar = new ConsoleProgress("prepare", "queries", progress.show())) {
+                prepared = ReshapePrepare.run(config, bar);
             }
             System.out.printf("prepared %d harmful + %d benign queries; mask %s keeps %d of %d features; written to %s%n",
                     prepared.manifest().path("harmful_rows").asLong(), prepared.manifest().path("benign_rows").asLong(),
@@ -146,8 +146,8 @@ public final class ReshapeCommand implements Callable<Integer> {
             });
             if (limit < 0 || batchSize < 1) throw new UsageException("--limit must be >= 0 and --batch-size >= 1");
             SplitSeparation.Result result;
-            try (ConsoleProgress bar = progress.show() ? new ConsoleProgress("separation", "queries") : null) {
-                result = SplitSeparation.measure(RepoPaths.resolve(run), which, limit, batchSize, compute.compute(), bar == null ? Progress.none() : bar);
+            try (ConsoleProgress bar = new ConsoleProgress("separation", "queries", progress.show())) {
+                result = SplitSeparation.measure(RepoPaths.resolve(run), which, limit, batchSize, compute.compute(), bar);
             }
             System.out.println(SplitSeparation.describe(result) + "; written to " + RepoPaths.resolve(run).resolve(SplitSeparation.FILE));
             return ExitCodes.OK;
@@ -215,8 +215,8 @@ public final class ReshapeCommand implements Callable<Integer> {
             Path from = train.resumeCheckpoint(runDir);
             ReshapeTrainer.Result result;
             if (dist.writesFiles()) {
-                try (ConsoleProgress bar = progress.show() ? new ConsoleProgress("train", "batches") : null) {
-                    result = ReshapeTrainer.train(config, from, bar == null ? Progress.none() : bar, (steps, stepLoss) -> {}, dist);
+                try (ConsoleProgress bar = new ConsoleProgress("train", "batches", progress.show())) {
+                    result = ReshapeTrainer.train(config, from, bar, (steps, stepLoss) -> {}, dist);
                 }
             } else {
                 result = ReshapeTrainer.train(config, from, Progress.none(), (steps, stepLoss) -> {}, dist);

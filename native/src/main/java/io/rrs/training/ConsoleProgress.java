@@ -8,15 +8,23 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 public final class ConsoleProgress implements Progress, AutoCloseable {
     private final String task;
     private final String unit;
+    private final boolean show;
     private ProgressBar bar;
 
     public ConsoleProgress(String task, String unit) {
+        this(task, unit, true);
+    }
+
+    /** {@code show} false (a command's {@code --no-progress}): updates are ignored and nothing is drawn. */
+    public ConsoleProgress(String task, String unit, boolean show) {
         this.task = task;
         this.unit = unit;
+        this.show = show;
     }
 
     @Override
     public void update(long done, long total, String message) {
+        if (!show) return;
         if (bar == null) {
             // stderr, so stdout stays clean for results; built on the first update, when the total is known
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
