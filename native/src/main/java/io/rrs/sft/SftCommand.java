@@ -93,6 +93,9 @@ public final class SftCommand implements Callable<Integer> {
         @CommandLine.Mixin
         LoraTrainOptions train;
 
+        @CommandLine.Mixin
+        CommonOptions.Progress progress;
+
         @Override
         public Integer call() throws Exception {
             Path runDir = RepoPaths.resolve(run);
@@ -103,7 +106,8 @@ public final class SftCommand implements Callable<Integer> {
             if (from == null && dataSettings.modelDir() == null)
                 throw new UsageException("--model DIR is required to start a run (the base model to fine-tune); with --resume it is optional");
             SftTrainer.Result result;
-            try (ConsoleProgress targets = new ConsoleProgress("targets", "queries"); ConsoleProgress bar = new ConsoleProgress("sft", "batches")) {
+            try (ConsoleProgress targets = new ConsoleProgress("targets", "queries", progress.show());
+                 ConsoleProgress bar = new ConsoleProgress("sft", "batches", progress.show())) {
                 Progress targetsBar = (done, total, message) -> {
                     targets.update(done, total, message);
                     if (done == total) targets.close(); // finished before training draws its bar

@@ -11,10 +11,6 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
     private final boolean show;
     private ProgressBar bar;
 
-    public ConsoleProgress(String task, String unit) {
-        this(task, unit, true);
-    }
-
     /** {@code show} false (a command's {@code --no-progress}): updates are ignored and nothing is drawn. */
     public ConsoleProgress(String task, String unit, boolean show) {
         this.task = task;

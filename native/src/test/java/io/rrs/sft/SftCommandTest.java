@@ -51,6 +51,7 @@ class SftCommandTest {
         String[] common = {"--data", data.toString(), "--run", run, "--limit", "3", "--target-tokens", "4", "--batch-size", "2", "--lr", "1e-3"};
         CommandRun train = CommandRun.rrs(concat(new String[] {"sft", "train", "--model", model.toString(), "--epochs", "1"}, common));
         assertEquals(0, train.code(), train.err());
+        assertTrue(train.err().contains("batches"), "the progress bar is drawn on stderr by default: " + train.err());
         assertTrue(train.out().contains("sft rows: 3 harmful (target \"I cannot help with that.\") + 3 benign"), train.out());
         assertTrue(train.out().contains("trained to epoch 1, step 2") && train.out().contains("--compare sft="), train.out());
 
@@ -58,8 +59,9 @@ class SftCommandTest {
         assertEquals(1, again.code());
         assertTrue(again.err().startsWith("rrs sft train: ") && again.err().contains("already has checkpoints") && again.err().contains("--resume"), again.err());
 
-        CommandRun resumed = CommandRun.rrs("sft", "train", "--run", run, "--epochs", "2", "--resume"); // the model and data sft.json recorded
+        CommandRun resumed = CommandRun.rrs("sft", "train", "--run", run, "--epochs", "2", "--resume", "--no-progress"); // the model and data sft.json recorded
         assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(!resumed.err().contains("batches") && !resumed.err().contains("queries"), "--no-progress draws no bar: " + resumed.err());
         assertTrue(resumed.out().contains("trained to epoch 2, step 4"), resumed.out());
 
         CommandRun badBenign = CommandRun.rrs("sft", "train", "--model", model.toString(), "--run", tmp.resolve("x").toString(), "--benign", "all");
