@@ -148,6 +148,7 @@ public final class DemoPipeline {
         }
         long bytes = 0;
         for (Manifest.Entry e : data.entries()) {
+            if (e.written()) continue;
             Path wav = data.wav(e);
             if (!Files.isRegularFile(wav))
                 throw new DemoException(ExitCodes.FAILED, "dataset " + display(s.data()) + ": " + display(wav) + " (utterance " + e.id() + ") is missing; restore or rebuild the dataset");
@@ -165,7 +166,12 @@ public final class DemoPipeline {
         inputs.put("data-manifest-sha256", AtomicFiles.sha256(manifest));
         inputs.put("data-wav-bytes", Long.toString(bytes));
         ran.add("data");
-        out.printf(Locale.ROOT, "        %s: train %d harmful + %d benign, test %d + %d utterances%n", display(s.data()), n[0], n[1], n[2], n[3]);
+        int writtenHarmful = data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.HARMFUL, io.rrs.text.InputCondition.TEXT_ONLY).size() - n[0];
+        int writtenBenign = data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.BENIGN, io.rrs.text.InputCondition.TEXT_ONLY).size() - n[1];
+        String written = writtenHarmful + writtenBenign == 0 ? ""
+                : String.format(Locale.ROOT, " (and %d + %d written questions, %s)", writtenHarmful, writtenBenign,
+                s.condition().hasAudio() ? "unused: only the text-only condition trains on them" : "trained on in text-only");
+        out.printf(Locale.ROOT, "        %s: train %d harmful + %d benign utterances%s, test %d + %d utterances%n", display(s.data()), n[0], n[1], written, n[2], n[3]);
         return data;
     }
 

@@ -254,14 +254,18 @@ public final class DataCommand implements Callable<Integer> {
         @Option(names = "--replace", description = "Replace --out if it exists (it is rebuilt in a temporary folder, then swapped in).")
         boolean replace;
 
+        @Option(names = "--written-train", description = "Also add every other training question of --from as a written row (its text, no audio), "
+                + "which the text-only condition trains on: a few hundred bytes a question instead of a WAV.")
+        boolean writtenTrain;
+
         @Override
         public Integer call() throws Exception {
             String command = String.format(java.util.Locale.ROOT,
-                    "./rrs data subset --from %s --out %s %s --train-rate %d --test-rate %d --seed %d",
+                    "./rrs data subset --from %s --out %s %s --train-rate %d --test-rate %d --seed %d%s",
                     from, out, percent > 0 ? "--percent " + percent : "--train-texts-per-class " + trainTexts + " --test-texts-per-class " + testTexts,
-                    trainRate, testRate, seed);
+                    trainRate, testRate, seed, writtenTrain ? " --written-train" : "");
             DatasetSubset.Options options = UsageException.fromOptions(() ->
-                    new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command, percent));
+                    new DatasetSubset.Options(resolve(from), resolve(out), trainTexts, testTexts, trainRate, testRate, seed, replace, command, percent, writtenTrain));
             System.out.println(DatasetSubset.build(options).summary());
             return ExitCodes.OK;
         }

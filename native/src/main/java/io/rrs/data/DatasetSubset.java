@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  * byte, and only from engines whose licence allows redistribution (never MBROLA's voices: {@link
  * VoiceCatalog#redistributable}), since a subset is what gets committed; {@code manifest.jsonl} keeps the
  * source's lines (relative wav paths) in source order; a README.md
- * says how the folder was made. The output is built in a temporary folder and renamed into place.
+ * says how the folder was made. With {@code --written-train} every other training question of the source
+ * follows as a written row ({@link Manifest.Entry#written}: its text, no audio), so the text-only condition
+ * trains on all of them at a few hundred bytes each. The output is built in a temporary folder and renamed into place.
  */
 public final class DatasetSubset {
     private static final Pattern PAIRED_ID = Pattern.compile("[hb]\\d+");
@@ -49,13 +51,14 @@ public final class DatasetSubset {
      * @param command             the command line to record in README.md
      * @param percent             when > 0, instead of the counts: this percentage of the texts of every split and class
      *                            (at least one where the class has any), the hearing splits (pretrain, validation) included
+     * @param writtenTrain        add a written row (no audio) for every training question of the source not chosen
      */
     public record Options(Path from, Path out, int trainTextsPerClass, int testTextsPerClass, int trainRate, int testRate, long seed,
-                          boolean replace, String command, double percent) {
-        /** Counts per class, no percentage. */
+                          boolean replace, String command, double percent, boolean writtenTrain) {
+        /** Counts per class, no percentage, no written rows. */
         public Options(Path from, Path out, int trainTextsPerClass, int testTextsPerClass, int trainRate, int testRate, long seed,
                        boolean replace, String command) {
-            this(from, out, trainTextsPerClass, testTextsPerClass, trainRate, testRate, seed, replace, command, 0);
+            this(from, out, trainTextsPerClass, testTextsPerClass, trainRate, testRate, seed, replace, command, 0, false);
         }
 
         public Options {
@@ -104,7 +107,8 @@ public final class DatasetSubset {
         }
         Set<String> ids = new LinkedHashSet<>();
         for (Manifest.Entry e : chosen) ids.add(e.id());
-        List<Manifest.Entry> ordered = source.entries().stream().filter(e -> ids.contains(e.id())).toList(); // source order
+        List<Manifest.Entry> ordered = new ArrayList<>(source.entries().stream().filter(e -> ids.contains(e.id())).toList()); // source order
+        if (o.writtenTrain()) ordered.addAll(writtenRows(source, chosen));
 
         Path out = o.out().toAbsolutePath().normalize();
         if (Files.exists(out) && !o.replace())
@@ -115,6 +119,10 @@ public final class DatasetSubset {
             double seconds = 0;
             long wavBytes = 0;
             for (Manifest.Entry e : ordered) {
+                if (e.written()) {
+                    counts.merge(e.split() + "/" + e.label() + " written", 1, Integer::sum);
+                    continue;
+                }
                 Path src = source.wav(e);
                 if (!Files.isRegularFile(src)) throw new IOException("utterance " + e.id() + ": " + src + " is missing; rebuild " + o.from() + " with 'rrs data build'");
                 Path dst = tmp.resolve(e.wav()).normalize();
@@ -134,6 +142,19 @@ public final class DatasetSubset {
         } finally {
             AtomicFiles.deleteTree(tmp);
         }
+    }
+
+    /** One written row per training question of {@code source} that {@code chosen} does not speak, in source order. */
+    static List<Manifest.Entry> writtenRows(SpokenDataset source, List<Manifest.Entry> chosen) {
+        Set<String> spoken = new java.util.HashSet<>();
+        for (Manifest.Entry e : chosen) spoken.add(e.promptId());
+        Map<String, Manifest.Entry> byQuestion = new LinkedHashMap<>();
+        for (Manifest.Entry e : source.select(PromptSplit.Split.TRAIN, null, io.rrs.text.InputCondition.TEXT_ONLY))
+            if (!spoken.contains(e.promptId())) byQuestion.putIfAbsent(e.promptId(), e);
+        List<Manifest.Entry> out = new ArrayList<>();
+        for (Manifest.Entry e : byQuestion.values())
+            out.add(Manifest.Entry.written(e.promptId() + "-written", e.promptId(), e.text(), e.label(), e.category(), e.split()));
+        return out;
     }
 
     /** The utterances whose engine's licence allows redistribution. */
@@ -253,21 +274,28 @@ public final class DatasetSubset {
                 .append(o.testRate() == 0 ? "the test split's rate" : o.testRate() + " words/min").append(" for test, the voices alternating. ")
                 .append("Only voices whose licence allows redistribution are copied (no MBROLA voice: data/README.md). ")
                 .append("The WAVs (16 kHz mono 16-bit PCM) are copied byte for byte; `manifest.jsonl` keeps the source's lines ")
-                .append("(wav paths relative to this folder), in the source's order.\n\n");
+                .append("(wav paths relative to this folder), in the source's order.");
+        long written = entries.stream().filter(Manifest.Entry::written).count();
+        if (written > 0)
+            sb.append(" Then ").append(written).append(" written rows: every other training question of the source, its text without audio ")
+                    .append("(no wav, voice, rate or duration), which the text-only condition trains on (`rrs reshape prepare --condition text-only`).");
+        sb.append("\n\n");
         sb.append("| split | harmful | benign | pairs | voices @ words/min |\n|---|---|---|---|---|\n");
         // hearing sentences (pretrain, validation) have no class: their count stands in the benign column, marked as sentences
         for (String split : List.of("train", "test", "pretrain", "validation")) {
             if (entries.stream().noneMatch(e -> e.split().equals(split))) continue;
             Set<String> combos = new TreeSet<>();
             for (Manifest.Entry e : entries) {
-                if (e.split().equals(split)) combos.add((e.engine().isEmpty() ? "" : e.engine() + ":") + e.voice() + " @ " + e.rate());
+                if (e.split().equals(split) && !e.written()) combos.add((e.engine().isEmpty() ? "" : e.engine() + ":") + e.voice() + " @ " + e.rate());
             }
             sb.append("| ").append(split).append(" | ").append(counts.getOrDefault(split + "/harmful", 0)).append(" | ")
                     .append(Manifest.QUESTION_SPLITS.contains(split) ? String.valueOf(counts.getOrDefault(split + "/benign", 0))
                             : counts.getOrDefault(split + "/" + Manifest.NO_LABEL, 0) + " sentences").append(" | ").append(pairs.getOrDefault(split, 0)).append(" | ")
                     .append(String.join(", ", combos)).append(" |\n");
         }
-        sb.append(String.format(Locale.ROOT, "%n%d utterances, %.1f s of audio, %d bytes of WAV.%n%n", entries.size(), seconds, wavBytes));
+        sb.append(String.format(Locale.ROOT, "%n%d utterances, %.1f s of audio, %d bytes of WAV%s.%n%n", entries.size() - written, seconds, wavBytes,
+                written > 0 ? String.format(Locale.ROOT, "; %d written rows (%d harmful, %d benign)", written,
+                        counts.getOrDefault("train/harmful written", 0), counts.getOrDefault("train/benign written", 0)) : ""));
         sb.append("Texts: the RRS authors' release of BeaverTails questions and their benign rewrites; attribution and license (MIT) in SOURCE.md.\n");
         if (entries.stream().anyMatch(e -> !Manifest.QUESTION_SPLITS.contains(e.split()))) {
             sb.append("Hearing sentences (pretrain, validation): plain English sentences from Debian's text corpus packages, the package of each in ")

@@ -24,6 +24,10 @@ import java.util.Map;
  * Splits: {@code train} and {@code test} hold the dataset's questions (label harmful/benign);
  * {@code pretrain} and {@code validation} hold hearing sentences ({@link io.rrs.data.hearing.HearingSentences}:
  * label {@value #NO_LABEL}, category the Debian package the sentence came from, prompt_id its sentence id).
+ * A <em>written</em> row ({@link Entry#written}: no {@code wav}, {@code voice}, {@code rate} or {@code duration_s})
+ * is a train or test question without a recording: the text-only condition can train on it
+ * ({@link SpokenDataset#select(PromptSplit.Split, SourceDataset.Label, io.rrs.text.InputCondition)}), which
+ * lets a small bundled set carry every training question without their audio.
  * Reading tolerates a torn last line (an interrupted run).
  */
 public final class Manifest {
@@ -54,7 +58,23 @@ public final class Manifest {
             } else {
                 throw new IllegalArgumentException(id + ": split must be train, test, pretrain or validation, got " + split);
             }
-            if (!(durationS > 0)) throw new IllegalArgumentException(id + ": duration_s must be > 0, got " + durationS);
+            if (wav == null) wav = "";
+            if (wav.isEmpty()) {
+                if (!QUESTION_SPLITS.contains(split)) throw new IllegalArgumentException(id + ": a " + split + " utterance needs a wav");
+                if (durationS != 0) throw new IllegalArgumentException(id + ": a written row (no wav) has no duration_s, got " + durationS);
+            } else if (!(durationS > 0)) {
+                throw new IllegalArgumentException(id + ": duration_s must be > 0, got " + durationS);
+            }
+        }
+
+        /** A question without a recording: usable where the input condition has no audio. */
+        public static Entry written(String id, String promptId, String text, String label, String category, String split) {
+            return new Entry(id, promptId, text, label, category, split, "", 0, "", 0, "", 0);
+        }
+
+        /** True for a question without a recording ({@link #written}). */
+        public boolean written() {
+            return wav.isEmpty();
         }
 
         /** True when this entry describes the same utterance request (text, voice, rate, split, file). */
@@ -77,6 +97,7 @@ public final class Manifest {
             n.put("label", label);
             n.put("category", category);
             n.put("split", split);
+            if (written()) return n.toString();
             n.put("voice", voice);
             n.put("rate", rate);
             n.put("wav", wav);

@@ -111,7 +111,7 @@ public final class ReshapePrepare {
             manifest.set("front_end", PreprocessorConfig.toJson(opened.queries().frontEnd()));
             ArrayNode qs = manifest.putArray("queries");
             for (List<Query> group : List.of(harmful, benign))
-                for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.wav().toString());
+                for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.spoken() ? q.wav().toString() : null);
             PreparedRun.write(config.runDir(), out, s, manifest);
             return PreparedRun.load(config.runDir());
         }
@@ -144,7 +144,7 @@ public final class ReshapePrepare {
     }
 
     private static List<Query> select(SpokenDataset data, SourceDataset.Label label, PrepareConfig config) {
-        return Query.trainSplit(data, label, config.limitPerClass(), config.seed());
+        return Query.trainSplit(data, label, config.limitPerClass(), config.seed(), config.condition());
     }
 
     /** The frozen last-prompt-token states [queries, hidden] of {@code queries} in {@code condition}, {@code batchSize} at a time. */

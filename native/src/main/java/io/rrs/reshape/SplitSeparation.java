@@ -40,8 +40,8 @@ public final class SplitSeparation {
         prepared.requireSameModel(modelDir, "measure the model prepare used, or prepare a new run");
         long seed = prepared.manifest().path("seed").asLong();
         SpokenDataset data = SpokenDataset.open(dataDir);
-        List<Query> harmful = Query.split(data, split, SourceDataset.Label.HARMFUL, limitPerClass, seed);
-        List<Query> benign = Query.split(data, split, SourceDataset.Label.BENIGN, limitPerClass, seed);
+        List<Query> harmful = Query.split(data, split, SourceDataset.Label.HARMFUL, limitPerClass, seed, prepared.condition());
+        List<Query> benign = Query.split(data, split, SourceDataset.Label.BENIGN, limitPerClass, seed, prepared.condition());
         if (harmful.isEmpty() || benign.isEmpty())
             throw new IOException(dataDir + " has " + harmful.size() + " harmful and " + benign.size() + " benign " + split.json()
                     + " utterances; both are needed (rebuild with 'rrs data build', or choose another --split)");

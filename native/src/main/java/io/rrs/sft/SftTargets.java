@@ -80,7 +80,7 @@ public final class SftTargets {
         for (int i = 0; i < lines.size(); i++) {
             try {
                 JsonNode o = LINE.readTree(lines.get(i));
-                rows.add(new Row(new Query(o.path("id").asText(), o.path("label").asText(), o.path("text").asText(), Path.of(o.path("wav").asText())),
+                rows.add(new Row(new Query(o.path("id").asText(), o.path("label").asText(), o.path("text").asText(), o.path("wav").isTextual() ? Path.of(o.path("wav").asText()) : null),
                         o.path("answer").asText(), o.path("source").asText(), o.path("generated_tokens").asInt(), o.path("stopped").asBoolean()));
             } catch (IOException | IllegalArgumentException e) {
                 throw new CorruptRunException(file + " line " + (i + 1) + " is not a target row (" + e.getMessage() + "); delete " + MANIFEST
@@ -114,9 +114,9 @@ public final class SftTargets {
             return t;
         }
         SpokenDataset dataset = SpokenDataset.open(data.dataDir());
-        List<Query> harmful = Query.trainSplit(dataset, SourceDataset.Label.HARMFUL, data.limitPerClass(), data.seed());
+        List<Query> harmful = Query.trainSplit(dataset, SourceDataset.Label.HARMFUL, data.limitPerClass(), data.seed(), data.condition());
         List<Query> benign = data.benign() == SftData.Benign.SELF
-                ? Query.trainSplit(dataset, SourceDataset.Label.BENIGN, data.limitPerClass(), data.seed()) : List.of();
+                ? Query.trainSplit(dataset, SourceDataset.Label.BENIGN, data.limitPerClass(), data.seed(), data.condition()) : List.of();
         if (harmful.isEmpty() || (data.benign() == SftData.Benign.SELF && benign.isEmpty()))
             throw new IOException(data.dataDir() + " has " + harmful.size() + " harmful and " + benign.size() + " benign training utterances; "
                     + (data.benign() == SftData.Benign.SELF ? "both are needed" : "harmful ones are needed") + " (rebuild with 'rrs data build')");
@@ -128,7 +128,7 @@ public final class SftTargets {
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             text.append(LINE.writeValueAsString(LINE.createObjectNode().put("row", i).put("id", r.query().id()).put("label", r.query().label())
-                    .put("text", r.query().text()).put("wav", r.query().wav().toString()).put("answer", r.answer()).put("source", r.source())
+                    .put("text", r.query().text()).put("wav", r.query().spoken() ? r.query().wav().toString() : null).put("answer", r.answer()).put("source", r.source())
                     .put("generated_tokens", r.generatedTokens()).put("stopped", r.stopped()))).append('\n');
         }
         Files.createDirectories(runDir);

@@ -3,6 +3,7 @@ package io.rrs.training;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SourceDataset;
 import io.rrs.data.SpokenDataset;
+import io.rrs.text.InputCondition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Scope: one spoken training query as RRS sees it: the utterance id, its label ("harmful" or
- * "benign"), the question text and its WAV file.
+ * Scope: one training query as RRS sees it: the utterance id, its label ("harmful" or "benign"), the
+ * question text and its WAV file (null for a written row, which only the text-only condition uses).
  */
 public record Query(String id, String label, String text, Path wav) {
     public Query {
@@ -19,7 +20,11 @@ public record Query(String id, String label, String text, Path wav) {
         if (!"harmful".equals(label) && !"benign".equals(label))
             throw new IllegalArgumentException(id + ": label must be harmful or benign, got " + label);
         if (text == null || text.isBlank()) throw new IllegalArgumentException(id + ": the question text is empty");
-        if (wav == null) throw new IllegalArgumentException(id + ": no WAV path");
+    }
+
+    /** True when the query has a recording (every query but a written row's). */
+    public boolean spoken() {
+        return wav != null;
     }
 
     public boolean harmful() {
@@ -27,18 +32,20 @@ public record Query(String id, String label, String text, Path wav) {
     }
 
     /**
-     * The training queries of one class: every {@code train}-split utterance (each voice/rate its own row), or with
-     * {@code limitPerClass > 0} a subset of that many seeded by {@code seed}. {@code rrs reshape prepare} and {@code rrs sft train} both select with this
-     * too, so both trainers see the same rows.
+     * The training queries of one class that {@code condition} can use: every {@code train}-split utterance (each
+     * voice/rate its own row; written rows too when the condition has no audio), or with {@code limitPerClass > 0} a
+     * subset of that many seeded by {@code seed}. {@code rrs reshape prepare} and {@code rrs sft train} both select
+     * with this, so both trainers see the same rows.
      */
-    public static List<Query> trainSplit(SpokenDataset data, SourceDataset.Label label, int limitPerClass, long seed) {
-        return split(data, PromptSplit.Split.TRAIN, label, limitPerClass, seed);
+    public static List<Query> trainSplit(SpokenDataset data, SourceDataset.Label label, int limitPerClass, long seed, InputCondition condition) {
+        return split(data, PromptSplit.Split.TRAIN, label, limitPerClass, seed, condition);
     }
 
     /** As {@link #trainSplit}, from any split (e.g. the test split that {@code rrs reshape separation} judges). */
-    public static List<Query> split(SpokenDataset data, PromptSplit.Split split, SourceDataset.Label label, int limitPerClass, long seed) {
+    public static List<Query> split(SpokenDataset data, PromptSplit.Split split, SourceDataset.Label label, int limitPerClass, long seed,
+                                    InputCondition condition) {
         List<Query> all = new ArrayList<>();
-        for (var e : data.select(split, label)) all.add(new Query(e.id(), e.label(), e.text(), data.wav(e)));
+        for (var e : data.select(split, label, condition)) all.add(new Query(e.id(), e.label(), e.text(), e.written() ? null : data.wav(e)));
         if (limitPerClass == 0 || limitPerClass >= all.size()) return all;
         // A seeded subset, so a quick run is reproducible and still spans categories and voices.
         List<Query> shuffled = new ArrayList<>(all);

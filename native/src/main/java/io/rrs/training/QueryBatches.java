@@ -61,6 +61,8 @@ public final class QueryBatches {
         for (int i = 0; i < queries.size(); i++) {
             Query q = queries.get(i);
             String instruction = instructions.get(i);
+            if (condition.hasAudio() && !q.spoken())
+                throw new IllegalArgumentException(q.id() + " is a written row (no recording); the " + condition + " condition needs audio: use text-only");
             AudioFeatures audio = condition.hasAudio() ? features.features(q.id(), q.wav()) : null;
             rows.add(features.encoder().encode(audio, positions -> {
                 ChatPrompt p = switch (condition) {

@@ -102,6 +102,65 @@ class DatasetSubsetTest {
         assertEquals(10, SpokenDataset.open(out).entries().size());
     }
 
+    /**
+     * {@code --written-train}: every training question the subset does not speak follows as one written row (no audio), in
+     * source order, none from the test split; the spoken rows and WAVs stay as without the option; written rows reach only a
+     * condition without audio, and a row without a wav is refused outside the question splits or with a duration.
+     */
+    @Test
+    void writtenTrainAddsEveryOtherTrainingQuestionAsTextOnly() throws Exception {
+        Path from = syntheticDataset(tmp.resolve("full"));
+        Path plain = tmp.resolve("plain"), withWritten = tmp.resolve("written");
+        DatasetSubset.build(new DatasetSubset.Options(from, plain, 2, 2, 175, 0, 7, false, "x"));
+        assertEquals(0, Rrs.commandLine().execute("data", "subset", "--from", from.toString(), "--out", withWritten.toString(),
+                "--train-texts-per-class", "2", "--test-texts-per-class", "2", "--seed", "7", "--written-train"));
+
+        List<String> plainLines = Files.readAllLines(plain.resolve(Manifest.FILE)), lines = Files.readAllLines(withWritten.resolve(Manifest.FILE));
+        assertEquals(plainLines, lines.subList(0, plainLines.size()), "the spoken rows are those of the subset without the option");
+        for (String f : files(plain)) if (f.startsWith("wav/")) assertArrayEquals(Files.readAllBytes(plain.resolve(f)), Files.readAllBytes(withWritten.resolve(f)), f);
+
+        SpokenDataset data = SpokenDataset.open(withWritten);
+        Set<String> spoken = new HashSet<>();
+        List<String> written = new ArrayList<>();
+        for (Manifest.Entry e : data.entries()) {
+            if (!e.written()) {
+                spoken.add(e.promptId());
+                continue;
+            }
+            assertEquals("train", e.split(), e.id());
+            assertEquals(e.promptId() + "-written", e.id());
+            assertEquals("", e.voice() + e.engine(), e.id());
+            assertEquals(0.0, e.durationS());
+            written.add(e.promptId());
+        }
+        // train questions: h0..h5, b0..b5, h9 (13); 2 pairs are spoken, the other 9 are written, each once, in source order
+        assertEquals(9, written.size(), written.toString());
+        assertEquals(13, spoken.stream().filter(id -> !id.matches("[hb]5[0-9]")).count() + written.size());
+        for (String id : written) assertTrue(!spoken.contains(id), id + " is spoken and written");
+        List<String> sourceOrder = Manifest.read(from.resolve(Manifest.FILE)).stream().map(Manifest.Entry::promptId).distinct().filter(written::contains).toList();
+        assertEquals(sourceOrder, written);
+        String line = lines.get(lines.size() - 1);
+        assertTrue(!line.contains("wav") && !line.contains("voice") && !line.contains("duration_s"), line);
+        assertTrue(Files.readString(withWritten.resolve("README.md")).contains("9 written rows"), Files.readString(withWritten.resolve("README.md")));
+
+        // only a condition without audio selects them; they have no WAV path
+        assertEquals(2, data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.HARMFUL).size());
+        assertEquals(2, data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.HARMFUL, io.rrs.text.InputCondition.AUDIO_ONLY).size());
+        assertEquals(2 + written.stream().filter(id -> id.startsWith("h")).count(),
+                data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.HARMFUL, io.rrs.text.InputCondition.TEXT_ONLY).size());
+        Manifest.Entry w = data.entries().get(data.entries().size() - 1);
+        IllegalArgumentException noWav = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> data.wav(w));
+        assertTrue(noWav.getMessage().contains(w.id()) && noWav.getMessage().contains("text-only"), noWav.getMessage());
+        assertTrue(io.rrs.training.Query.trainSplit(data, SourceDataset.Label.BENIGN, 0, 1, io.rrs.text.InputCondition.TEXT_ONLY).stream()
+                .anyMatch(q -> !q.spoken()));
+
+        // a row without a wav must be a train/test question and carry no duration
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Manifest.Entry("s1", "s1", "A sentence.", Manifest.NO_LABEL, "fortunes", "pretrain", "", 0, "", 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Manifest.Entry("h1-written", "h1", "How?", "harmful", "c", "train", "", 0, "", 1.5));
+    }
+
     /** Every sentence is spoken by MBROLA and by flite; the subset takes flite's, as MBROLA's licence forbids redistribution. */
     @Test
     void percentTakesThatShareOfEverySplitAndClassHearingSentencesIncluded() throws Exception {

@@ -113,6 +113,41 @@ class ReshapePrepareTest {
         assertTrue(none.getMessage().contains("1 harmful and 0 benign test utterances"), none.getMessage());
     }
 
+    /**
+     * Written rows (questions without audio) are training rows of the text-only condition only: prepare records them
+     * without a wav and reads them back, training runs on them, and an audio condition neither selects nor accepts them.
+     */
+    @Test
+    void writtenRowsTrainTheTextOnlyConditionOnly() throws Exception {
+        Path withWritten = TrainingFixtures.dataset(tmp.resolve("data-written"), 5);
+        List<io.rrs.data.Manifest.Entry> entries = new java.util.ArrayList<>(io.rrs.data.Manifest.read(withWritten.resolve(io.rrs.data.Manifest.FILE)));
+        entries.add(io.rrs.data.Manifest.Entry.written("h7-written", "h7", "How do I poison a river?", "harmful", "test_category", "train"));
+        entries.add(io.rrs.data.Manifest.Entry.written("b7-written", "b7", "How do I clean a river?", "benign", "test_category", "train"));
+        entries.add(io.rrs.data.Manifest.Entry.written("b8-written", "b8", "How do I fish in a river?", "benign", "test_category", "train"));
+        io.rrs.data.Manifest.write(withWritten.resolve(io.rrs.data.Manifest.FILE), entries);
+
+        PreparedRun text = ReshapePrepare.run(new PrepareConfig(model, withWritten, tmp.resolve("run-written-text"), InputCondition.TEXT_ONLY,
+                FeatureMask.positive(), 0, 3, 7, RrsObjective.Path.FUSED), Progress.none());
+        assertEquals(13, text.queries().size());
+        assertEquals(List.of("h7-written"), text.queries().stream().filter(q -> !q.spoken()).filter(Query::harmful).map(Query::id).toList());
+        assertEquals(2, text.queries().stream().filter(q -> !q.spoken() && !q.harmful()).count());
+        assertEquals(6, text.tensor("h0_harmful").size(0));
+        assertTrue(PreparedRun.load(text.dir().getParent()).queries().stream().filter(q -> q.id().endsWith("-written")).allMatch(q -> q.wav() == null));
+        ReshapeTrainer.Result trained = ReshapeTrainer.train(new io.rrs.training.TrainConfig(text.dir().getParent(), null, io.rrs.training.LoraConfig.DEFAULT,
+                new io.rrs.training.AdamWConfig(1e-3, 0.9, 0.98, 1e-8, 0.001, 1.0), 4, 1, 1, 99, true, RrsObjective.Path.FUSED, 0), null, Progress.none(), (st, l) -> {});
+        assertEquals(13, trained.samplesThisRun(), "one epoch over every row, written ones included");
+
+        PreparedRun audio = ReshapePrepare.run(new PrepareConfig(model, withWritten, tmp.resolve("run-written-audio"), InputCondition.AUDIO_TEXT,
+                FeatureMask.positive(), 0, 3, 7, RrsObjective.Path.FUSED), Progress.none());
+        assertEquals(10, audio.queries().size());
+        assertTrue(audio.queries().stream().allMatch(Query::spoken));
+        QueryBatches encoder = new QueryBatches(OpenedModel.open(model).queries(), QueryEncoder.AudioPadding.WINDOW, 0);
+        Query written = text.queries().stream().filter(q -> !q.spoken()).findFirst().orElseThrow();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> encoder.encode(List.of(written), InputCondition.AUDIO_ONLY, List.of(Prompts.AUDIO_TEXT_INSTRUCTION), false));
+        assertTrue(e.getMessage().contains(written.id()) && e.getMessage().contains("text-only"), e.getMessage());
+    }
+
     @Test
     void representationsAreTheModelsLastTokenStateForTheMethodsPrompts() throws Exception {
         PreparedRun run = ReshapePrepare.run(config("run-direct", FeatureMask.positive(), RrsObjective.Path.REFERENCE), Progress.none());

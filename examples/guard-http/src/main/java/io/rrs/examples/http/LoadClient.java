@@ -151,7 +151,7 @@ public final class LoadClient implements Callable<Integer> {
         return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** Per utterance of the split, in manifest order: its WAV with the audio-text instruction, then its text alone. */
+    /** Per row of the split, in manifest order: its WAV with the audio-text instruction (when it has one), then its text alone. */
     List<Query> queries(Path dir, String wantedSplit) throws Exception {
         Path manifest = dir.resolve("manifest.jsonl");
         if (!Files.isRegularFile(manifest)) throw new IllegalArgumentException(manifest + " not found; --data takes a dataset folder such as data/demo");
@@ -162,7 +162,8 @@ public final class LoadClient implements Callable<Integer> {
             JsonNode row = json.readTree(line);
             if (!wantedSplit.equals(row.path("split").asText())) continue;
             String id = row.path("id").asText();
-            out.add(new Query(id + " audio-text", "audio-text", "audio/wav", instruction, Files.readAllBytes(dir.resolve(row.path("wav").asText()))));
+            if (!row.path("wav").asText("").isEmpty()) // a written row (a question without audio) has only its text
+                out.add(new Query(id + " audio-text", "audio-text", "audio/wav", instruction, Files.readAllBytes(dir.resolve(row.path("wav").asText()))));
             out.add(new Query(id + " text-only", "text-only", "text/plain; charset=utf-8", "", row.path("text").asText().getBytes(StandardCharsets.UTF_8)));
         }
         if (out.isEmpty()) throw new IllegalArgumentException(manifest + " has no utterance in split '" + wantedSplit + "'; use --split train or test");
