@@ -69,13 +69,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--top-percent", paramLabel = "M", description = "Mask: keep the M%% largest contributions instead of every positive one.")
     Double topPercent;
 
-    @Option(names = "--condition", defaultValue = "audio-text", paramLabel = "COND",
-            description = "Input condition RRS prepares and trains on: audio-text (the paper's), text-only or audio-only; default: ${DEFAULT-VALUE}. "
-                    + "The demo base model tells harmful from benign written questions only, so text-only is where RRS can act on it (docs/demo.md).")
+    @Option(names = "--condition", defaultValue = "text-only", paramLabel = "COND",
+            description = "Input condition RRS prepares and trains on: text-only (the demo's preset: the written questions, the bundled "
+                    + "set's 1,003), audio-text (the paper's) or audio-only; default: ${DEFAULT-VALUE}. The demo base model tells harmful from "
+                    + "benign in writing only, so text-only is where RRS can act on it (docs/demo.md).")
     String condition;
 
-    @Option(names = "--penalty-weight", defaultValue = "1", paramLabel = "W",
-            description = "Weight of the LoRA penalty against the MSE; default: ${DEFAULT-VALUE} (the paper's; 0 lets the tiny model move, docs/reshape.md).")
+    @Option(names = "--penalty-weight", defaultValue = "" + DemoSettings.PENALTY_WEIGHT, paramLabel = "W",
+            description = "Weight of the LoRA penalty against the MSE; default: ${DEFAULT-VALUE} (the demo's preset; the paper's 1 holds a model "
+                    + "this small in place, docs/reshape.md).")
     double penaltyWeight;
 
     @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Training queries per class (seeded subset); 0 = all (default).")

@@ -19,10 +19,16 @@ class DemoSettingsTest {
     }
 
     @Test
-    void thePapersSettingsAreTheDefaults() {
+    void theWrittenPresetIsTheDefaultAndTheCommandSharesIt() {
         DemoSettings d = DemoSettings.defaults(Path.of("data"), Path.of("model"), Path.of("work"), Path.of("tokenizer.json"));
-        assertEquals(InputCondition.AUDIO_TEXT, d.prepareConfig().condition());
-        assertEquals(1.0, d.trainConfig().penaltyWeight());
+        assertEquals(InputCondition.TEXT_ONLY, d.prepareConfig().condition());
+        assertEquals(0.0, d.trainConfig().penaltyWeight());
+        var spec = io.rrs.cli.Rrs.commandLine().getSubcommands().get("demo").getCommandSpec();
+        assertEquals(DemoSettings.CONDITION, InputCondition.parse(spec.findOption("--condition").defaultValue()));
+        assertEquals(DemoSettings.PENALTY_WEIGHT, Double.parseDouble(spec.findOption("--penalty-weight").defaultValue()));
+        assertEquals(DemoSettings.LR, Double.parseDouble(spec.findOption("--lr").defaultValue()));
+        assertEquals(DemoSettings.EPOCHS, Integer.parseInt(spec.findOption("--epochs").defaultValue()));
+        assertEquals(DemoSettings.MODEL, spec.findOption("--model").defaultValue());
     }
 
     @Test

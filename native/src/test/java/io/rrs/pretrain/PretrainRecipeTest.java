@@ -125,31 +125,38 @@ class PretrainRecipeTest {
     /**
      * The knowing-hearing recipe on the many-voice fixture (hearing sentences; a text with more renditions than an epoch
      * uses): written 24 steps, hear {@value PretrainRecipe#HEAR_EPOCHS} epochs of 13 clips in 4 batches, the characters
-     * alone. In hear only the audio tower and projector move (the decoder keeps the written stage's bytes, the positions
-     * their sinusoids), its batches are masked (recorded), and the written stage's distillation head is carried unchanged
-     * next to the new spelling head. A kill in hear, then --resume runs the rest: the whole recipe's bytes.
+     * alone, then answer (the chat tasks, spoken and written). In hear only the audio tower and projector move (the decoder
+     * keeps the written stage's bytes, the positions their sinusoids), its batches are masked (recorded), and the written
+     * stage's distillation head is carried unchanged next to the new spelling head; in answer every weight but the
+     * teacher's frozen word embeddings and the tower's positions moves.
+     * A kill in hear, then --resume runs the rest (hear from its checkpoint, answer from the start): the whole recipe's bytes.
      */
     @Test
     void knowingHearingSpellsWithTheDecoderUntouchedCarriesTheHeadsAndResumesAKillToTheSameBytes() throws Exception {
         Path tokenizer = io.rrs.teacher.MiniLmChatTokenizer.write(tmp.resolve("tokenizer.json"));
         PretrainRecipe recipe = PretrainRecipe.KNOWING_HEARING;
-        int hear = 4 * PretrainRecipe.HEAR_EPOCHS;
-        runsEveryStageAndResumes(recipe, List.of(24, hear), new int[][] {{1, hear - 3}},
+        int hear = 4 * PretrainRecipe.HEAR_EPOCHS, answer = ANSWER_STEPS * PretrainRecipe.ANSWER_EPOCHS;
+        runsEveryStageAndResumes(recipe, List.of(24, hear, answer), new int[][] {{1, hear - 3}},
                 (data, work) -> knowingSettings(data, work, tokenizer), dir -> PretrainFixtures.manyVoiceDataset(dir, 3));
         PretrainSettings whole = knowingSettings(tmp.resolve("data"), tmp.resolve(recipe.name() + "-whole"), tokenizer);
         List<io.rrs.model.safetensors.SafetensorsFile> models = new ArrayList<>(), heads = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             models.add(io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, i).resolve("model.safetensors")));
             heads.add(io.rrs.model.safetensors.SafetensorsFile.open(recipe.modelDir(whole, i).resolve(PretrainFiles.TRAINING_HEADS)));
         }
         for (String name : models.get(0).entries().keySet()) {
             boolean hearing = PretrainFixtures.trainedByHearing(name);
             assertEquals(!hearing, sameValues(models.get(0), models.get(1), name), name + (hearing ? " must train in hear" : " must keep the written stage's bytes in hear"));
+            boolean fixed = Distillation.FROZEN.contains(name) || name.equals(io.rrs.model.Qwen2AudioLayout.AUDIO_POSITIONS);
+            assertEquals(fixed, sameValues(models.get(1), models.get(2), name), name + (fixed ? " is frozen" : " must train in answer"));
         }
         assertEquals(java.util.Set.of(Distillation.HEAD_WEIGHT, TrainingHead.DISTILL.bias()), heads.get(0).entries().keySet(), "written trains the distillation head");
         assertTrue(sameValues(heads.get(0), heads.get(1), Distillation.HEAD_WEIGHT), "hear carries the written stage's distillation head unchanged");
         assertTrue(heads.get(1).entries().containsKey(Spelling.HEAD_WEIGHT), "hear's spelling head travels with its model");
-        JsonNode heard = JSON.readTree(whole.outDir().resolve(PretrainFiles.MANIFEST).toFile()).get("settings");
+        JsonNode answered = JSON.readTree(whole.outDir().resolve(PretrainFiles.MANIFEST).toFile()).get("settings");
+        assertTrue(answered.path("decoder_frozen").isMissingNode() && answered.path("spelling_weight").isMissingNode(), answered.toString());
+        assertEquals("audio-text-comply,audio-text-refuse,audio-only-comply,text-comply,text-refuse", answered.path("tasks").asText());
+        JsonNode heard = JSON.readTree(whole.outDir().resolve("hear-pretrain.json").toFile()).get("settings");
         assertTrue(heard.path("init_heads_sha256").isTextual());
         assertEquals(SpecAugment.DESCRIPTION, heard.path("transcription_masking").asText());
         assertEquals(PretrainRecipe.HEAR_EPOCHS, heard.path("spell_first_epochs").asInt(), "hear spells alone throughout");
@@ -157,6 +164,9 @@ class PretrainRecipeTest {
         assertTrue(JSON.readTree(whole.outDir().resolve("written-pretrain.json").toFile()).at("/settings/transcription_masking").isMissingNode(),
                 "the written stage's settings stay those of --recipe knowing");
     }
+
+    /** Steps of one answer epoch on the many-voice fixture (its training texts x the five chat tasks, batches of 4). */
+    private static final int ANSWER_STEPS = 5;
 
     @Test
     void theMeaningAloneMovesOnlyTheAudioSideThroughTheFrozenDecoder() throws Exception {
