@@ -23,7 +23,7 @@ import picocli.CommandLine;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The main job on the embedded default: check the spoken dataset (the bundled data/demo) and the base model "
-                + "(models/demo-base), align it with RRS (reshape prepare + train into WORK/rrs), evaluate base vs RRS on the test split in "
+                + "(" + DemoSettings.MODEL + "), align it with RRS (reshape prepare + train into WORK/rrs), evaluate base vs RRS on the test split in "
                 + "the three conditions (WORK/eval: report.md, loss.png, pca.png), export base + RRS as ONNX with the parity check "
                 + "(WORK/guard), and screen every test query with the guard in the three conditions, measuring how often its one-pass "
                 + "verdict agrees with the refusal in respond's answer (WORK/screen).",
@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--lr", defaultValue = "" + DemoSettings.LR,
-            description = "RRS learning rate (AdamW; the paper's 5e-5 is for 1,400 rows, the bundled set has 32); default: ${DEFAULT-VALUE}.")
+            description = "RRS learning rate (AdamW; the paper's 5e-5 is for a 7B model); default: ${DEFAULT-VALUE}.")
     double lr;
 
     @Option(names = "--batch-size", defaultValue = "" + DemoSettings.BATCH_SIZE, description = "Training queries per micro-batch; default: ${DEFAULT-VALUE}.")
@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--penalty-weight", defaultValue = "" + DemoSettings.PENALTY_WEIGHT, paramLabel = "W",
             description = "Weight of the LoRA penalty against the MSE; default: ${DEFAULT-VALUE} (the demo's preset; the paper's 1 holds a model "
-                    + "this small in place, docs/reshape.md).")
+                    + "this small in place, 0 lets the written adapters move the spoken answers too: docs/demo.md).")
     double penaltyWeight;
 
     @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Training queries per class (seeded subset); 0 = all (default).")

@@ -123,6 +123,42 @@ class PretrainRecipeTest {
     }
 
     /**
+     * The committed demo model (models/demo-knowing) is the knowing-hearing recipe's output at the command's defaults: every
+     * stage's record holds that stage's settings, each stage started from the previous stage's recorded weights and heads,
+     * and the folder's files are the ones its record lists.
+     */
+    @Test
+    void theCommittedKnowingModelRecordsEveryStageOfTheKnowingHearingRecipe() throws Exception {
+        PretrainCommand command = new PretrainCommand();
+        new CommandLine(command).parseArgs("--recipe", "knowing-hearing", "--state", tmp.resolve("state").toString());
+        PretrainSettings shared = command.settings();
+        Path committed = PretrainFixtures.repoRoot().resolve("models/demo-knowing");
+        PretrainRecipe recipe = PretrainRecipe.KNOWING_HEARING;
+        int last = recipe.stages().size() - 1;
+        JsonNode previous = null;
+        for (int i = 0; i <= last; i++) {
+            JsonNode record = i == last ? PretrainFiles.verifyModel(committed)
+                    : PretrainFiles.readModelRecord(committed.resolve(PretrainRecipe.recordName(recipe.stages().get(i))));
+            if (i > 0) { // a stage's settings hash the previous stage's model: stand one in, and check the chain on the records
+                Files.createDirectories(recipe.modelDir(shared, i - 1));
+                Files.writeString(recipe.modelDir(shared, i - 1).resolve("model.safetensors"), "stand-in");
+                Files.writeString(recipe.modelDir(shared, i - 1).resolve(PretrainFiles.TRAINING_HEADS), "stand-in");
+            }
+            ObjectNode expected = PretrainFiles.settingsJson(recipe.settings(shared, i)), recorded = record.get("settings").deepCopy();
+            for (String key : List.of("init_model_sha256", "init_heads_sha256")) {
+                expected.remove(key);
+                JsonNode init = recorded.remove(key);
+                if (previous != null) {
+                    String file = key.equals("init_model_sha256") ? "model.safetensors" : PretrainFiles.TRAINING_HEADS;
+                    assertEquals(previous.at("/files/" + file + "/sha256").asText(), init.asText(), "stage " + i + " starts from stage " + (i - 1) + "'s " + file);
+                }
+            }
+            assertEquals(expected.toString(), recorded.toString(), "stage " + recipe.stages().get(i).name());
+            previous = record;
+        }
+    }
+
+    /**
      * The knowing-hearing recipe on the many-voice fixture (hearing sentences; a text with more renditions than an epoch
      * uses): written 24 steps, hear {@value PretrainRecipe#HEAR_EPOCHS} epochs of 13 clips in 4 batches, the characters
      * alone, then answer (the chat tasks, spoken and written). In hear only the audio tower and projector move (the decoder
