@@ -21,8 +21,11 @@ class DemoSettingsTest {
     @Test
     void theWrittenPresetIsTheDefaultAndTheCommandSharesIt() {
         DemoSettings d = DemoSettings.defaults(Path.of("data"), Path.of("model"), Path.of("work"), Path.of("tokenizer.json"));
-        assertEquals(InputCondition.TEXT_ONLY, d.prepareConfig().condition());
-        assertEquals(0.0, d.trainConfig().penaltyWeight());
+        assertEquals(InputCondition.TEXT_ONLY, DemoSettings.CONDITION);
+        assertTrue(DemoSettings.PENALTY_WEIGHT > 0 && DemoSettings.PENALTY_WEIGHT < 1, "a fraction of the paper's penalty");
+        assertEquals(DemoSettings.CONDITION, d.prepareConfig().condition());
+        assertEquals(DemoSettings.PENALTY_WEIGHT, d.trainConfig().penaltyWeight());
+        assertEquals(DemoSettings.LR, d.trainConfig().optimizer().learningRate());
         var spec = io.rrs.cli.Rrs.commandLine().getSubcommands().get("demo").getCommandSpec();
         assertEquals(DemoSettings.CONDITION, InputCondition.parse(spec.findOption("--condition").defaultValue()));
         assertEquals(DemoSettings.PENALTY_WEIGHT, Double.parseDouble(spec.findOption("--penalty-weight").defaultValue()));
