@@ -147,8 +147,14 @@ public final class DemoPipeline {
             throw new DemoException(ExitCodes.FAILED, e.getMessage());
         }
         long bytes = 0;
+        int writtenHarmful = 0, writtenBenign = 0; // written training rows: questions without audio
         for (Manifest.Entry e : data.entries()) {
-            if (e.written()) continue;
+            if (e.written()) {
+                if (!e.split().equals(PromptSplit.Split.TRAIN.json())) continue;
+                if (e.label().equals(SourceDataset.Label.HARMFUL.json())) writtenHarmful++;
+                else writtenBenign++;
+                continue;
+            }
             Path wav = data.wav(e);
             if (!Files.isRegularFile(wav))
                 throw new DemoException(ExitCodes.FAILED, "dataset " + display(s.data()) + ": " + display(wav) + " (utterance " + e.id() + ") is missing; restore or rebuild the dataset");
@@ -166,8 +172,6 @@ public final class DemoPipeline {
         inputs.put("data-manifest-sha256", AtomicFiles.sha256(manifest));
         inputs.put("data-wav-bytes", Long.toString(bytes));
         ran.add("data");
-        int writtenHarmful = data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.HARMFUL, io.rrs.text.InputCondition.TEXT_ONLY).size() - n[0];
-        int writtenBenign = data.select(PromptSplit.Split.TRAIN, SourceDataset.Label.BENIGN, io.rrs.text.InputCondition.TEXT_ONLY).size() - n[1];
         String written = writtenHarmful + writtenBenign == 0 ? ""
                 : String.format(Locale.ROOT, " (and %d + %d written questions, %s)", writtenHarmful, writtenBenign,
                 s.condition().hasAudio() ? "unused: only the text-only condition trains on them" : "trained on in text-only");

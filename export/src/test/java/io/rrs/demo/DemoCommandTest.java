@@ -91,6 +91,10 @@ class DemoCommandTest {
                 "try:      ./rrs guard screen --model " + work.resolve("guard")))
             assertTrue(first.out().contains(s), s + ":\n" + first.out());
         assertFalse(first.out().contains("skipped"), first.out());
+        assertTrue(first.out().contains("train 3 harmful + 3 benign utterances (and 1 + 0 written questions, trained on in text-only), test 2 + 2"),
+                first.out());
+        com.fasterxml.jackson.databind.JsonNode prepared = new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve("rrs/prepare/prepare.json").toFile());
+        assertEquals(7, prepared.path("queries").size(), "the text-only preset trains on the written row too");
         // the prepare stage says how far apart the base model holds the classes, as prepare measured it
         com.fasterxml.jackson.databind.JsonNode separation = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(work.resolve("rrs/prepare/statistics.json").toFile()).path("class_separation");
@@ -186,6 +190,8 @@ class DemoCommandTest {
                         harmful ? "harmful" : "benign", "violence", split, "en-us", 175, rel, n / 16000.0));
             }
         }
+        // a written row (no audio): a training question of the text-only condition only
+        entries.add(Manifest.Entry.written("h7-written", "h7", "How do I hurt someone, case 7?", "harmful", "violence", "train"));
         Manifest.write(dir.resolve(Manifest.FILE), entries);
         return dir;
     }
