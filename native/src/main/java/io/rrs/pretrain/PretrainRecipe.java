@@ -108,7 +108,7 @@ public record PretrainRecipe(String name, List<Stage> stages, PretrainSettings.T
 
     public static final PretrainRecipe KNOWING = new PretrainRecipe("knowing", List.of(KNOWING_WRITTEN), new PretrainSettings.Teacher(DISTILL_WEIGHT));
 
-    /** Epochs of the answering stage (the frozen decoder's chat tasks on spoken questions; docs/pretrain.md). */
+    /** Epochs of the answer stage (every chat task, spoken and written; docs/pretrain.md, "The answer stage"). */
     public static final int ANSWER_EPOCHS = 1;
 
     /** The chat tasks, spoken and written: comply, refuse on the refusal instruction, comply to audio alone. */

@@ -66,9 +66,7 @@ public record PreparedRun(Path dir, JsonNode manifest, JsonNode statistics, Map<
         // clone: owned memory, independent of the file mapping
         for (String name : file.entries().keySet()) tensors.put(name, io.rrs.model.Tensors.keep(file.tensor(name).clone()));
         List<Query> queries = new ArrayList<>();
-        for (JsonNode q : manifest.path("queries"))
-            queries.add(new Query(q.path("id").asText(), q.path("label").asText(), q.path("text").asText(),
-                    q.path("wav").isTextual() ? Path.of(q.path("wav").asText()) : null)); // null: a written row
+        for (JsonNode q : manifest.path("queries")) queries.add(Query.fromJson(q));
         if (queries.size() != tensors.get("targets").size(0))
             throw new CorruptRunException(dir + ": " + queries.size() + " queries but " + tensors.get("targets").size(0) + " target rows");
         return new PreparedRun(dir, manifest, statistics, tensors, queries);

@@ -111,7 +111,7 @@ public final class ReshapePrepare {
             manifest.set("front_end", PreprocessorConfig.toJson(opened.queries().frontEnd()));
             ArrayNode qs = manifest.putArray("queries");
             for (List<Query> group : List.of(harmful, benign))
-                for (Query q : group) qs.addObject().put("id", q.id()).put("label", q.label()).put("text", q.text()).put("wav", q.spoken() ? q.wav().toString() : null);
+                for (Query q : group) q.writeTo(qs.addObject());
             PreparedRun.write(config.runDir(), out, s, manifest);
             return PreparedRun.load(config.runDir());
         }

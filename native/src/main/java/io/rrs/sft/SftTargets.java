@@ -80,8 +80,7 @@ public final class SftTargets {
         for (int i = 0; i < lines.size(); i++) {
             try {
                 JsonNode o = LINE.readTree(lines.get(i));
-                rows.add(new Row(new Query(o.path("id").asText(), o.path("label").asText(), o.path("text").asText(), o.path("wav").isTextual() ? Path.of(o.path("wav").asText()) : null),
-                        o.path("answer").asText(), o.path("source").asText(), o.path("generated_tokens").asInt(), o.path("stopped").asBoolean()));
+                rows.add(new Row(Query.fromJson(o), o.path("answer").asText(), o.path("source").asText(), o.path("generated_tokens").asInt(), o.path("stopped").asBoolean()));
             } catch (IOException | IllegalArgumentException e) {
                 throw new CorruptRunException(file + " line " + (i + 1) + " is not a target row (" + e.getMessage() + "); delete " + MANIFEST
                         + " and " + FILE + " in " + runDir + " to generate them again");
@@ -127,8 +126,7 @@ public final class SftTargets {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            text.append(LINE.writeValueAsString(LINE.createObjectNode().put("row", i).put("id", r.query().id()).put("label", r.query().label())
-                    .put("text", r.query().text()).put("wav", r.query().spoken() ? r.query().wav().toString() : null).put("answer", r.answer()).put("source", r.source())
+            text.append(LINE.writeValueAsString(r.query().writeTo(LINE.createObjectNode().put("row", i)).put("answer", r.answer()).put("source", r.source())
                     .put("generated_tokens", r.generatedTokens()).put("stopped", r.stopped()))).append('\n');
         }
         Files.createDirectories(runDir);

@@ -1,5 +1,7 @@
 package io.rrs.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rrs.data.PromptSplit;
 import io.rrs.data.SourceDataset;
 import io.rrs.data.SpokenDataset;
@@ -25,6 +27,17 @@ public record Query(String id, String label, String text, Path wav) {
     /** True when the query has a recording (every query but a written row's). */
     public boolean spoken() {
         return wav != null;
+    }
+
+    /** Puts {@code id}, {@code label}, {@code text} and {@code wav} (null for a written row) into {@code node}: a run's record of its rows. */
+    public ObjectNode writeTo(ObjectNode node) {
+        return node.put("id", id).put("label", label).put("text", text).put("wav", spoken() ? wav.toString() : null);
+    }
+
+    /** The query {@link #writeTo} recorded in {@code node}. */
+    public static Query fromJson(JsonNode node) {
+        return new Query(node.path("id").asText(), node.path("label").asText(), node.path("text").asText(),
+                node.path("wav").isTextual() ? Path.of(node.path("wav").asText()) : null);
     }
 
     public boolean harmful() {
